@@ -1,0 +1,49 @@
+// buildApp(config): the whole server, in the order it is put together —
+// infrastructure plugins, the app's own plugins, then the routes: public ones
+// (src/routes/public) and the guarded console and admin API (src/routes/console).
+import Fastify, { type FastifyInstance } from 'fastify'
+import formbody from '@fastify/formbody'
+import type { Config } from './config.ts'
+import type { Database } from './db/client.ts'
+import { loggerOptions } from './http/logging.ts'
+import databasePlugin from './plugins/database.ts'
+import errorHandlers from './plugins/error-handlers.ts'
+import adminAuth from './plugins/admin-auth.ts'
+import views from './plugins/views.ts'
+import publicRoutes from './routes/public/index.ts'
+import consoleRoutes from './routes/console/index.ts'
+
+export interface BuildOptions {
+  /** An already open database (tests, CLI); otherwise the app opens config.databaseUrl. */
+  database?: Database
+  /** Logger override (tests pass false). */
+  logger?: boolean
+}
+
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger === false ? false : loggerOptions(config),
+    trustProxy: config.trustProxy,
+    // Networks send long query strings, but nothing legitimate comes close to these.
+    routerOptions: { maxParamLength: 200 },
+    bodyLimit: 64 * 1024,
+    requestIdHeader: 'x-request-id',
+  })
+  app.decorate('config', config)
+
+  await app.register(formbody, { bodyLimit: 64 * 1024 })
+  await app.register(databasePlugin, { config, database: options.database })
+  await app.register(views)
+  await app.register(adminAuth)
+  await app.register(errorHandlers)
+
+  await app.register(publicRoutes)
+  await app.register(consoleRoutes)
+  return app
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config
+  }
+}

@@ -1,0 +1,114 @@
+// The environment, validated once at start-up into a typed config.
+import { createHash, randomBytes } from 'node:crypto'
+import { z } from 'zod'
+
+const fraction = z.coerce.number().min(0).max(1)
+const boolish = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes')
+
+/** FX_RATES: "USD=0.92,GBP=1.17" → { USD: '0.92', GBP: '1.17', EUR: '1' }; rates stay decimal strings (exact maths). */
+const fxRates = z.string().transform((raw, ctx) => {
+  const rates: Record<string, string> = { EUR: '1' }
+  for (const pair of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([A-Za-z]{3})\s*[=:]\s*(\d+(?:\.\d{1,8})?)$/.exec(pair)
+    if (!m || Number(m[2]) <= 0) {
+      ctx.addIssue({ code: 'custom', message: `"${pair}" is not CUR=rate (e.g. USD=0.92)` })
+      return z.NEVER
+    }
+    rates[m[1]!.toUpperCase()] = m[2]!
+  }
+  return rates
+})
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_BASE_URL: z.url().optional(),
+  DATABASE_URL: z
+    .string()
+    .default('file:./data/contentflow.db')
+    .refine((u) => u.startsWith('file:') || /^postgres(ql)?:\/\//.test(u), 'must be file:<path> (SQLite) or postgresql://… (PostgreSQL)'),
+  ADMIN_SECRET: z.string().optional(),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  IP_HASH_SALT: z.string().min(16, 'must be at least 16 characters').optional(),
+  PAYOUT_RESERVE_PCT: fraction.default(0.3),
+  PAYOUT_RELEASE_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
+  FX_RATES: fxRates.default({ EUR: '1', USD: '0.92', GBP: '1.17', CHF: '1.05', CAD: '0.68', AUD: '0.61' }),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: boolish.default(false),
+  AUTO_MIGRATE: boolish.default(true),
+})
+
+export type Env = z.infer<typeof envSchema>
+
+export interface Config {
+  env: Env['NODE_ENV']
+  host: string
+  port: number
+  publicBaseUrl: string | undefined
+  databaseUrl: string
+  adminSecret: string
+  /** Set when the admin secret was generated for this run (development only). */
+  adminSecretGenerated: boolean
+  sessionSecret: string
+  ipHashSalt: string
+  payoutReservePct: number
+  payoutReleaseDays: number
+  fxRates: Record<string, string>
+  logLevel: Env['LOG_LEVEL']
+  trustProxy: boolean
+  autoMigrate: boolean
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+  }
+}
+
+const MIN_ADMIN_SECRET = 24
+
+/** A secret derived from the admin secret, so that it is the only one an operator must set. */
+function derive(adminSecret: string, purpose: string): string {
+  return createHash('sha256').update(`contentflow:${purpose}:${adminSecret}`).digest('hex')
+}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  // Empty variables (KEY= in .env) mean "use the default".
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''))
+  const parsed = envSchema.safeParse(cleaned)
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`))
+  }
+  const env = parsed.data
+  let adminSecret = env.ADMIN_SECRET
+  let adminSecretGenerated = false
+  if (env.NODE_ENV === 'production') {
+    if (!adminSecret) throw new ConfigError(['ADMIN_SECRET: required in production (at least 24 random characters)'])
+    if (adminSecret.length < MIN_ADMIN_SECRET) {
+      throw new ConfigError([`ADMIN_SECRET: too weak for production (${adminSecret.length} characters, at least ${MIN_ADMIN_SECRET})`])
+    }
+  } else if (!adminSecret) {
+    adminSecret = randomBytes(18).toString('base64url')
+    adminSecretGenerated = true
+  }
+  return {
+    env: env.NODE_ENV,
+    host: env.HOST,
+    port: env.PORT,
+    publicBaseUrl: env.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
+    databaseUrl: env.DATABASE_URL,
+    adminSecret: adminSecret!,
+    adminSecretGenerated,
+    sessionSecret: env.SESSION_SECRET ?? derive(adminSecret!, 'session'),
+    ipHashSalt: env.IP_HASH_SALT ?? derive(adminSecret!, 'ip-hash'),
+    payoutReservePct: env.PAYOUT_RESERVE_PCT,
+    payoutReleaseDays: env.PAYOUT_RELEASE_DAYS,
+    fxRates: env.FX_RATES,
+    logLevel: env.LOG_LEVEL,
+    trustProxy: env.TRUST_PROXY,
+    autoMigrate: env.AUTO_MIGRATE,
+  }
+}

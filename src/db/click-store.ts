@@ -1,0 +1,48 @@
+// Writes click events and their daily rollup in one transaction, as one
+// multi-row INSERT for the events and one multi-row upsert for the rollup: the
+// rollup can never disagree with the events it counts.
+import type { Db } from './client.ts'
+import { Prisma } from '../generated/sqlite/client.ts'
+
+export interface ClickEventRow {
+  kind: 'click' | 'bot'
+  ts: Date
+  partnerId: number | null
+  assignmentId: number | null
+  offerId: number | null
+  clickId: string
+  visitorHash: string | null
+  userAgent: string | null
+  referer: string | null
+  isUnique: boolean
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000
+
+/** UTC midnight of the day `ts` falls in. */
+export function utcDay(ts: Date): Date {
+  return new Date(Math.floor(ts.getTime() / DAY_MS) * DAY_MS)
+}
+
+/** (day, partner, kind) → count for a batch of events; partner 0 stands for "none". */
+export function rollupOf(events: readonly ClickEventRow[]): Map<string, { day: Date; partnerId: number; kind: string; count: number }> {
+  const groups = new Map<string, { day: Date; partnerId: number; kind: string; count: number }>()
+  for (const e of events) {
+    const day = utcDay(e.ts)
+    const partnerId = e.partnerId ?? 0
+    const key = `${day.getTime()}|${partnerId}|${e.kind}`
+    const g = groups.get(key)
+    if (g) g.count++
+    else groups.set(key, { day, partnerId, kind: e.kind, count: 1 })
+  }
+  return groups
+}
+
+export async function insertClickEvents(db: Db, events: readonly ClickEventRow[]): Promise<void> {
+  if (events.length === 0) return
+  const rollup = [...rollupOf(events).values()]
+  const upsert = Prisma.sql`INSERT INTO click_rollups (day, partner_id, kind, count) VALUES ${Prisma.join(
+    rollup.map((r) => Prisma.sql`(${r.day}, ${r.partnerId}, ${r.kind}, ${r.count})`),
+  )} ON CONFLICT (day, partner_id, kind) DO UPDATE SET count = click_rollups.count + excluded.count`
+  await db.$transaction([db.metricEvent.createMany({ data: events as ClickEventRow[] }), db.$executeRaw(upsert)])
+}

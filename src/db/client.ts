@@ -1,0 +1,44 @@
+// The one place that opens the database: a Prisma client over the driver adapter
+// that DATABASE_URL names. Both generated clients share the same model, so the app
+// sees one type whatever the database.
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3'
+import { PrismaPg } from '@prisma/adapter-pg'
+import { PrismaClient as SqliteClient } from '../generated/sqlite/client.ts'
+import { PrismaClient as PostgresClient } from '../generated/postgresql/client.ts'
+import { providerOf, sqlitePath, type Provider } from './provider.ts'
+
+export type Db = SqliteClient
+export type { Prisma } from '../generated/sqlite/client.ts'
+
+export interface Database {
+  prisma: Db
+  provider: Provider
+  close(): Promise<void>
+}
+
+export interface OpenOptions {
+  /** PostgreSQL pool size per server instance. */
+  poolSize?: number
+}
+
+export async function openDatabase(databaseUrl: string, options: OpenOptions = {}): Promise<Database> {
+  const provider = providerOf(databaseUrl)
+  let prisma: Db
+  if (provider === 'sqlite') {
+    const file = sqlitePath(databaseUrl)
+    mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
+    // Integer epoch-ms timestamps: compact, and range scans compare integers.
+    prisma = new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: file, timeout: 5000 }, { timestampFormat: 'unixepoch-ms' }) })
+    // WAL: readers never block the writer; NORMAL is durable across process crashes in WAL mode.
+    await prisma.$queryRawUnsafe('PRAGMA journal_mode = WAL')
+    await prisma.$executeRawUnsafe('PRAGMA synchronous = NORMAL')
+    await prisma.$executeRawUnsafe('PRAGMA foreign_keys = ON')
+  } else {
+    const adapter = new PrismaPg({ connectionString: databaseUrl, max: options.poolSize ?? 10 })
+    prisma = new PostgresClient({ adapter }) as unknown as Db
+  }
+  await prisma.$connect()
+  return { prisma, provider, close: () => prisma.$disconnect() }
+}

@@ -1,0 +1,31 @@
+// Opens the database (applying pending migrations first, unless told not to) and
+// closes it when the server stops.
+import fp from 'fastify-plugin'
+import type { Config } from '../config.ts'
+import { openDatabase, type Database, type Db } from '../db/client.ts'
+import { applyMigrations } from '../db/migrator.ts'
+
+export default fp<{ config: Config; database?: Database }>(
+  async (app, { config, database }) => {
+    let db = database
+    if (!db) {
+      if (config.autoMigrate) {
+        const applied = await applyMigrations(config.databaseUrl)
+        if (applied.length) app.log.info({ applied }, 'applied database migrations')
+      }
+      db = await openDatabase(config.databaseUrl)
+      const opened = db
+      app.addHook('onClose', async () => opened.close())
+    }
+    app.decorate('database', db)
+    app.decorate('db', db.prisma)
+  },
+  { name: 'database' },
+)
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    database: Database
+    db: Db
+  }
+}

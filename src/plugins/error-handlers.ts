@@ -1,0 +1,37 @@
+// One error handler: the full error is logged with its request; the client gets
+// the message for its own mistakes (4xx) and a generic line for ours (5xx).
+import fp from 'fastify-plugin'
+import { ZodError } from 'zod'
+import { DomainError } from '../errors.ts'
+
+export default fp(
+  async (app) => {
+    app.setErrorHandler((error, request, reply) => {
+      let status = 500
+      let message = 'Internal Server Error'
+      if (error instanceof DomainError) {
+        status = error.statusCode
+        message = error.message
+      } else if (error instanceof ZodError) {
+        status = 400
+        message = error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')
+      } else {
+        const code = (error as { statusCode?: number }).statusCode
+        if (typeof code === 'number' && code >= 400 && code < 500) {
+          status = code
+          message = (error as Error).message
+        }
+      }
+      if (status >= 500) request.log.error({ err: error }, 'request failed')
+      else request.log.info({ status, reason: message }, 'request refused')
+      reply.code(status)
+      const wantsJson = request.url.startsWith('/admin/api') || request.url.includes('.json')
+      return wantsJson ? reply.send({ error: message }) : reply.type('text/plain; charset=utf-8').send(`ERROR ${message}`)
+    })
+
+    app.setNotFoundHandler((request, reply) => {
+      reply.code(404).type('text/plain; charset=utf-8').send('Not Found')
+    })
+  },
+  { name: 'error-handlers' },
+)

@@ -1,0 +1,10 @@
+// Routes anyone may call: health, the stylesheet, and (tracking) the click
+// redirector and the postback endpoint, which authenticate in their own way.
+import type { FastifyInstance } from 'fastify'
+import health from './health.ts'
+import assets from './assets.ts'
+
+export default async function publicRoutes(app: FastifyInstance) {
+  await app.register(health)
+  await app.register(assets)
+}
