@@ -44,5 +44,12 @@ export async function insertClickEvents(db: Db, events: readonly ClickEventRow[]
   const upsert = Prisma.sql`INSERT INTO click_rollups (day, partner_id, kind, count) VALUES ${Prisma.join(
     rollup.map((r) => Prisma.sql`(${r.day}, ${r.partnerId}, ${r.kind}, ${r.count})`),
   )} ON CONFLICT (day, partner_id, kind) DO UPDATE SET count = click_rollups.count + excluded.count`
-  await db.$transaction([db.metricEvent.createMany({ data: events as ClickEventRow[] }), db.$executeRaw(upsert)])
+  // A tagged multi-row INSERT: an order of magnitude cheaper per row than createMany.
+  const insert = Prisma.sql`INSERT INTO metric_events (kind, ts, partner_id, assignment_id, offer_id, click_id, visitor_hash, user_agent, referer, is_unique) VALUES ${Prisma.join(
+    events.map(
+      (e) =>
+        Prisma.sql`(${e.kind}, ${e.ts}, ${e.partnerId}, ${e.assignmentId}, ${e.offerId}, ${e.clickId}, ${e.visitorHash}, ${e.userAgent}, ${e.referer}, ${e.isUnique})`,
+    ),
+  )}`
+  await db.$transaction([db.$executeRaw(insert), db.$executeRaw(upsert)])
 }

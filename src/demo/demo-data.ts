@@ -3,7 +3,7 @@
 // daily and weekly rhythm, bots, conversions in every status with their history,
 // payouts in every status, a couple of holds, and postback logs.
 import { randomBytes } from 'node:crypto'
-import type { Db } from '../db/client.ts'
+import type { Db, Prisma } from '../db/client.ts'
 import { insertClickEvents, type ClickEventRow } from '../db/click-store.ts'
 
 const DAY = 24 * 60 * 60 * 1000
@@ -167,7 +167,7 @@ export async function generateDemoData(db: Db, options: { now?: Date; seed?: num
   // Conversions: ~2.5 % of clicks, decided by the network some days later.
   const networkOf = new Map(offers.map((o) => [o.id, networks.find((n) => n.id === o.networkId)!]))
   const offerOf = new Map(assignments.map((a) => [a.id, a.offerId]))
-  let conversions = 0
+  const pending: { data: Prisma.WalletEntryCreateManyInput; steps: string[] }[] = []
   let txn = 0
   for (const click of clickLog) {
     if (!rnd.chance(0.025)) continue
@@ -182,13 +182,12 @@ export async function generateDemoData(db: Db, options: { now?: Date; seed?: num
         : r < 0.5 ? 'pending' : r < 0.95 ? 'confirmed' : 'rejected'
     const usd = network.defaultCurrency === 'USD'
     const original = rnd.int(500, 8000)
-    const amountCents = usd ? Math.round(original * 0.92) : original
-    const entry = await db.walletEntry.create({
+    pending.push({
       data: {
         partnerId: click.partnerId,
         type: 'conversion',
         status,
-        amountCents,
+        amountCents: usd ? Math.round(original * 0.92) : original,
         originalAmount: (original / 100).toFixed(2),
         originalCurrency: usd ? 'USD' : 'EUR',
         fxRate: usd ? '0.92' : '1',
@@ -199,20 +198,28 @@ export async function generateDemoData(db: Db, options: { now?: Date; seed?: num
         createdAt,
         updatedAt: createdAt,
       },
+      steps: status === 'pending' ? ['pending'] : status === 'reversed' ? ['pending', 'confirmed', 'reversed'] : ['pending', status],
     })
-    const steps = status === 'pending' ? ['pending'] : status === 'reversed' ? ['pending', 'confirmed', 'reversed'] : ['pending', status]
-    await db.walletEntryHistory.createMany({
-      data: steps.map((to, i) => ({
-        entryId: entry.id,
-        fromStatus: i === 0 ? null : steps[i - 1]!,
-        toStatus: to,
-        networkWord: to === 'confirmed' ? 'approved' : to === 'rejected' ? 'declined' : to,
-        amountCents,
-        changedAt: new Date(Math.min(now.getTime(), createdAt.getTime() + i * 3 * DAY)),
-      })),
-    })
-    conversions++
   }
+  // Bulk statements: a few hundred rows each, entries first, then their history.
+  for (let i = 0; i < pending.length; i += 200) {
+    const chunk = pending.slice(i, i + 200)
+    const created = await db.walletEntry.createManyAndReturn({ data: chunk.map((c) => c.data), select: { id: true, txnId: true } })
+    const idOf = new Map(created.map((e) => [e.txnId, e.id]))
+    await db.walletEntryHistory.createMany({
+      data: chunk.flatMap(({ data, steps }) =>
+        steps.map((to, k) => ({
+          entryId: idOf.get(data.txnId!)!,
+          fromStatus: k === 0 ? null : steps[k - 1]!,
+          toStatus: to,
+          networkWord: to === 'confirmed' ? 'approved' : to === 'rejected' ? 'declined' : to,
+          amountCents: data.amountCents,
+          changedAt: new Date(Math.min(now.getTime(), (data.createdAt as Date).getTime() + k * 3 * DAY)),
+        })),
+      ),
+    })
+  }
+  const conversions = pending.length
 
   // Payouts in every status; paid ones write their ledger entry.
   let payouts = 0
