@@ -14,14 +14,9 @@ export function loggerOptions(config: Config): FastifyServerOptions['logger'] {
     level: config.logLevel,
     redact: {
       paths: [
-        'req.headers["x-admin-secret"]',
-        'req.headers.cookie',
-        'req.headers.authorization',
-        'res.headers["set-cookie"]',
-        '*.adminSecret',
-        '*.token',
-        '*.postbackToken',
-        '*.password',
+        // at the top of a log object and one level down (req, err, body…)
+        ...['headers', '*.headers'].flatMap((h) => [`${h}["x-admin-secret"]`, `${h}.cookie`, `${h}.authorization`, `${h}["set-cookie"]`]),
+        ...['adminSecret', 'secret', 'token', 'postbackToken', 'password', 'sessionSecret', 'ipHashSalt'].flatMap((k) => [k, `*.${k}`]),
       ],
       censor: '***',
     },
