@@ -1,0 +1,174 @@
+// Fills a database with N click events (default 10 M) over 60 days, ~2,000
+// partners, conversions and payouts — for the benchmarks. Set-based SQL run by the
+// database itself (a recursive CTE on SQLite, generate_series on PostgreSQL), one
+// statement per million rows: no per-row ORM call. The daily rollup is built from
+// the events it counts, as the click store would have built it.
+//
+//   node --import tsx bench/generate-data.ts --db file:/tmp/bench.db --events 10000000
+import { parseArgs } from 'node:util'
+import type { Db } from '../src/db/client.ts'
+import type { Provider } from '../src/db/provider.ts'
+
+const DAY = 24 * 60 * 60 * 1000
+
+export interface GenerateOptions {
+  events: number
+  partners?: number
+  days?: number
+  now?: Date
+  log?: (line: string) => void
+}
+
+export interface Generated {
+  events: number
+  partners: number
+  conversions: number
+  payouts: number
+  seconds: number
+}
+
+export async function generateBenchData(db: Db, provider: Provider, options: GenerateOptions): Promise<Generated> {
+  const started = Date.now()
+  const log = options.log ?? (() => {})
+  const partners = options.partners ?? 2000
+  const days = options.days ?? 60
+  const now = options.now ?? new Date()
+  const startMs = now.getTime() - days * DAY
+  const spanMs = days * DAY
+  const sqlite = provider === 'sqlite'
+
+  const network = await db.network.create({ data: { slug: `bench-${Date.now()}`, name: 'Bench network', postbackToken: 'bench-token' } })
+  const offers = await Promise.all(
+    Array.from({ length: 10 }, (_, i) => db.offer.create({ data: { networkId: network.id, name: `Offer ${i + 1}`, url: `https://advertiser.example/o${i + 1}?affid=B` } })),
+  )
+  const firstPartner = (await db.partner.aggregate({ _max: { id: true } }))._max.id ?? 0
+  await db.partner.createMany({ data: Array.from({ length: partners }, (_, i) => ({ name: `Partner ${i + 1}`, createdAt: new Date(startMs) })) })
+  const statuses = ['posted', 'posted', 'posted', 'approved', 'pending', 'failed']
+  await db.assignment.createMany({
+    data: Array.from({ length: partners }, (_, i) => ({
+      partnerId: firstPartner + i + 1,
+      offerId: offers[i % offers.length]!.id,
+      status: statuses[i % statuses.length]!,
+      code: `bench${firstPartner + i + 1}`,
+    })),
+  })
+  const firstAssignment = (await db.assignment.findFirstOrThrow({ where: { code: `bench${firstPartner + 1}` } })).id
+  const firstOffer = offers[0]!.id
+  const firstEvent = (await db.metricEvent.aggregate({ _max: { id: true } }))._max.id ?? 0
+  const tag = Date.now().toString(36)
+
+  // Random helpers per dialect; rows are numbered by i.
+  const rnd = (n: number) => (sqlite ? `(abs(random()) % ${n})` : `floor(random() * ${n})::int`)
+  const tsExpr = sqlite ? `(${startMs} + abs(random()) % ${spanMs})` : `(to_timestamp(${startMs / 1000}) at time zone 'UTC') + (random() * ${spanMs}) * interval '1 millisecond'`
+  // Secondary indexes are dropped for the bulk load and rebuilt after (a sort is far
+  // cheaper than millions of random B-tree inserts); their definitions are read
+  // back from the database itself, so they come back exactly as migrated.
+  // Foreign keys likewise: checked once for the whole table afterwards instead of three lookups a row.
+  const indexes = await secondaryIndexes(db, sqlite, 'metric_events')
+  for (const ix of indexes) await db.$executeRawUnsafe(`DROP INDEX "${ix.name}"`)
+  const foreignKeys = sqlite ? [] : await postgresForeignKeys(db, 'metric_events')
+  for (const fk of foreignKeys) await db.$executeRawUnsafe(`ALTER TABLE metric_events DROP CONSTRAINT "${fk.name}"`)
+  if (sqlite) {
+    await db.$executeRawUnsafe('PRAGMA cache_size = -262144')
+    await db.$executeRawUnsafe('PRAGMA foreign_keys = OFF')
+  }
+  const chunk = 1_000_000
+  for (let done = 0; done < options.events; done += chunk) {
+    const n = Math.min(chunk, options.events - done)
+    const p = `${rnd(partners)}`
+    const select = `SELECT CASE WHEN ${rnd(25)} = 0 THEN 'bot' ELSE 'click' END, ${tsExpr}, ${firstPartner + 1} + pi, ${firstAssignment} + pi, ${firstOffer} + (pi % 10),
+        '${tag}-' || (i + ${done}), 'v' || ${rnd(1_000_000)}, 'Mozilla/5.0 (bench)', NULL, ${sqlite ? `${rnd(8)} <> 0` : `${rnd(8)} <> 0`}`
+    const sql = sqlite
+      ? `WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ${n}), rows AS (SELECT i, ${p} AS pi FROM seq)
+         INSERT INTO metric_events (kind, ts, partner_id, assignment_id, offer_id, click_id, visitor_hash, user_agent, referer, is_unique) ${select} FROM rows`
+      : `INSERT INTO metric_events (kind, ts, partner_id, assignment_id, offer_id, click_id, visitor_hash, user_agent, referer, is_unique)
+         ${select} FROM (SELECT i, ${p} AS pi FROM generate_series(1, ${n}) AS i) AS rows`
+    await db.$executeRawUnsafe(sql)
+    log(`  events: ${(done + n).toLocaleString('en')} / ${options.events.toLocaleString('en')} (${((Date.now() - started) / 1000).toFixed(0)} s)`)
+  }
+
+  for (const ix of indexes) await db.$executeRawUnsafe(ix.sql)
+  for (const fk of foreignKeys) await db.$executeRawUnsafe(`ALTER TABLE metric_events ADD CONSTRAINT "${fk.name}" ${fk.def}`)
+  if (sqlite) {
+    const broken = await db.$queryRawUnsafe<unknown[]>('PRAGMA foreign_key_check(metric_events)')
+    if (broken.length) throw new Error(`generated ${broken.length} events with dangling references`)
+    await db.$executeRawUnsafe('PRAGMA foreign_keys = ON')
+  }
+  log(`  indexes rebuilt (${((Date.now() - started) / 1000).toFixed(0)} s)`)
+
+  const dayExpr = sqlite ? `(ts / ${DAY}) * ${DAY}` : `date_trunc('day', ts)`
+  await db.$executeRawUnsafe(
+    `INSERT INTO click_rollups (day, partner_id, kind, count)
+     SELECT ${dayExpr}, coalesce(partner_id, 0), kind, count(*) FROM metric_events WHERE id > ${firstEvent} GROUP BY 1, 2, 3
+     ON CONFLICT (day, partner_id, kind) DO UPDATE SET count = click_rollups.count + excluded.count`,
+  )
+  log('  rollup built')
+
+  // ~2 % of clicks convert; statuses spread like a real ledger.
+  const conversions = await db.$executeRawUnsafe(
+    `INSERT INTO wallet_entries (partner_id, type, status, amount_cents, original_amount, original_currency, fx_rate, network_id, txn_id, click_id, assignment_id, created_at, updated_at)
+     SELECT partner_id, 'conversion',
+       CASE ${sqlite ? '(id % 10)' : '(id % 10)'} WHEN 0 THEN 'pending' WHEN 1 THEN 'rejected' WHEN 2 THEN 'reversed' ELSE 'confirmed' END,
+       500 + (id % 7000), NULL, 'EUR', '1', ${network.id}, '${tag}-T' || id, click_id, assignment_id, ts, ts
+     FROM metric_events WHERE id > ${firstEvent} AND kind = 'click' AND id % 50 = 7`,
+  )
+  log(`  conversions: ${conversions}`)
+
+  // A paid payout for a quarter of the partners, requests for some others.
+  const payoutPartners = Array.from({ length: Math.floor(partners / 4) }, (_, i) => firstPartner + 1 + i * 4)
+  for (let i = 0; i < payoutPartners.length; i += 200) {
+    const slice = payoutPartners.slice(i, i + 200)
+    const paidAt = new Date(now.getTime() - 5 * DAY)
+    const created = await db.payout.createManyAndReturn({
+      data: slice.map((partnerId) => ({ partnerId, amountCents: 2_000, status: 'paid', reference: `BENCH-${partnerId}`, requestedAt: paidAt, approvedAt: paidAt, paidAt })),
+      select: { id: true, partnerId: true },
+    })
+    await db.walletEntry.createMany({ data: created.map((p) => ({ partnerId: p.partnerId, type: 'payout', status: 'paid', amountCents: -2_000, payoutId: p.id, createdAt: paidAt })) })
+  }
+  await db.payout.createMany({ data: payoutPartners.map((partnerId) => ({ partnerId: partnerId + 1, amountCents: 1_500, status: 'requested' })) })
+  if (provider === 'postgresql') await db.$executeRawUnsafe('ANALYZE')
+  else await db.$executeRawUnsafe('ANALYZE')
+  return {
+    events: options.events,
+    partners,
+    conversions: Number(conversions),
+    payouts: payoutPartners.length * 2,
+    seconds: (Date.now() - started) / 1000,
+  }
+}
+
+async function secondaryIndexes(db: Db, sqlite: boolean, table: string): Promise<{ name: string; sql: string }[]> {
+  const rows = sqlite
+    ? await db.$queryRawUnsafe<{ name: string; sql: string | null }[]>(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = '${table}'`)
+    : await db.$queryRawUnsafe<{ name: string; sql: string }[]>(
+        `SELECT indexname AS name, indexdef AS sql FROM pg_indexes WHERE tablename = '${table}' AND indexname NOT LIKE '%_pkey'`,
+      )
+  // Unique ones too: rebuilding a unique index checks every row again.
+  return rows.filter((r): r is { name: string; sql: string } => r.sql !== null)
+}
+
+async function postgresForeignKeys(db: Db, table: string): Promise<{ name: string; def: string }[]> {
+  return db.$queryRawUnsafe<{ name: string; def: string }[]>(
+    `SELECT conname AS name, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = '${table}'::regclass AND contype = 'f'`,
+  )
+}
+
+// CLI
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({ options: { db: { type: 'string' }, events: { type: 'string', default: '10000000' }, partners: { type: 'string', default: '2000' } } })
+  if (!values.db) {
+    console.error('usage: node --import tsx bench/generate-data.ts --db <DATABASE_URL> [--events N] [--partners N]')
+    process.exit(2)
+  }
+  const { applyMigrations } = await import('../src/db/migrator.ts')
+  const { openDatabase } = await import('../src/db/client.ts')
+  await applyMigrations(values.db)
+  const database = await openDatabase(values.db)
+  const result = await generateBenchData(database.prisma, database.provider, {
+    events: Number(values.events),
+    partners: Number(values.partners),
+    log: (l) => console.log(l),
+  })
+  console.log(result)
+  await database.close()
+}
