@@ -24,9 +24,19 @@ export interface ServerProcess {
   exited: Promise<number | null>
 }
 
-export async function startServer(env: Record<string, string>, timeoutMs = 30_000): Promise<ServerProcess> {
+export interface StartOptions {
+  timeoutMs?: number
+  /** Command prefix, e.g. ['taskset', '-c', '0'] to pin the server to a core (benchmarks). */
+  prefix?: string[]
+  /** Entry file relative to the project (default src/server.ts). */
+  entry?: string
+}
+
+export async function startServer(env: Record<string, string>, options: StartOptions = {}): Promise<ServerProcess> {
+  const timeoutMs = options.timeoutMs ?? 30_000
   const port = Number(env.PORT ?? (await freePort()))
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'src/server.ts')], {
+  const [cmd, ...args] = [...(options.prefix ?? []), process.execPath, '--import', 'tsx', path.join(projectRoot, options.entry ?? 'src/server.ts')]
+  const child = spawn(cmd!, args, {
     cwd: projectRoot,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, HOST: '127.0.0.1', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
