@@ -10,6 +10,7 @@ import databasePlugin from './plugins/database.ts'
 import errorHandlers from './plugins/error-handlers.ts'
 import adminAuth from './plugins/admin-auth.ts'
 import views from './plugins/views.ts'
+import metrics from './plugins/metrics.ts'
 import publicRoutes from './routes/public/index.ts'
 import consoleRoutes from './routes/console/index.ts'
 
@@ -35,6 +36,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(databasePlugin, { config, database: options.database })
   await app.register(views)
   await app.register(adminAuth)
+  await app.register(metrics)
   await app.register(errorHandlers)
 
   await app.register(publicRoutes)

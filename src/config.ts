@@ -39,6 +39,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: boolish.default(false),
   AUTO_MIGRATE: boolish.default(true),
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
 })
 
 export type Env = z.infer<typeof envSchema>
@@ -60,6 +61,8 @@ export interface Config {
   logLevel: Env['LOG_LEVEL']
   trustProxy: boolean
   autoMigrate: boolean
+  /** Serve /metrics unguarded on this port (for a Prometheus scraper); unset: /metrics behind the admin guard. */
+  metricsPort: number | undefined
 }
 
 export class ConfigError extends Error {
@@ -110,5 +113,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL,
     trustProxy: env.TRUST_PROXY,
     autoMigrate: env.AUTO_MIGRATE,
+    metricsPort: env.METRICS_PORT,
   }
 }
