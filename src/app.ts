@@ -31,6 +31,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     requestIdHeader: 'x-request-id',
   })
   app.decorate('config', config)
+  // Every route as registered, for the guard test that walks them all.
+  const routes: RegisteredRoute[] = []
+  app.decorate('registeredRoutes', routes)
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url })
+  })
 
   await app.register(formbody, { bodyLimit: 64 * 1024 })
   await app.register(databasePlugin, { config, database: options.database })
@@ -44,8 +50,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   return app
 }
 
+export interface RegisteredRoute {
+  method: string
+  url: string
+}
+
 declare module 'fastify' {
   interface FastifyInstance {
     config: Config
+    registeredRoutes: RegisteredRoute[]
   }
 }
