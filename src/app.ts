@@ -11,6 +11,7 @@ import errorHandlers from './plugins/error-handlers.ts'
 import adminAuth from './plugins/admin-auth.ts'
 import views from './plugins/views.ts'
 import metrics from './plugins/metrics.ts'
+import requestLimits, { clientErrorHandler, MAX_BODY_BYTES } from './plugins/request-limits.ts'
 import publicRoutes from './routes/public/index.ts'
 import consoleRoutes from './routes/console/index.ts'
 
@@ -19,15 +20,20 @@ export interface BuildOptions {
   database?: Database
   /** Logger override (tests pass false). */
   logger?: boolean
+  /** Where log lines go (tests read them); default stdout. */
+  logStream?: NodeJS.WritableStream
 }
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger === false ? false : loggerOptions(config),
+    logger: options.logger === false ? false : { ...loggerOptions(config), ...(options.logStream ? { stream: options.logStream } : {}) },
     trustProxy: config.trustProxy,
     // Networks send long query strings, but nothing legitimate comes close to these.
     routerOptions: { maxParamLength: 200 },
-    bodyLimit: 64 * 1024,
+    bodyLimit: MAX_BODY_BYTES,
+    // Room for URLs up to 32 KiB to reach our own 414 (and its log line) instead of Node's 431.
+    http: { maxHeaderSize: 32 * 1024 },
+    clientErrorHandler,
     requestIdHeader: 'x-request-id',
   })
   app.decorate('config', config)
@@ -38,7 +44,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     for (const method of [route.method].flat()) routes.push({ method, url: route.url })
   })
 
-  await app.register(formbody, { bodyLimit: 64 * 1024 })
+  await app.register(requestLimits)
+  await app.register(formbody, { bodyLimit: MAX_BODY_BYTES })
   await app.register(databasePlugin, { config, database: options.database })
   await app.register(views)
   await app.register(adminAuth)
