@@ -1,5 +1,5 @@
 // Fastify's pino logger: request ids, and secrets kept out of every line.
-import type { FastifyServerOptions, FastifyRequest } from 'fastify'
+import type { FastifyRequest, FastifyLoggerOptions } from 'fastify'
 import type { Config } from '../config.ts'
 
 /** Query parameters whose values never reach a log line. */
@@ -9,7 +9,7 @@ export function maskUrl(url: string): string {
   return url.replace(SECRET_PARAMS, '$1***')
 }
 
-export function loggerOptions(config: Config): FastifyServerOptions['logger'] {
+export function loggerOptions(config: Config): FastifyLoggerOptions & Record<string, unknown> {
   return {
     level: config.logLevel,
     redact: {
