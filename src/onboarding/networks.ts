@@ -1,0 +1,225 @@
+// Networks: who sends us conversions, how their links carry our sub-id, how
+// their postbacks authenticate and speak. Shared by the admin API and the CLI.
+import { randomBytes } from 'node:crypto'
+import { z } from 'zod'
+import type { Database } from '../db/client.ts'
+import { writeIsolated } from '../db/isolated-write.ts'
+import { InvalidInput, NotFound, Refused } from '../errors.ts'
+import { InvalidAllowList, parseAllowList } from '../postbacks/network-auth.ts'
+import { normaliseStatusWords, parseStoredStatusWords, statusWordsSchema, type ConversionStatus } from '../postbacks/status-words.ts'
+import { SUBID_SEPARATORS, type SubidSeparator } from '../tracking/subid.ts'
+import { audit } from './audit.ts'
+import { NETWORK_PRESETS, PRESETS, isPreset, postbackUrl, trackingExample } from './postback-url.ts'
+
+const slug = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'letters, digits, "-" or "_", at most 40')
+const subidParam = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_.[\]-]{1,64}$/, 'a query parameter name (letters, digits, _ . - [ ])')
+// Tokens travel in URLs that networks store and substitute: unreserved characters only.
+const token = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9._~-]{16,128}$/, '16 to 128 characters among letters, digits and . _ ~ -')
+const currency = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z]{3}$/, 'a 3-letter currency code')
+const allowedIps = z.union([z.string().max(2000), z.array(z.string().max(64)).max(100)])
+
+export const networkCreateSchema = z.strictObject({
+  slug,
+  name: z.string().trim().min(1).max(100),
+  subidParam: subidParam.optional(),
+  subidSeparator: z.enum(SUBID_SEPARATORS).optional(),
+  postbackToken: token.optional(),
+  allowedIps: allowedIps.optional(),
+  defaultCurrency: currency.optional(),
+  statusWords: statusWordsSchema.optional(),
+  preset: z.enum(NETWORK_PRESETS).optional(),
+})
+export type NetworkCreate = z.input<typeof networkCreateSchema>
+
+export const networkUpdateSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(100).optional(),
+    subidParam: subidParam.optional(),
+    subidSeparator: z.enum(SUBID_SEPARATORS).optional(),
+    /** A new token; null removes it (only with an IP allow-list). */
+    postbackToken: token.nullable().optional(),
+    /** true: generate a new random token. */
+    rotateToken: z.literal(true).optional(),
+    allowedIps: allowedIps.optional(),
+    defaultCurrency: currency.optional(),
+    statusWords: statusWordsSchema.optional(),
+    preset: z.enum(NETWORK_PRESETS).optional(),
+  })
+  .refine((u) => Object.keys(u).length > 0, 'nothing to change')
+  .refine((u) => !(u.rotateToken && u.postbackToken !== undefined), 'give postbackToken or rotateToken, not both')
+export type NetworkUpdate = z.input<typeof networkUpdateSchema>
+
+export interface NetworkView {
+  id: number
+  slug: string
+  name: string
+  preset: string
+  subidParam: string
+  subidSeparator: string
+  defaultCurrency: string
+  allowedIps: string[]
+  statusWords: Record<string, ConversionStatus>
+  hasToken: boolean
+  createdAt: Date
+  updatedAt: Date
+}
+
+type NetworkRow = {
+  id: number
+  slug: string
+  name: string
+  preset: string
+  subidParam: string
+  subidSeparator: string
+  defaultCurrency: string
+  allowedIps: string
+  statusWords: string
+  postbackToken: string | null
+  createdAt: Date
+  updatedAt: Date
+}
+
+function view(n: NetworkRow): NetworkView {
+  return {
+    id: n.id,
+    slug: n.slug,
+    name: n.name,
+    preset: n.preset,
+    subidParam: n.subidParam,
+    subidSeparator: n.subidSeparator,
+    defaultCurrency: n.defaultCurrency,
+    allowedIps: n.allowedIps ? n.allowedIps.split(',') : [],
+    statusWords: parseStoredStatusWords(n.statusWords),
+    hasToken: Boolean(n.postbackToken),
+    createdAt: n.createdAt,
+    updatedAt: n.updatedAt,
+  }
+}
+
+export function newPostbackToken(): string {
+  return randomBytes(24).toString('base64url')
+}
+
+function allowListText(value: string | string[]): string {
+  try {
+    return parseAllowList(value)?.entries.join(',') ?? ''
+  } catch (err) {
+    if (err instanceof InvalidAllowList) throw new InvalidInput(`allowedIps: ${err.message}`)
+    throw err
+  }
+}
+
+function checkCurrency(code: string, fxRates: Record<string, string>) {
+  if (fxRates[code] === undefined) throw new InvalidInput(`defaultCurrency: ${code} has no rate in FX_RATES (known: ${Object.keys(fxRates).join(', ')})`)
+}
+
+export interface OnboardingContext {
+  database: Pick<Database, 'prisma' | 'provider'>
+  fxRates: Record<string, string>
+  /** Who acts, for the audit log: "admin-api", "cli". */
+  actor: string
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === 'P2002'
+}
+
+export async function createNetwork(ctx: OnboardingContext, input: unknown): Promise<NetworkView & { postbackToken: string }> {
+  const n = networkCreateSchema.parse(input)
+  const preset = n.preset ?? 'generic'
+  const defaultCurrency = n.defaultCurrency ?? 'EUR'
+  checkCurrency(defaultCurrency, ctx.fxRates)
+  const data = {
+    slug: n.slug,
+    name: n.name,
+    preset,
+    subidParam: n.subidParam ?? PRESETS[preset].subidParam,
+    subidSeparator: n.subidSeparator ?? ':',
+    postbackToken: n.postbackToken ?? newPostbackToken(),
+    allowedIps: n.allowedIps === undefined ? '' : allowListText(n.allowedIps),
+    defaultCurrency,
+    statusWords: JSON.stringify(normaliseStatusWords(n.statusWords ?? {})),
+  }
+  try {
+    const row = await writeIsolated(ctx.database, async (db) => {
+      const created = await db.network.create({ data })
+      await audit(db, ctx.actor, 'network.create', `network:${created.slug}`, { preset, subidParam: data.subidParam })
+      return created
+    })
+    return { ...view(row), postbackToken: row.postbackToken! }
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new Refused(`network "${n.slug}" already exists`)
+    throw err
+  }
+}
+
+export async function updateNetwork(ctx: OnboardingContext, slugValue: string, input: unknown): Promise<NetworkView & { postbackToken?: string }> {
+  const u = networkUpdateSchema.parse(input)
+  if (u.defaultCurrency) checkCurrency(u.defaultCurrency, ctx.fxRates)
+  const data: Record<string, string | null> = {}
+  if (u.name !== undefined) data.name = u.name
+  if (u.subidParam !== undefined) data.subidParam = u.subidParam
+  if (u.subidSeparator !== undefined) data.subidSeparator = u.subidSeparator
+  if (u.defaultCurrency !== undefined) data.defaultCurrency = u.defaultCurrency
+  if (u.preset !== undefined) data.preset = u.preset
+  if (u.statusWords !== undefined) data.statusWords = JSON.stringify(normaliseStatusWords(u.statusWords))
+  if (u.allowedIps !== undefined) data.allowedIps = allowListText(u.allowedIps)
+  if (u.postbackToken !== undefined) data.postbackToken = u.postbackToken
+  if (u.rotateToken) data.postbackToken = newPostbackToken()
+  const row = await writeIsolated(ctx.database, async (db) => {
+    const current = await db.network.findUnique({ where: { slug: slugValue }, select: { id: true, postbackToken: true, allowedIps: true } })
+    if (!current) throw new NotFound(`no network "${slugValue}"`)
+    const tokenAfter = data.postbackToken !== undefined ? data.postbackToken : current.postbackToken
+    const ipsAfter = data.allowedIps !== undefined ? data.allowedIps : current.allowedIps
+    if (!tokenAfter && !ipsAfter) throw new InvalidInput('a network needs a postback token or an IP allow-list')
+    const updated = await db.network.update({ where: { id: current.id }, data })
+    const changed = Object.keys(data).map((k) => (k === 'postbackToken' ? (data.postbackToken ? 'postbackToken(new)' : 'postbackToken(removed)') : k))
+    await audit(db, ctx.actor, 'network.update', `network:${updated.slug}`, { changed })
+    return updated
+  })
+  const tokenChanged = data.postbackToken !== undefined && row.postbackToken
+  return { ...view(row), ...(tokenChanged ? { postbackToken: row.postbackToken! } : {}) }
+}
+
+export async function listNetworks(ctx: Pick<OnboardingContext, 'database'>): Promise<NetworkView[]> {
+  return (await ctx.database.prisma.network.findMany({ orderBy: { slug: 'asc' } })).map(view)
+}
+
+export interface PostbackSetup {
+  network: string
+  preset: string
+  label: string
+  /** Paste this into the network. */
+  url: string
+  /** What our tracked links add to the offer URL. */
+  tracking: string
+  note: string
+}
+
+export async function postbackSetup(ctx: Pick<OnboardingContext, 'database'>, slugValue: string, baseUrl: string): Promise<PostbackSetup> {
+  const n = await ctx.database.prisma.network.findUnique({ where: { slug: slugValue } })
+  if (!n) throw new NotFound(`no network "${slugValue}"`)
+  const preset = isPreset(n.preset) ? n.preset : 'generic'
+  return {
+    network: n.slug,
+    preset,
+    label: PRESETS[preset].label,
+    url: postbackUrl({ baseUrl, slug: n.slug, token: n.postbackToken, preset }),
+    tracking: trackingExample(n.subidParam, n.subidSeparator as SubidSeparator),
+    note: PRESETS[preset].note,
+  }
+}

@@ -1,0 +1,70 @@
+// What the postback endpoint needs to know about a network, read once and kept a
+// few seconds: token, allow-list (parsed), status words (parsed), default
+// currency. The admin API drops the cache on this instance when it changes a
+// network; other instances pick the change up within the TTL.
+import type { Db, Prisma } from '../db/client.ts'
+import { parseAllowList, type AllowList } from './network-auth.ts'
+import { parseStoredStatusWords, type ConversionStatus } from './status-words.ts'
+
+export interface PostbackNetwork {
+  id: number
+  slug: string
+  token: string | null
+  allowList: AllowList | null
+  statusWords: Record<string, ConversionStatus>
+  defaultCurrency: string
+}
+
+type NetworkReader = Pick<Db, 'network'> | Prisma.TransactionClient
+
+export async function loadPostbackNetwork(db: NetworkReader, slug: string): Promise<PostbackNetwork | null> {
+  const n = await db.network.findUnique({
+    where: { slug },
+    select: { id: true, slug: true, postbackToken: true, allowedIps: true, statusWords: true, defaultCurrency: true },
+  })
+  if (!n) return null
+  let allowList: AllowList | null
+  try {
+    allowList = parseAllowList(n.allowedIps)
+  } catch {
+    // A corrupt allow-list must fail closed: nothing matches an empty list.
+    allowList = parseAllowList('0.0.0.0/32')
+  }
+  return {
+    id: n.id,
+    slug: n.slug,
+    token: n.postbackToken && n.postbackToken.length > 0 ? n.postbackToken : null,
+    allowList,
+    statusWords: parseStoredStatusWords(n.statusWords),
+    defaultCurrency: n.defaultCurrency,
+  }
+}
+
+export class NetworkCache {
+  private readonly entries = new Map<string, { network: PostbackNetwork | null; at: number }>()
+  private generation = 0
+
+  constructor(
+    private readonly db: NetworkReader,
+    private readonly options: { ttlMs?: number; negativeTtlMs?: number; maxEntries?: number; now?: () => number } = {},
+  ) {}
+
+  async get(slug: string): Promise<PostbackNetwork | null> {
+    const now = (this.options.now ?? Date.now)()
+    const hit = this.entries.get(slug)
+    if (hit && now - hit.at < (hit.network ? (this.options.ttlMs ?? 10_000) : (this.options.negativeTtlMs ?? 2_000))) return hit.network
+    const generation = this.generation
+    const network = await loadPostbackNetwork(this.db, slug)
+    if (generation === this.generation) {
+      this.entries.delete(slug)
+      this.entries.set(slug, { network, at: now })
+      if (this.entries.size > (this.options.maxEntries ?? 1_000)) this.entries.delete(this.entries.keys().next().value as string)
+    }
+    return network
+  }
+
+  invalidateAll() {
+    this.generation++
+    this.entries.clear()
+  }
+}

@@ -1,0 +1,28 @@
+// /admin/api/assignments — a partner's content for an offer, with its tracked link.
+import type { FastifyInstance } from 'fastify'
+import { z } from 'zod'
+import { createAssignment, listAssignments, updateAssignment } from '../../../onboarding/assignments.ts'
+import { trackingOf } from '../../../plugins/tracking.ts'
+import { baseUrlFor, idParam, onboardingContext } from './context.ts'
+
+const listQuery = z.object({ partnerId: z.coerce.number().int().positive().optional() })
+
+export default async function assignmentsApi(app: FastifyInstance) {
+  const ctx = onboardingContext(app)
+
+  app.get('/admin/api/assignments', async (request) => ({
+    assignments: await listAssignments(ctx, baseUrlFor(app, request), listQuery.parse(request.query)),
+  }))
+
+  app.post('/admin/api/assignments', async (request, reply) => {
+    const assignment = await createAssignment(ctx, request.body, baseUrlFor(app, request))
+    return reply.code(201).send(assignment)
+  })
+
+  app.patch('/admin/api/assignments/:id', async (request) => {
+    const { id } = idParam.parse(request.params)
+    const assignment = await updateAssignment(ctx, id, request.body, baseUrlFor(app, request))
+    trackingOf(app)?.linksChanged(assignment.code)
+    return assignment
+  })
+}

@@ -1,0 +1,36 @@
+// GET|HEAD /r/:code — the click redirector. Thin: trackClick does the work. Not
+// logged per request at info level (it is the hottest route; the clicks table is
+// its log); failures still are.
+import type { FastifyInstance } from 'fastify'
+import { trackingOf } from '../../plugins/tracking.ts'
+import { trackClick } from '../../tracking/track-click.ts'
+
+const NOT_FOUND_PAGE =
+  '<!doctype html><html lang="fr"><meta charset="utf-8"><title>Lien introuvable</title>' +
+  '<p>Ce lien n’existe pas ou n’est plus actif.</p></html>'
+
+export default async function redirect(app: FastifyInstance) {
+  const runtime = trackingOf(app)
+  if (!runtime) throw new Error('the tracking plugin must be registered before the redirect route')
+  const { tracker } = runtime
+
+  app.route<{ Params: { code: string } }>({
+    method: ['GET', 'HEAD'],
+    url: '/r/:code',
+    logLevel: 'warn',
+    handler: async (request, reply) => {
+      const result = await trackClick(tracker, {
+        code: request.params.code,
+        method: request.method,
+        ip: request.ip,
+        userAgent: request.headers['user-agent'],
+        referer: request.headers.referer,
+      })
+      if (!result.found) {
+        return reply.code(404).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(NOT_FOUND_PAGE)
+      }
+      // Every click must reach us: no browser or proxy may replay a cached redirect.
+      return reply.code(302).header('cache-control', 'private, no-store').header('location', result.target).send()
+    },
+  })
+}

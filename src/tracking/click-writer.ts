@@ -1,0 +1,174 @@
+// Group commit for clicks. A click is acknowledged (302) only once it is in the
+// database, but a transaction per click would cap the redirector at a few percent
+// of what the stack can do. So the clicks that arrive during one event-loop turn
+// are queued and written together at the end of the turn (setImmediate), as one
+// transaction with one multi-row INSERT (insertClickEvents), capped per batch;
+// every request waits for its batch's commit. While a batch is being written,
+// newly arrived clicks wait for the next batch, which makes batches grow with load.
+//
+// A failed batch is logged and retried once; if the retry fails too the lost count
+// is logged and the requests are released anyway: the visitor is redirected, never
+// shown our fault. A request also stops waiting after ackTimeoutMs (a database
+// that hangs must not hang the redirect); its batch keeps trying.
+import type { ClickEventRow } from '../db/click-store.ts'
+
+export interface ClickWriterLogger {
+  warn(obj: object, msg: string): void
+  error(obj: object, msg: string): void
+}
+
+export interface ClickWriterOptions {
+  /** Rows per batch (one multi-row statement). */
+  maxBatch?: number
+  /** Batches written at once: 1 suits SQLite (one writer); PostgreSQL can overlap a few. */
+  maxInFlight?: number
+  /** How long a request waits for its batch before redirecting anyway. */
+  ackTimeoutMs?: number
+  /** Pause before the one retry of a failed batch. */
+  retryDelayMs?: number
+  logger?: ClickWriterLogger
+  /** Told about every batch (metrics). */
+  observer?: ClickWriterObserver
+}
+
+export interface ClickWriterObserver {
+  committed(rows: readonly ClickEventRow[], seconds: number): void
+  failedAttempt(): void
+  lost(count: number): void
+}
+
+export interface ClickWriterStats {
+  batches: number
+  rows: number
+  maxBatchRows: number
+  failedAttempts: number
+  lostRows: number
+  ackTimeouts: number
+  lastFlushMs: number
+}
+
+type Release = (committed: boolean) => void
+
+function isUniqueViolation(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === 'P2002'
+}
+
+export class ClickWriter {
+  private rows: ClickEventRow[] = []
+  private waiters: Release[] = []
+  private scheduled = false
+  private inFlight = new Set<Promise<void>>()
+  private readonly maxBatch: number
+  private readonly maxInFlight: number
+  private readonly ackTimeoutMs: number
+  private readonly retryDelayMs: number
+  private readonly logger: ClickWriterLogger | undefined
+  private readonly observer: ClickWriterObserver | undefined
+  readonly stats: ClickWriterStats = { batches: 0, rows: 0, maxBatchRows: 0, failedAttempts: 0, lostRows: 0, ackTimeouts: 0, lastFlushMs: 0 }
+
+  constructor(
+    private readonly write: (rows: ClickEventRow[]) => Promise<void>,
+    options: ClickWriterOptions = {},
+  ) {
+    this.maxBatch = options.maxBatch ?? 400
+    this.maxInFlight = options.maxInFlight ?? 1
+    this.ackTimeoutMs = options.ackTimeoutMs ?? 2_000
+    this.retryDelayMs = options.retryDelayMs ?? 25
+    this.logger = options.logger
+    this.observer = options.observer
+  }
+
+  /** Queues a click; resolves true once committed, false if it could not be (or not in time). */
+  record(row: ClickEventRow): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      this.rows.push(row)
+      this.waiters.push(resolve)
+      if (!this.scheduled) {
+        this.scheduled = true
+        setImmediate(this.drain)
+      }
+    })
+  }
+
+  /** Clicks queued but not yet handed to the database. */
+  get queued(): number {
+    return this.rows.length
+  }
+
+  /** Writes everything queued and waits for every batch (server stop: no acknowledged click is lost). */
+  async flush(): Promise<void> {
+    while (this.rows.length > 0 || this.inFlight.size > 0) {
+      while (this.rows.length > 0) this.startBatch()
+      await Promise.all(this.inFlight)
+    }
+  }
+
+  private readonly drain = () => {
+    this.scheduled = false
+    while (this.rows.length > 0 && this.inFlight.size < this.maxInFlight) this.startBatch()
+  }
+
+  private startBatch() {
+    const rows = this.rows.splice(0, this.maxBatch)
+    const waiters = this.waiters.splice(0, rows.length)
+    const done = this.commit(rows, waiters).finally(() => {
+      this.inFlight.delete(done)
+      // Clicks that queued while this batch was written go next.
+      if (this.rows.length > 0 && !this.scheduled) {
+        this.scheduled = true
+        setImmediate(this.drain)
+      }
+    })
+    this.inFlight.add(done)
+  }
+
+  private async commit(rows: ClickEventRow[], waiters: Release[]): Promise<void> {
+    let released = false
+    const release = (committed: boolean) => {
+      if (released) return
+      released = true
+      for (const w of waiters) w(committed)
+    }
+    const timer = setTimeout(() => {
+      this.stats.ackTimeouts += rows.length
+      this.logger?.warn({ rows: rows.length, waitedMs: this.ackTimeoutMs }, 'click batch slow: redirecting before its commit')
+      release(false)
+    }, this.ackTimeoutMs)
+    const started = performance.now()
+    let committed = false
+    try {
+      await this.write(rows)
+      committed = true
+    } catch (first) {
+      this.stats.failedAttempts++
+      this.observer?.failedAttempt()
+      this.logger?.warn({ err: first, rows: rows.length }, 'click batch failed: retrying once')
+      await new Promise((r) => setTimeout(r, this.retryDelayMs))
+      try {
+        await this.write(rows)
+        committed = true
+      } catch (second) {
+        // The batch is one transaction: a duplicate click id on the retry means the
+        // first attempt did commit (its answer was lost), not that clicks are missing.
+        if (isUniqueViolation(second)) committed = true
+        else {
+          this.stats.failedAttempts++
+          this.stats.lostRows += rows.length
+          this.observer?.failedAttempt()
+          this.observer?.lost(rows.length)
+          this.logger?.error({ err: second, lost: rows.length }, 'click batch lost after retry')
+        }
+      }
+    } finally {
+      clearTimeout(timer)
+    }
+    this.stats.lastFlushMs = performance.now() - started
+    if (committed) {
+      this.observer?.committed(rows, this.stats.lastFlushMs / 1000)
+      this.stats.batches++
+      this.stats.rows += rows.length
+      if (rows.length > this.stats.maxBatchRows) this.stats.maxBatchRows = rows.length
+    }
+    release(committed)
+  }
+}
