@@ -1,0 +1,63 @@
+// Shared plumbing of the onboarding commands: open the database, run one
+// operation, print its result, turn the domain's refusals into one clear line.
+import { ZodError } from 'zod'
+import { openDatabase, type Database } from '../../db/client.ts'
+import { applyMigrations } from '../../db/migrator.ts'
+import { DomainError } from '../../errors.ts'
+import type { OnboardingContext } from '../../onboarding/networks.ts'
+import { publicBaseUrl } from '../../onboarding/public-base.ts'
+import { UsageError } from '../args.ts'
+import type { CliContext } from '../command.ts'
+
+export interface OnboardingRun {
+  ctx: OnboardingContext
+  database: Database
+  baseUrl: string
+}
+
+export async function withOnboarding(cli: CliContext, usage: string, run: (o: OnboardingRun) => Promise<void>): Promise<number> {
+  let database: Database | undefined
+  try {
+    if (cli.config.autoMigrate) await applyMigrations(cli.config.databaseUrl)
+    database = await openDatabase(cli.config.databaseUrl)
+    await run({ ctx: { database, fxRates: cli.config.fxRates, actor: 'cli' }, database, baseUrl: publicBaseUrl(cli.config) })
+    return 0
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`${err.message}\nusage: ${usage}`)
+      return 2
+    }
+    if (err instanceof ZodError) {
+      console.error(err.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('\n'))
+      return 1
+    }
+    if (err instanceof DomainError) {
+      console.error(err.message)
+      return 1
+    }
+    throw err
+  } finally {
+    await database?.close()
+  }
+}
+
+/** Prints an object as aligned "key  value" lines. */
+export function printRecord(out: (line: string) => void, record: Record<string, unknown>) {
+  const width = Math.max(...Object.keys(record).map((k) => k.length))
+  for (const [k, v] of Object.entries(record)) {
+    const text = v instanceof Date ? v.toISOString() : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)
+    out(`${k.padEnd(width)}  ${text}`)
+  }
+}
+
+export function printTable<T extends object>(out: (line: string) => void, rows: readonly T[], columns: string[]) {
+  if (rows.length === 0) {
+    out('(none)')
+    return
+  }
+  const cell = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 16).replace('T', ' ') : v === null || v === undefined ? '' : String(v))
+  const at = (r: T, c: string) => (r as Record<string, unknown>)[c]
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cell(at(r, c)).length)))
+  out(columns.map((c, i) => c.padEnd(widths[i]!)).join('  '))
+  for (const r of rows) out(columns.map((c, i) => cell(at(r, c)).padEnd(widths[i]!)).join('  ').trimEnd())
+}
