@@ -152,7 +152,7 @@ export async function createNetwork(ctx: OnboardingContext, input: unknown): Pro
     postbackToken: n.postbackToken ?? newPostbackToken(),
     allowedIps: n.allowedIps === undefined ? '' : allowListText(n.allowedIps),
     defaultCurrency,
-    statusWords: JSON.stringify(normaliseStatusWords(n.statusWords ?? {})),
+    statusWords: JSON.stringify(normaliseStatusWords({ ...PRESETS[preset].statusWords, ...n.statusWords })),
   }
   try {
     const row = await writeIsolated(ctx.database, async (db) => {

@@ -20,11 +20,12 @@
 //   sensitive): {SubId1} (tracking link parameter subId1), {ActionId},
 //   {Status} (PENDING / APPROVED / REVERSED), {Payout}, {Currency}.
 //   help.impact.com "Event Notification Postbacks" (Action Lifecycle parameters).
-// - Keitaro-style trackers: {subid}, {tid}, {revenue}, {status}.
-//   docs.keitaro.io "S2S postback placeholders".
+// - Keitaro-style trackers: {subid}, {tid}, {revenue}, {status} (lead, sale,
+//   rejected). docs.keitaro.io "S2S postback placeholders".
 // - generic: the user's cheat-sheet, {subid} {payout} {currency} {status}
 //   {transaction_id}; the operator adapts the macro names to the network.
 // Where a platform has no currency macro, the network's default currency applies.
+import type { ConversionStatus } from '../postbacks/status-words.ts'
 import type { SubidSeparator } from '../tracking/subid.ts'
 
 export const NETWORK_PRESETS = ['generic', 'keitaro', 'everflow', 'tune', 'cake', 'impact'] as const
@@ -38,6 +39,8 @@ export interface PresetSpec {
   values: { subid: string; amount: string; currency?: string; status: string; txn_id: string }
   /** The status value is a fixed word, not a macro. */
   literalStatus: boolean
+  /** Status words this platform uses beyond the defaults (a network's own words still win). */
+  statusWords?: Record<string, ConversionStatus>
   note: string
 }
 
@@ -54,6 +57,8 @@ export const PRESETS: Readonly<Record<NetworkPreset, PresetSpec>> = {
     subidParam: 'subid',
     values: { subid: '{subid}', amount: '{revenue}', status: '{status}', txn_id: '{tid}' },
     literalStatus: false,
+    // Keitaro's conversion statuses: lead, sale, rejected (and trash for junk).
+    statusWords: { lead: 'pending', sale: 'confirmed', trash: 'rejected' },
     note: 'Keitaro placeholders; the currency is the network default.',
   },
   everflow: {

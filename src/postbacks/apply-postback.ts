@@ -52,12 +52,19 @@ function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: unknown } | null)?.code === 'P2002'
 }
 
+/** The database asks us to try again: a PostgreSQL deadlock or serialization failure, a busy SQLite. */
+function isTransientConflict(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null
+  if (e?.code === 'P2034') return true
+  return typeof e?.message === 'string' && /SQLITE_BUSY|database is locked|deadlock detected|could not serialize/i.test(e.message)
+}
+
 export async function applyPostback(database: Pick<Database, 'prisma'>, report: ConversionReport): Promise<ApplyResult> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await database.prisma.$transaction((tx) => applyOnce(tx, report), { maxWait: 10_000, timeout: 15_000 })
     } catch (err) {
-      const retry = err instanceof ConcurrentChange || isUniqueViolation(err)
+      const retry = err instanceof ConcurrentChange || isUniqueViolation(err) || isTransientConflict(err)
       if (!retry || attempt >= MAX_ATTEMPTS) throw err
     }
   }

@@ -2,7 +2,6 @@
 // operation, print its result, turn the domain's refusals into one clear line.
 import { ZodError } from 'zod'
 import { openDatabase, type Database } from '../../db/client.ts'
-import { applyMigrations } from '../../db/migrator.ts'
 import { DomainError } from '../../errors.ts'
 import type { OnboardingContext } from '../../onboarding/networks.ts'
 import { publicBaseUrl } from '../../onboarding/public-base.ts'
@@ -18,7 +17,8 @@ export interface OnboardingRun {
 export async function withOnboarding(cli: CliContext, usage: string, run: (o: OnboardingRun) => Promise<void>): Promise<number> {
   let database: Database | undefined
   try {
-    if (cli.config.autoMigrate) await applyMigrations(cli.config.databaseUrl)
+    // No migration here: the schema engine cannot take its lock on an SQLite file a
+    // running server has open. A database without tables says so below.
     database = await openDatabase(cli.config.databaseUrl)
     await run({ ctx: { database, fxRates: cli.config.fxRates, actor: 'cli' }, database, baseUrl: publicBaseUrl(cli.config) })
     return 0
@@ -33,6 +33,10 @@ export async function withOnboarding(cli: CliContext, usage: string, run: (o: On
     }
     if (err instanceof DomainError) {
       console.error(err.message)
+      return 1
+    }
+    if ((err as { code?: unknown }).code === 'P2021') {
+      console.error('The database has no tables yet: run `npm run db:migrate` (npm start does it too).')
       return 1
     }
     throw err

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
+import { maskFormToken, maskJsonToken, readPostbackParams } from '../../src/postbacks/params.ts'
+
+describe('postback parameters', () => {
+  it('reads the query, a form body or a JSON body alike', () => {
+    const expected = { network: 'n', subid: '1:2:c', amount: '12,50', status: 'approved', txn_id: 'T1', token: 'tok' }
+    expect(readPostbackParams('network=n&subid=1%3A2%3Ac&amount=12%2C50&status=approved&txn_id=T1&token=tok', null, null)).toEqual({ ok: true, params: expected })
+    expect(readPostbackParams('network=n', 'subid=1%3A2%3Ac&amount=12%2C50&status=approved&txn_id=T1&token=tok', 'form')).toEqual({ ok: true, params: expected })
+    expect(readPostbackParams('', JSON.stringify({ ...expected, extra: { nested: true } }), 'json')).toEqual({ ok: true, params: expected })
+    expect(readPostbackParams('', '{"amount": 12.5, "txn_id": 42}', 'json')).toEqual({ ok: true, params: { amount: '12.5', txn_id: '42' } })
+  })
+
+  it('ignores parameters it does not know', () => {
+    expect(readPostbackParams('network=n&offer_id=9&sub2=x', null, null)).toEqual({ ok: true, params: { network: 'n' } })
+  })
+
+  it('refuses a parameter given twice with different values; the same value twice is fine', () => {
+    expect(readPostbackParams('txn_id=a&txn_id=b', null, null)).toMatchObject({ ok: false, reason: 'parameter txn_id given twice with different values' })
+    expect(readPostbackParams('txn_id=a', 'txn_id=b', 'form')).toMatchObject({ ok: false })
+    expect(readPostbackParams('txn_id=a&txn_id=a', null, null)).toEqual({ ok: true, params: { txn_id: 'a' } })
+  })
+
+  it('refuses unreadable bodies and oversized values', () => {
+    expect(readPostbackParams('', '{not json', 'json')).toMatchObject({ ok: false, reason: expect.stringMatching(/unreadable body/) })
+    expect(readPostbackParams('', '[1,2]', 'json')).toMatchObject({ ok: false })
+    expect(readPostbackParams('', '{"txn_id":{"a":1}}', 'json')).toMatchObject({ ok: false })
+    expect(readPostbackParams(`txn_id=${'x'.repeat(129)}`, null, null)).toMatchObject({ ok: false, reason: 'parameter txn_id too long (max 128)' })
+  })
+
+  it('masks the token, and only the token, in a query, a form body and a JSON body', () => {
+    expect(maskFormToken('network=n&token=s3cr3t&txn_id=1', '***ab')).toBe('network=n&token=***ab&txn_id=1')
+    expect(maskFormToken('token=s3cr3t', '***')).toBe('token=***')
+    expect(maskFormToken('tok%65n=s3cr3t&mytoken=keep', '***')).toBe('tok%65n=***&mytoken=keep')
+    expect(maskJsonToken('{"network":"n","token":"s3\\"cr3t","amount":1}', '***ab')).toBe('{"network":"n","token":"***ab","amount":1}')
+    expect(maskJsonToken('{"token": 12345}', '***')).toBe('{"token": "***"}')
+  })
+
+  it('never throws, whatever arrives (property)', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.option(fc.string()), fc.constantFrom('form', 'json', null), (q, body, kind) => {
+        const r = readPostbackParams(q, body, kind as 'form' | 'json' | null)
+        expect(typeof r.ok).toBe('boolean')
+        expect(maskFormToken(q, '***')).not.toMatch(/(^|&)token=(?!\*\*\*)/)
+      }),
+    )
+  })
+})

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest'
+import { parseStoredStatusWords, statusFromWord } from '../../src/postbacks/status-words.ts'
+import { decideTransition } from '../../src/postbacks/transitions.ts'
+
+describe('status words', () => {
+  it("maps DESIGN.md's default words, in any case", () => {
+    const cases: [string, string][] = [
+      ['approved', 'confirmed'], ['approve', 'confirmed'], ['accepted', 'confirmed'], ['confirmed', 'confirmed'], ['paid', 'confirmed'], ['1', 'confirmed'],
+      ['pending', 'pending'], ['hold', 'pending'], ['0', 'pending'],
+      ['declined', 'rejected'], ['rejected', 'rejected'], ['denied', 'rejected'], ['invalid', 'rejected'], ['-1', 'rejected'],
+      ['reversed', 'reversed'], ['chargeback', 'reversed'], ['refund', 'reversed'], ['refunded', 'reversed'], ['cancelled', 'reversed'],
+      ['APPROVED', 'confirmed'], [' Pending ', 'pending'], ['REVERSED', 'reversed'],
+    ]
+    for (const [word, status] of cases) expect(statusFromWord(word), word).toBe(status)
+    expect(statusFromWord('sale')).toBeNull()
+    expect(statusFromWord('')).toBeNull()
+  })
+
+  it("a network's words add to and override the defaults", () => {
+    const words = parseStoredStatusWords(JSON.stringify({ Sale: 'confirmed', lead: 'pending', '1': 'pending', trash: 'rejected' }))
+    expect(statusFromWord('sale', words)).toBe('confirmed')
+    expect(statusFromWord('LEAD', words)).toBe('pending')
+    expect(statusFromWord('1', words)).toBe('pending')
+    expect(statusFromWord('approved', words)).toBe('confirmed')
+  })
+
+  it('a corrupt stored value counts as no override', () => {
+    expect(parseStoredStatusWords('not json')).toEqual({})
+    expect(parseStoredStatusWords('{"sale":"won"}')).toEqual({})
+    expect(parseStoredStatusWords('[]')).toEqual({})
+  })
+})
+
+describe('status transitions', () => {
+  it('allows pending → confirmed | rejected and confirmed → reversed', () => {
+    expect(decideTransition('pending', 'confirmed').kind).toBe('change')
+    expect(decideTransition('pending', 'rejected').kind).toBe('change')
+    expect(decideTransition('confirmed', 'reversed').kind).toBe('change')
+  })
+
+  it('the same status again is a duplicate', () => {
+    for (const s of ['pending', 'confirmed', 'rejected', 'reversed'] as const) expect(decideTransition(s, s).kind).toBe('duplicate')
+  })
+
+  it('a late pending never downgrades a decided entry', () => {
+    for (const s of ['confirmed', 'rejected', 'reversed'] as const) expect(decideTransition(s, 'pending')).toMatchObject({ kind: 'stale', reason: expect.stringContaining(s) })
+  })
+
+  it('refuses every other move', () => {
+    const invalid = [
+      ['pending', 'reversed'], ['confirmed', 'rejected'], ['rejected', 'confirmed'], ['rejected', 'reversed'], ['reversed', 'confirmed'], ['reversed', 'rejected'],
+    ] as const
+    for (const [from, to] of invalid) expect(decideTransition(from, to).kind, `${from}→${to}`).toBe('invalid')
+  })
+})

@@ -1,0 +1,117 @@
+// The group commit, against a fake store: batching per event-loop turn, the cap,
+// acknowledgement only after commit, one retry, the lost count, the ack timeout,
+// and the flush on close.
+import { describe, expect, it } from 'vitest'
+import type { ClickEventRow } from '../../src/db/click-store.ts'
+import { ClickWriter } from '../../src/tracking/click-writer.ts'
+
+const row = (i: number): ClickEventRow => ({
+  kind: 'click',
+  ts: new Date(0),
+  partnerId: 1,
+  assignmentId: 1,
+  offerId: 1,
+  clickId: `c${i}`,
+  visitorHash: null,
+  userAgent: null,
+  referer: null,
+  isUnique: true,
+})
+
+function store(options: { delayMs?: number; failures?: number; error?: unknown } = {}) {
+  const batches: ClickEventRow[][] = []
+  let failures = options.failures ?? 0
+  return {
+    batches,
+    write: async (rows: ClickEventRow[]) => {
+      await new Promise((r) => setTimeout(r, options.delayMs ?? 1))
+      if (failures > 0) {
+        failures--
+        throw options.error ?? new Error('write failed')
+      }
+      batches.push([...rows])
+    },
+  }
+}
+
+const silent = { warn: () => {}, error: () => {} }
+
+describe('click group commit', () => {
+  it('clicks of one event-loop turn share one batch, and each is acknowledged after its commit', async () => {
+    const s = store()
+    const w = new ClickWriter(s.write)
+    const acks = await Promise.all(Array.from({ length: 50 }, (_, i) => w.record(row(i)).then((ok) => ({ ok, committedBefore: s.batches.flat().some((r) => r.clickId === `c${i}`) }))))
+    expect(acks.every((a) => a.ok && a.committedBefore)).toBe(true)
+    expect(s.batches).toHaveLength(1)
+    expect(s.batches[0]).toHaveLength(50)
+  })
+
+  it('caps a batch; the rest follow in the next batches', async () => {
+    const s = store()
+    const w = new ClickWriter(s.write, { maxBatch: 40 })
+    await Promise.all(Array.from({ length: 100 }, (_, i) => w.record(row(i))))
+    expect(s.batches.map((b) => b.length)).toEqual([40, 40, 20])
+    expect(w.stats).toMatchObject({ batches: 3, rows: 100, maxBatchRows: 40, lostRows: 0 })
+  })
+
+  it('clicks arriving while a batch is written wait for the next one (batches grow with load)', async () => {
+    const s = store({ delayMs: 20 })
+    const w = new ClickWriter(s.write)
+    const first = w.record(row(0))
+    await new Promise((r) => setTimeout(r, 5))
+    const more = Array.from({ length: 30 }, (_, i) => w.record(row(i + 1)))
+    await Promise.all([first, ...more])
+    expect(s.batches.map((b) => b.length)).toEqual([1, 30])
+  })
+
+  it('retries a failed batch once', async () => {
+    const s = store({ failures: 1 })
+    const w = new ClickWriter(s.write, { logger: silent })
+    expect(await Promise.all([w.record(row(1)), w.record(row(2))])).toEqual([true, true])
+    expect(s.batches).toEqual([[row(1), row(2)]])
+    expect(w.stats).toMatchObject({ failedAttempts: 1, lostRows: 0 })
+  })
+
+  it('after a second failure: logs the lost count and releases the requests', async () => {
+    const s = store({ failures: 2 })
+    const logged: object[] = []
+    const w = new ClickWriter(s.write, { logger: { warn: () => {}, error: (o) => logged.push(o) } })
+    expect(await Promise.all([w.record(row(1)), w.record(row(2)), w.record(row(3))])).toEqual([false, false, false])
+    expect(w.stats).toMatchObject({ failedAttempts: 2, lostRows: 3, batches: 0 })
+    expect(logged).toEqual([expect.objectContaining({ lost: 3 })])
+  })
+
+  it('a duplicate click id on the retry means the first attempt committed', async () => {
+    const s = store({ failures: 2, error: Object.assign(new Error('unique'), { code: 'P2002' }) })
+    const w = new ClickWriter(s.write, { logger: silent })
+    expect(await w.record(row(1))).toBe(true)
+    expect(w.stats.lostRows).toBe(0)
+  })
+
+  it('a hanging database does not hang the redirect: the request goes after ackTimeoutMs', async () => {
+    const s = store({ delayMs: 200 })
+    const w = new ClickWriter(s.write, { ackTimeoutMs: 20, logger: silent })
+    const started = performance.now()
+    expect(await w.record(row(1))).toBe(false)
+    expect(performance.now() - started).toBeLessThan(150)
+    await w.flush()
+    expect(s.batches.flat()).toHaveLength(1)
+  })
+
+  it('flush writes everything queued and waits for it (server stop)', async () => {
+    const s = store({ delayMs: 5 })
+    const w = new ClickWriter(s.write, { maxBatch: 10 })
+    const pending = Array.from({ length: 35 }, (_, i) => w.record(row(i)))
+    await w.flush()
+    expect(s.batches.flat()).toHaveLength(35)
+    expect(await Promise.all(pending)).toEqual(Array(35).fill(true))
+  })
+
+  it('tells an observer about every batch', async () => {
+    const s = store()
+    const seen: number[] = []
+    const w = new ClickWriter(s.write, { observer: { committed: (rows) => seen.push(rows.length), failedAttempt: () => {}, lost: () => {} } })
+    await Promise.all(Array.from({ length: 7 }, (_, i) => w.record(row(i))))
+    expect(seen).toEqual([7])
+  })
+})
