@@ -8,6 +8,7 @@ import { newLinkCode } from '../tracking/click-id.ts'
 import { audit } from './audit.ts'
 import type { OnboardingContext } from './networks.ts'
 import { trackedLink } from './public-base.ts'
+import { isUniqueViolation } from '../db/errors.ts'
 
 export const ASSIGNMENT_STATUSES = ['pending', 'approved', 'posted', 'failed'] as const
 export type AssignmentStatus = (typeof ASSIGNMENT_STATUSES)[number]
@@ -47,9 +48,6 @@ export interface AssignmentView {
 type Row = { id: number; code: string; partnerId: number; offerId: number; status: string; createdAt: Date; updatedAt: Date }
 const view = (a: Row, baseUrl: string): AssignmentView => ({ ...a, link: trackedLink(baseUrl, a.code) })
 
-function isUniqueViolation(err: unknown): boolean {
-  return (err as { code?: unknown } | null)?.code === 'P2002'
-}
 
 export async function createAssignment(ctx: OnboardingContext, input: unknown, baseUrl: string): Promise<AssignmentView> {
   const a = assignmentCreateSchema.parse(input)

@@ -10,6 +10,7 @@ import { normaliseStatusWords, parseStoredStatusWords, statusWordsSchema, type C
 import { SUBID_SEPARATORS, type SubidSeparator } from '../tracking/subid.ts'
 import { audit } from './audit.ts'
 import { NETWORK_PRESETS, PRESETS, isPreset, postbackUrl, trackingExample } from './postback-url.ts'
+import { isUniqueViolation } from '../db/errors.ts'
 
 const slug = z
   .string()
@@ -134,9 +135,6 @@ export interface OnboardingContext {
   actor: string
 }
 
-function isUniqueViolation(err: unknown): boolean {
-  return (err as { code?: unknown } | null)?.code === 'P2002'
-}
 
 export async function createNetwork(ctx: OnboardingContext, input: unknown): Promise<NetworkView & { postbackToken: string }> {
   const n = networkCreateSchema.parse(input)

@@ -7,8 +7,11 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { insertClickEvents } from '../db/click-store.ts'
+import { applyPostback, applyPostbacks, type ApplyResult } from '../postbacks/apply-postback.ts'
 import { NetworkCache } from '../postbacks/network-cache.ts'
-import type { PostbackContext } from '../postbacks/receive-postback.ts'
+import { openPostbackLogs, type ReceivedPostback } from '../postbacks/postback-log.ts'
+import { TurnBatcher } from '../postbacks/turn-batcher.ts'
+import type { CheckedReport, PostbackContext, Recorded } from '../postbacks/receive-postback.ts'
 import { ClickWriter } from '../tracking/click-writer.ts'
 import { LinkCache, databaseLinkLoader } from '../tracking/link-cache.ts'
 import type { ClickTracker } from '../tracking/track-click.ts'
@@ -17,6 +20,8 @@ import { RecentVisitors } from '../tracking/visitor.ts'
 export interface TrackingRuntime {
   tracker: ClickTracker
   networks: NetworkCache
+  /** Postback group commit (stats for tests and metrics). */
+  postbackBatches: TurnBatcher<{ received: ReceivedPostback; report: CheckedReport | null }, Recorded>
   postbacks: PostbackContext
   /** The admin API changed an assignment (code given) or a network/offer (all links). */
   linksChanged(code?: string): void
@@ -57,14 +62,42 @@ export default fp(
       onRefreshError: (err, code) => log.warn({ err, code }, 'link refresh failed: serving the cached link'),
     })
     const networks = new NetworkCache(db)
+    // Postbacks are group-committed too: the postbacks of one event-loop turn get
+    // their log lines in one statement (committed first), then their ledger writes
+    // in one transaction. A failed ledger batch is retried one report at a time,
+    // so one bad report cannot fail its neighbours.
+    const postbacks = new TurnBatcher<{ received: ReceivedPostback; report: CheckedReport | null }, Recorded>(
+      async (items) => {
+        const logIds = await openPostbackLogs(app.database, items.map((i) => i.received))
+        const applying = items.flatMap((item, i) => (item.report ? [{ index: i, report: { ...item.report, postbackLogId: logIds[i]! } }] : []))
+        const results = new Map<number, ApplyResult | Error>()
+        const reports = applying.map((a) => a.report)
+        let outcomes: Array<ApplyResult | Error>
+        try {
+          outcomes = await applyPostbacks(app.database, reports)
+        } catch (err) {
+          if (reports.length > 1) log.warn({ err, reports: reports.length }, 'postback batch failed: applying its reports one by one')
+          outcomes = []
+          for (const r of reports) outcomes.push(await applyPostback(app.database, r).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))))
+        }
+        applying.forEach((a, k) => results.set(a.index, outcomes[k]!))
+        return items.map((_, i): Recorded => {
+          const r = results.get(i)
+          return r instanceof Error ? { logId: logIds[i]!, result: null, error: r } : { logId: logIds[i]!, result: r ?? null }
+        })
+      },
+      { maxBatch: 200, maxInFlight: app.database.provider === 'sqlite' ? 1 : 4 },
+    )
     const runtime: TrackingRuntime = {
       tracker: { links, clicks, visitors: new RecentVisitors(), ipHashSalt: app.config.ipHashSalt },
       networks,
+      postbackBatches: postbacks,
       postbacks: {
         database: app.database,
         fxRates: app.config.fxRates,
         salt: app.config.ipHashSalt,
         networks: (slug) => networks.get(slug),
+        record: (received, report) => postbacks.submit({ received, report }),
         onError: (err, stage) => {
           metrics?.databaseErrors.inc({ operation: stage })
           log.error({ err, stage }, 'postback processing failed')
@@ -79,7 +112,7 @@ export default fp(
     runtimes.set(app.server, runtime)
     // This context is a child of the database plugin's: its onClose runs first.
     app.addHook('onClose', async () => {
-      await clicks.flush()
+      await Promise.all([clicks.flush(), postbacks.flush()])
       runtimes.delete(app.server)
     })
   },

@@ -1,68 +1,40 @@
-// Applies one validated conversion report to the ledger, in ONE transaction:
-// find or create the wallet entry of (network, txn id), or move it to its new
-// status, with a history row carrying the network's own word, and the postback
-// log's verdict written in the same transaction (it can never disagree with the
-// ledger).
+// Applies validated conversion reports to the ledger: a whole batch in ONE
+// transaction (a handful of statements whatever its size), with the history of
+// every change carrying the network's own word, and each report's verdict written
+// into its postback log line in the same transaction (the log can never disagree
+// with the ledger). The rules are in ledger-plan.ts; this file reads and writes.
 //
 // Idempotency comes from the database, not from this process: (network_id,
 // txn_id) is unique, so when concurrent identical postbacks (from one instance or
-// several) all find no entry and all insert, exactly one insert wins and the
-// others fail with a unique violation; their transaction is rolled back and the
-// whole apply runs again, now finding the entry (a duplicate). A status change is
-// a conditional update (WHERE status = the status we read): a concurrent change
-// makes it match nothing, and the apply runs again on fresh data.
+// several) all find no entry and all insert, exactly one insert wins; the others
+// fail with a unique violation, their transaction is rolled back and the batch
+// runs again, now finding the entry (a duplicate). A status change is a
+// conditional update (WHERE status = the status read): a concurrent change makes
+// it match nothing, and the batch runs again on fresh data.
 import type { Database, Prisma } from '../db/client.ts'
-import type { SubId } from '../tracking/subid.ts'
-import type { EurAmount } from './currency.ts'
-import { closePostbackLog } from './postback-log.ts'
-import type { ConversionStatus } from './status-words.ts'
-import { decideTransition } from './transitions.ts'
+import { isTransientConflict, isUniqueViolation } from '../db/errors.ts'
+import { Prisma as SqlTag } from '../generated/sqlite/client.ts'
+import {
+  entryKey,
+  partnersToCheck,
+  planBatch,
+  resolveResult,
+  type ApplyResult,
+  type ConversionReport,
+  type KnownClick,
+} from './ledger-plan.ts'
 
-export interface ConversionReport {
-  networkId: number
-  txnId: string
-  status: ConversionStatus
-  /** The network's status word, as received. */
-  networkWord: string
-  /** null: no amount sent (a status update). */
-  money: EurAmount | null
-  subid: SubId
-  /** The log line to complete with the verdict, in the same transaction. */
-  postbackLogId: number | null
-  replayedAt?: Date
-}
-
-/** Why a conversion needs a look (shown under Sécurité); null when clean. */
-export type ConversionFlag = 'unknown_partner' | 'unknown_click' | 'click_mismatch' | 'bot_click'
-
-export type ApplyResult =
-  | { outcome: 'accepted'; entryId: number; flag: ConversionFlag | null }
-  | { outcome: 'updated'; entryId: number; from: ConversionStatus; to: ConversionStatus }
-  | { outcome: 'duplicate'; entryId: number; reason: string | null }
-  /** Well-formed, but the entry's state refuses it (e.g. rejected → confirmed). */
-  | { outcome: 'refused'; entryId: number; reason: string }
-  /** Cannot be applied as sent (a new conversion without an amount). */
-  | { outcome: 'rejected'; reason: string }
+export type { ApplyResult, ConversionFlag, ConversionReport } from './ledger-plan.ts'
 
 class ConcurrentChange extends Error {}
 
-const MAX_ATTEMPTS = 4
+const MAX_ATTEMPTS = 5
 
-function isUniqueViolation(err: unknown): boolean {
-  return (err as { code?: unknown } | null)?.code === 'P2002'
-}
-
-/** The database asks us to try again: a PostgreSQL deadlock or serialization failure, a busy SQLite. */
-function isTransientConflict(err: unknown): boolean {
-  const e = err as { code?: unknown; message?: unknown } | null
-  if (e?.code === 'P2034') return true
-  return typeof e?.message === 'string' && /SQLITE_BUSY|database is locked|deadlock detected|could not serialize/i.test(e.message)
-}
-
-export async function applyPostback(database: Pick<Database, 'prisma'>, report: ConversionReport): Promise<ApplyResult> {
+export async function applyPostbacks(database: Pick<Database, 'prisma'>, reports: readonly ConversionReport[]): Promise<ApplyResult[]> {
+  if (reports.length === 0) return []
   for (let attempt = 1; ; attempt++) {
     try {
-      return await database.prisma.$transaction((tx) => applyOnce(tx, report), { maxWait: 10_000, timeout: 15_000 })
+      return await database.prisma.$transaction((tx) => applyBatch(tx, reports), { maxWait: 10_000, timeout: 15_000 })
     } catch (err) {
       const retry = err instanceof ConcurrentChange || isUniqueViolation(err) || isTransientConflict(err)
       if (!retry || attempt >= MAX_ATTEMPTS) throw err
@@ -70,79 +42,108 @@ export async function applyPostback(database: Pick<Database, 'prisma'>, report: 
   }
 }
 
-async function applyOnce(tx: Prisma.TransactionClient, r: ConversionReport): Promise<ApplyResult> {
-  const existing = await tx.walletEntry.findUnique({
-    where: { networkId_txnId: { networkId: r.networkId, txnId: r.txnId } },
-    select: { id: true, status: true },
-  })
-  const result = existing ? await changeStatus(tx, r, existing.id, existing.status as ConversionStatus) : await createEntry(tx, r)
-  if (r.postbackLogId !== null) {
-    await closePostbackLog(tx, r.postbackLogId, {
-      outcome: result.outcome === 'refused' ? 'rejected' : result.outcome,
-      reason: 'reason' in result ? result.reason : 'flag' in result ? result.flag : null,
-      entryId: 'entryId' in result ? result.entryId : null,
-      replayedAt: r.replayedAt,
-    })
+export async function applyPostback(database: Pick<Database, 'prisma'>, report: ConversionReport): Promise<ApplyResult> {
+  return (await applyPostbacks(database, [report]))[0]!
+}
+
+// Batch reads and inserts are tagged raw statements: their shape changes with the
+// batch size, and Prisma compiles a new query plan for every new shape of an ORM
+// query (that compile cost more than the whole rest of a postback).
+async function applyBatch(tx: Prisma.TransactionClient, reports: readonly ConversionReport[]): Promise<ApplyResult[]> {
+  const keys = new Map<string, { networkId: number; txnId: string }>()
+  for (const r of reports) keys.set(entryKey(r.networkId, r.txnId), { networkId: r.networkId, txnId: r.txnId })
+  const existing = (
+    await tx.$queryRaw<{ id: number; network_id: number; txn_id: string; status: string }[]>(SqlTag.sql`
+      SELECT id, network_id, txn_id, status FROM wallet_entries
+      WHERE ${SqlTag.join([...keys.values()].map((k) => SqlTag.sql`(network_id = ${k.networkId} AND txn_id = ${k.txnId})`), ' OR ')}`)
+  ).map((e) => ({ id: Number(e.id), networkId: Number(e.network_id), txnId: e.txn_id, status: e.status }))
+  const known = new Set(existing.map((e) => entryKey(e.networkId, e.txnId)))
+  // Attribution is needed only for reports that may create an entry.
+  const creating = reports.filter((r) => !known.has(entryKey(r.networkId, r.txnId)))
+  const clicks = new Map<string, KnownClick>()
+  const partners = new Set<number>()
+  if (creating.length > 0) {
+    const clickIds = [...new Set(creating.map((r) => r.subid.clickId))]
+    const found = await tx.$queryRaw<{ click_id: string; partner_id: number | null; assignment_id: number | null; kind: string }[]>(SqlTag.sql`
+      SELECT click_id, partner_id, assignment_id, kind FROM metric_events WHERE click_id IN (${SqlTag.join(clickIds)})`)
+    for (const c of found) {
+      clicks.set(c.click_id, {
+        clickId: c.click_id,
+        partnerId: c.partner_id === null ? null : Number(c.partner_id),
+        assignmentId: c.assignment_id === null ? null : Number(c.assignment_id),
+        kind: c.kind,
+      })
+    }
+    const toCheck = partnersToCheck(creating, clicks)
+    if (toCheck.length > 0) {
+      const rows = await tx.$queryRaw<{ id: number }[]>(SqlTag.sql`SELECT id FROM partners WHERE id IN (${SqlTag.join(toCheck)})`)
+      for (const p of rows) partners.add(Number(p.id))
+    }
   }
-  return result
-}
+  const plan = planBatch(reports, existing, clicks, partners)
+  const now = new Date()
 
-async function createEntry(tx: Prisma.TransactionClient, r: ConversionReport): Promise<ApplyResult> {
-  if (!r.money) return { outcome: 'rejected', reason: `amount is required for a new conversion (txn ${r.txnId} is unknown)` }
-  const { partnerId, flag } = await attribute(tx, r.subid)
-  const entry = await tx.walletEntry.create({
-    data: {
-      partnerId,
-      type: 'conversion',
-      status: r.status,
-      amountCents: r.money.cents,
-      originalAmount: r.money.originalAmount,
-      originalCurrency: r.money.currency,
-      fxRate: r.money.rate,
-      networkId: r.networkId,
-      txnId: r.txnId,
-      clickId: r.subid.clickId,
-      assignmentId: r.subid.assignmentId,
-      flag,
-    },
-    select: { id: true },
-  })
-  await tx.walletEntryHistory.create({
-    data: { entryId: entry.id, fromStatus: null, toStatus: r.status, networkWord: r.networkWord, amountCents: r.money.cents, postbackLogId: r.postbackLogId },
-  })
-  return { outcome: 'accepted', entryId: entry.id, flag }
-}
-
-/**
- * Who earned it. The click, written before its redirect, normally proves the
- * partner and the link. When it does not, the conversion is still kept (the
- * network will pay for it) with a flag for ops to look at.
- */
-async function attribute(tx: Prisma.TransactionClient, subid: SubId): Promise<{ partnerId: number | null; flag: ConversionFlag | null }> {
-  const click = await tx.metricEvent.findUnique({
-    where: { clickId: subid.clickId },
-    select: { partnerId: true, assignmentId: true, kind: true },
-  })
-  if (click && click.partnerId === subid.partnerId && click.assignmentId === subid.assignmentId) {
-    return { partnerId: subid.partnerId, flag: click.kind === 'bot' ? 'bot_click' : null }
+  const createdIds: number[] = []
+  if (plan.creates.length > 0) {
+    const created = await tx.$queryRaw<{ id: number; network_id: number; txn_id: string }[]>(SqlTag.sql`
+      INSERT INTO wallet_entries (partner_id, type, status, amount_cents, original_amount, original_currency, fx_rate,
+                                  network_id, txn_id, click_id, assignment_id, flag, created_at, updated_at)
+      VALUES ${SqlTag.join(
+        plan.creates.map(
+          (c) => SqlTag.sql`(${c.partnerId}, ${'conversion'}, ${c.status}, ${c.money.cents}, ${c.money.originalAmount}, ${c.money.currency}, ${c.money.rate},
+                             ${c.networkId}, ${c.txnId}, ${c.clickId}, ${c.assignmentId}, ${c.flag}, ${now}, ${now})`,
+        ),
+      )}
+      RETURNING id, network_id, txn_id`)
+    // Matched by their unique key: the order rows come back in is not promised.
+    const idByKey = new Map(created.map((e) => [entryKey(Number(e.network_id), e.txn_id), Number(e.id)]))
+    for (const c of plan.creates) createdIds.push(idByKey.get(c.key)!)
   }
-  const partner = await tx.partner.findUnique({ where: { id: subid.partnerId }, select: { id: true } })
-  if (!partner) return { partnerId: null, flag: 'unknown_partner' }
-  return { partnerId: partner.id, flag: click ? 'click_mismatch' : 'unknown_click' }
+  const idOf = (index: number) => createdIds[index]!
+
+  for (const u of plan.updates) {
+    const money = u.money ? { amountCents: u.money.cents, originalAmount: u.money.originalAmount, originalCurrency: u.money.currency, fxRate: u.money.rate } : {}
+    const changed = await tx.walletEntry.updateMany({ where: { id: u.id, status: u.from }, data: { status: u.to, ...money } })
+    if (changed.count !== 1) throw new ConcurrentChange()
+  }
+
+  if (plan.history.length > 0) {
+    await tx.$executeRaw(SqlTag.sql`
+      INSERT INTO wallet_entry_history (entry_id, from_status, to_status, network_word, amount_cents, postback_log_id, changed_at)
+      VALUES ${SqlTag.join(
+        plan.history.map(
+          (h) => SqlTag.sql`(${'id' in h.entry ? h.entry.id : idOf(h.entry.create)}, ${h.fromStatus}, ${h.toStatus}, ${h.networkWord}, ${h.amountCents}, ${h.postbackLogId}, ${now})`,
+        ),
+      )}`)
+  }
+
+  const results = plan.results.map((r) => resolveResult(r, idOf))
+  await writeVerdicts(tx, reports, results)
+  return results
 }
 
-async function changeStatus(tx: Prisma.TransactionClient, r: ConversionReport, entryId: number, current: ConversionStatus): Promise<ApplyResult> {
-  const t = decideTransition(current, r.status)
-  if (t.kind === 'duplicate') return { outcome: 'duplicate', entryId, reason: null }
-  if (t.kind === 'stale') return { outcome: 'duplicate', entryId, reason: t.reason }
-  if (t.kind === 'invalid') return { outcome: 'refused', entryId, reason: t.reason }
-  const money = r.money
-    ? { amountCents: r.money.cents, originalAmount: r.money.originalAmount, originalCurrency: r.money.currency, fxRate: r.money.rate }
-    : {}
-  const changed = await tx.walletEntry.updateMany({ where: { id: entryId, status: current }, data: { status: r.status, ...money } })
-  if (changed.count !== 1) throw new ConcurrentChange()
-  await tx.walletEntryHistory.create({
-    data: { entryId, fromStatus: current, toStatus: r.status, networkWord: r.networkWord, amountCents: r.money?.cents ?? null, postbackLogId: r.postbackLogId },
-  })
-  return { outcome: 'updated', entryId, from: current, to: r.status }
+/** Each report's verdict into its log line: one statement for the whole batch. */
+async function writeVerdicts(tx: Prisma.TransactionClient, reports: readonly ConversionReport[], results: readonly ApplyResult[]) {
+  const rows = reports
+    .map((r, i) => ({ logId: r.postbackLogId, replayedAt: r.replayedAt ?? null, result: results[i]! }))
+    .filter((v): v is typeof v & { logId: number } => v.logId !== null)
+  if (rows.length === 0) return
+  const outcomeOf = (r: ApplyResult) => (r.outcome === 'refused' ? 'rejected' : r.outcome)
+  const reasonOf = (r: ApplyResult) => ('reason' in r ? r.reason : 'flag' in r ? r.flag : null)
+  const entryOf = (r: ApplyResult) => ('entryId' in r ? r.entryId : null)
+  const whenId = <T>(value: (row: (typeof rows)[number]) => T, cast?: 'INTEGER') =>
+    SqlTag.join(
+      rows.map((row) => (cast ? SqlTag.sql`WHEN ${row.logId} THEN CAST(${value(row)} AS INTEGER)` : SqlTag.sql`WHEN ${row.logId} THEN ${value(row)}`)),
+      ' ',
+    )
+  const replayed = rows.filter((r) => r.replayedAt)
+  const now = new Date()
+  await tx.$executeRaw(SqlTag.sql`
+    UPDATE postback_logs SET
+      outcome = CASE id ${whenId((r) => outcomeOf(r.result))} END,
+      reason = CASE id ${whenId((r) => reasonOf(r.result)?.slice(0, 500) ?? null)} END,
+      entry_id = CASE id ${whenId((r) => entryOf(r.result), 'INTEGER')} END,
+      processed_at = ${now}
+      ${replayed.length > 0 ? SqlTag.sql`, replayed_at = CASE id ${SqlTag.join(replayed.map((r) => SqlTag.sql`WHEN ${r.logId} THEN ${r.replayedAt}`), ' ')} ELSE replayed_at END` : SqlTag.empty}
+    WHERE id IN (${SqlTag.join(rows.map((r) => r.logId))})`)
 }

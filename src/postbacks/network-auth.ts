@@ -3,7 +3,7 @@
 // those addresses (IPs or CIDR ranges, IPv4 and IPv6). The source address is
 // Fastify's request.ip, which honours X-Forwarded-For only when TRUST_PROXY says
 // a proxy is in front of us.
-import { createHmac } from 'node:crypto'
+import { hash } from 'node:crypto'
 import { BlockList, isIP } from 'node:net'
 import { secretsEqual } from '../plugins/admin-auth.ts'
 
@@ -64,7 +64,7 @@ export function tokenMatches(given: string | undefined, expected: string): boole
  * the logged request carried the network's current token.
  */
 export function maskedToken(salt: string, token: string): string {
-  return `***${createHmac('sha256', salt).update(`postback-token:${token}`).digest('hex').slice(0, 12)}`
+  return `***${hash('sha256', `${salt}\u0000postback-token\u0000${token}`, 'hex').slice(0, 12)}`
 }
 
 /** The fingerprint inside a masked token, or null for a bare "***" (older logs) or anything else. */

@@ -1,8 +1,9 @@
 // The postback log: every request a network sends, written before anything else
-// (token masked), then completed with its outcome. Nothing a network sends is
+// touches the ledger (token masked), with its verdict. Nothing a network sends is
 // lost, and a rejected postback can be replayed from it once its cause is fixed.
 import type { Database } from '../db/client.ts'
 import { writeIsolated, type DbWriter } from '../db/isolated-write.ts'
+import { Prisma as SqlTag } from '../generated/sqlite/client.ts'
 
 export const POSTBACK_OUTCOMES = ['received', 'accepted', 'duplicate', 'updated', 'rejected', 'forbidden', 'error'] as const
 export type PostbackOutcome = (typeof POSTBACK_OUTCOMES)[number]
@@ -15,6 +16,8 @@ export interface ReceivedPostback {
   rawBody: string | null
   sourceIp: string | null
   networkSlug: string | null
+  /** Known at once when the request is refused before reaching the ledger; otherwise "received". */
+  verdict?: { outcome: Exclude<PostbackOutcome, 'received'>; reason: string | null }
 }
 
 export interface PostbackVerdict {
@@ -25,23 +28,44 @@ export interface PostbackVerdict {
   replayedAt?: Date
 }
 
-export async function openPostbackLog(database: Pick<Database, 'prisma' | 'provider'>, received: ReceivedPostback): Promise<number> {
-  const row = await writeIsolated(database, (db) =>
-    db.postbackLog.create({
-      data: {
-        method: received.method,
-        rawQuery: received.rawQuery,
-        rawBody: received.rawBody,
-        sourceIp: received.sourceIp,
-        networkSlug: received.networkSlug,
-      },
-      select: { id: true },
-    }),
+const contentKey = (r: { method: string; rawQuery: string; rawBody: string | null; sourceIp: string | null }) =>
+  JSON.stringify([r.method, r.rawQuery, r.rawBody, r.sourceIp])
+
+/**
+ * Writes log lines, many in one statement, and returns their ids in the order
+ * given. Rows are matched back by content: two rows with the same content are
+ * the same request sent twice, so which id goes to which does not matter.
+ */
+export async function openPostbackLogs(database: Pick<Database, 'prisma' | 'provider'>, received: readonly ReceivedPostback[]): Promise<number[]> {
+  if (received.length === 0) return []
+  const now = new Date()
+  // A tagged multi-row INSERT: an ORM createMany would compile a new plan for every batch size.
+  const rows = await writeIsolated(database, (db) =>
+    db.$queryRaw<{ id: number; method: string; raw_query: string; raw_body: string | null; source_ip: string | null }[]>(SqlTag.sql`
+      INSERT INTO postback_logs (method, raw_query, raw_body, source_ip, network_slug, outcome, reason, received_at, processed_at)
+      VALUES ${SqlTag.join(
+        received.map(
+          (r) => SqlTag.sql`(${r.method}, ${r.rawQuery}, ${r.rawBody}, ${r.sourceIp}, ${r.networkSlug},
+                             ${r.verdict?.outcome ?? 'received'}, ${r.verdict?.reason?.slice(0, 500) ?? null}, ${now}, ${r.verdict ? now : null})`,
+        ),
+      )}
+      RETURNING id, method, raw_query, raw_body, source_ip`),
   )
-  return row.id
+  const idsByContent = new Map<string, number[]>()
+  for (const row of rows) {
+    const key = contentKey({ method: row.method, rawQuery: row.raw_query, rawBody: row.raw_body, sourceIp: row.source_ip })
+    const ids = idsByContent.get(key)
+    if (ids) ids.push(Number(row.id))
+    else idsByContent.set(key, [Number(row.id)])
+  }
+  return received.map((r) => idsByContent.get(contentKey(r))!.shift()!)
 }
 
-/** Completes a log line; `db` may be a transaction (the apply writes its verdict in its own transaction). */
+export async function openPostbackLog(database: Pick<Database, 'prisma' | 'provider'>, received: ReceivedPostback): Promise<number> {
+  return (await openPostbackLogs(database, [received]))[0]!
+}
+
+/** Completes a log line; `db` may be a transaction. */
 export async function closePostbackLog(db: DbWriter, id: number, verdict: PostbackVerdict): Promise<void> {
   await db.postbackLog.update({
     where: { id },

@@ -1,5 +1,5 @@
 // A network's postback, start to finish, the same way for a live request and for
-// a replay of its log line: log it, read and check it, apply it, answer.
+// a replay of its log line: read it, check it, log it, apply it, answer.
 //
 //   200 OK          accepted (new conversion or a status change)
 //   200 DUPLICATE   already known (so the network stops retrying)
@@ -7,16 +7,21 @@
 //   403 ERROR …     bad token or source IP
 //   409 ERROR …     the entry's status refuses this change (logged for ops)
 //   5xx ERROR …     our fault only; the network retries and the retry is safe
+//
+// The log line is written before the ledger is touched and before any answer.
+// Checks that need no write (network, token, IP, parameters) run first, so a
+// refused request is logged once, with its verdict; an accepted one is logged as
+// "received" and gets its verdict in the ledger's own transaction.
 import type { Database } from '../db/client.ts'
 import { writeIsolated } from '../db/isolated-write.ts'
 import { parseSubid } from '../tracking/subid.ts'
 import { parseAmount } from './amount.ts'
-import { applyPostback, type ApplyResult } from './apply-postback.ts'
+import { applyPostback, type ApplyResult, type ConversionReport } from './apply-postback.ts'
 import { convertToEur, type EurAmount } from './currency.ts'
 import { fingerprintOf, ipAllowed, maskedToken, tokenMatches } from './network-auth.ts'
 import type { PostbackNetwork } from './network-cache.ts'
-import { maskFormToken, maskJsonToken, readPostbackParams, type BodyKind, type PostbackParams } from './params.ts'
-import { closePostbackLog, openPostbackLog, type PostbackOutcome } from './postback-log.ts'
+import { maskFormToken, maskJsonToken, readPostbackParams, type BodyKind, type PostbackParams, type ReadParams } from './params.ts'
+import { closePostbackLog, openPostbackLog, type PostbackOutcome, type ReceivedPostback } from './postback-log.ts'
 import { statusFromWord } from './status-words.ts'
 
 export interface PostbackContext {
@@ -25,6 +30,13 @@ export interface PostbackContext {
   /** Keys the token fingerprint kept in the log. */
   salt: string
   networks: (slug: string) => Promise<PostbackNetwork | null>
+  /**
+   * Writes the log line, then (for a report that passed the checks) applies it.
+   * The server batches these (one log statement and one ledger transaction per
+   * event-loop turn); default: one postback at a time. Throws only when the log
+   * line could not be written.
+   */
+  record?: (received: ReceivedPostback, report: CheckedReport | null) => Promise<Recorded>
   onError?: (err: unknown, stage: string) => void
 }
 
@@ -47,6 +59,28 @@ export interface PostbackAnswer {
   logId: number | null
 }
 
+type Verdict = Omit<PostbackAnswer, 'logId'>
+
+export type CheckedReport = Omit<ConversionReport, 'postbackLogId'>
+
+/** What recording a postback gave: its log line, and the ledger's answer or failure. */
+export interface Recorded {
+  logId: number
+  result: ApplyResult | null
+  error?: unknown
+}
+
+/** Unbatched recording: a log statement, then the report's own transaction. */
+export async function recordPostback(database: PostbackContext['database'], received: ReceivedPostback, report: CheckedReport | null): Promise<Recorded> {
+  const logId = await openPostbackLog(database, received)
+  if (!report) return { logId, result: null }
+  try {
+    return { logId, result: await applyPostback(database, { ...report, postbackLogId: logId }) }
+  } catch (error) {
+    return { logId, result: null, error }
+  }
+}
+
 function answer(status: number, outcome: PostbackAnswer['outcome'], code: string, reason: string | null, entryId: number | null = null): Verdict {
   const body = status === 200 ? (outcome === 'duplicate' ? 'DUPLICATE' : 'OK') : `ERROR ${reason ?? 'error'}`
   return { status, body, outcome, code, reason, entryId }
@@ -54,7 +88,7 @@ function answer(status: number, outcome: PostbackAnswer['outcome'], code: string
 
 /** True when the database itself is unreachable or overloaded (503) rather than a bug of ours (500). */
 export function isDatabaseUnavailable(err: unknown): boolean {
-  const e = err as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown } | null
+  const e = err as { code?: unknown; name?: unknown; message?: unknown } | null
   const code = typeof e?.code === 'string' ? e.code : ''
   if (['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028'].includes(code)) return true
   if (e?.name === 'PrismaClientInitializationError') return true
@@ -62,117 +96,135 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|database is locked|SQLITE_BUSY|too many clients|the database system is (starting up|shutting down)/i.test(message)
 }
 
+function fault(err: unknown): Verdict {
+  const unavailable = isDatabaseUnavailable(err)
+  return answer(unavailable ? 503 : 500, 'error', unavailable ? 'database' : 'internal', unavailable ? 'temporarily unavailable, retry later' : 'internal error, retry later')
+}
+
 export async function receivePostback(ctx: PostbackContext, incoming: IncomingPostback): Promise<PostbackAnswer> {
   const read = readPostbackParams(incoming.rawQuery, incoming.rawBody, incoming.bodyKind)
   const mask = read.params.token === undefined ? '***' : maskedToken(ctx.salt, read.params.token)
-  let logId: number
+  let checked: Checked
+  if (!read.ok) checked = { verdict: answer(400, 'rejected', 'unreadable', read.reason) }
+  else {
+    try {
+      checked = await check(ctx, read.params, { sourceIp: incoming.sourceIp, replay: false })
+    } catch (err) {
+      ctx.onError?.(err, 'postback check')
+      checked = { verdict: fault(err) }
+    }
+  }
+  const received: ReceivedPostback = {
+    method: incoming.method,
+    rawQuery: maskFormToken(incoming.rawQuery, mask),
+    rawBody: incoming.rawBody === null ? null : incoming.bodyKind === 'json' ? maskJsonToken(incoming.rawBody, mask) : maskFormToken(incoming.rawBody, mask),
+    sourceIp: incoming.sourceIp,
+    networkSlug: read.params.network?.trim().slice(0, 64) || null,
+    ...('verdict' in checked ? { verdict: { outcome: checked.verdict.outcome, reason: checked.verdict.reason } } : {}),
+  }
+  let recorded: Recorded
   try {
-    logId = await openPostbackLog(ctx.database, {
-      method: incoming.method,
-      rawQuery: maskFormToken(incoming.rawQuery, mask),
-      rawBody: incoming.rawBody === null ? null : incoming.bodyKind === 'json' ? maskJsonToken(incoming.rawBody, mask) : maskFormToken(incoming.rawBody, mask),
-      sourceIp: incoming.sourceIp,
-      networkSlug: read.params.network?.trim().slice(0, 64) || null,
-    })
+    recorded = await (ctx.record ?? ((r, report) => recordPostback(ctx.database, r, report)))(received, 'report' in checked ? checked.report : null)
   } catch (err) {
     ctx.onError?.(err, 'postback log')
     // Not even logged: the network must retry.
     return { ...answer(503, 'error', 'database', 'temporarily unavailable, retry later'), logId: null }
   }
-  const options = { logId, sourceIp: incoming.sourceIp, replay: false }
-  const result = read.ok ? await processPostback(ctx, read.params, options) : await settle(ctx, answer(400, 'rejected', 'unreadable', read.reason), options)
-  return { ...result, logId }
+  const { logId } = recorded
+  if ('verdict' in checked) return { ...checked.verdict, logId }
+  if (recorded.error !== undefined || !recorded.result) {
+    ctx.onError?.(recorded.error, 'postback apply')
+    // The ledger transaction was rolled back: the log line gets the fault (replay picks it up).
+    return { ...(await settle(ctx, fault(recorded.error), logId)), logId }
+  }
+  return { ...verdictOf(recorded.result), logId }
 }
 
-export interface ProcessOptions {
+export interface ReplayOptions {
   logId: number
   sourceIp: string | null
-  /**
-   * A replay reads the logged request, whose token is masked: the token check
-   * compares the masked token's fingerprint with the network's current token;
-   * a bare "***" (logs written before fingerprints) skips the token check, since
-   * a replay is an operator's decision. The IP allow-list is checked as live.
-   */
-  replay: boolean
-  replayedAt?: Date
+  replayedAt: Date
 }
-
-type Verdict = Omit<PostbackAnswer, 'logId'>
-/** logClosed: the apply wrote the verdict into the log in its own transaction. */
-type Checked = Verdict & { logClosed?: boolean }
 
 /**
- * Checks and applies a postback whose log line exists, and completes the log line
- * with the verdict. Never throws: faults become 5xx answers.
+ * Replays a logged postback: the same checks and apply as live, the verdict
+ * written onto the same log line. The logged token is masked: its fingerprint is
+ * compared with the network's current token; a bare "***" (logs written before
+ * fingerprints) skips the token check, since a replay is an operator's decision.
+ * The IP allow-list is checked as live.
  */
-export async function processPostback(ctx: PostbackContext, params: PostbackParams, options: ProcessOptions): Promise<Verdict> {
+export async function replayLoggedPostback(ctx: PostbackContext, read: ReadParams, options: ReplayOptions): Promise<Verdict> {
+  if (!read.ok) return settle(ctx, answer(400, 'rejected', 'unreadable', read.reason), options.logId, options.replayedAt)
   let checked: Checked
   try {
-    checked = await checkAndApply(ctx, params, options)
+    checked = await check(ctx, read.params, { sourceIp: options.sourceIp, replay: true })
+  } catch (err) {
+    ctx.onError?.(err, 'postback check')
+    checked = { verdict: fault(err) }
+  }
+  if ('verdict' in checked) return settle(ctx, checked.verdict, options.logId, options.replayedAt)
+  return applyChecked(ctx, checked.report, options.logId, { replayedAt: options.replayedAt })
+}
+
+type Checked = { verdict: Verdict } | { report: CheckedReport }
+
+async function applyChecked(ctx: PostbackContext, report: CheckedReport, logId: number, extra: { replayedAt?: Date }): Promise<Verdict> {
+  let result: ApplyResult
+  try {
+    result = await applyPostback(ctx.database, { ...report, postbackLogId: logId, ...extra })
   } catch (err) {
     ctx.onError?.(err, 'postback apply')
-    const unavailable = isDatabaseUnavailable(err)
-    checked = answer(unavailable ? 503 : 500, 'error', unavailable ? 'database' : 'internal', unavailable ? 'temporarily unavailable, retry later' : 'internal error, retry later')
+    // The ledger transaction was rolled back: the log line gets the fault (replay picks it up).
+    return settle(ctx, fault(err), logId, extra.replayedAt)
   }
-  return checked.logClosed ? stripClosed(checked) : settle(ctx, checked, options)
+  return verdictOf(result)
 }
 
-function stripClosed({ logClosed: _closed, ...verdict }: Checked): Verdict {
-  return verdict
+function verdictOf(result: ApplyResult): Verdict {
+  switch (result.outcome) {
+    case 'accepted':
+      return answer(200, 'accepted', result.flag ?? 'ok', null, result.entryId)
+    case 'updated':
+      return answer(200, 'updated', 'ok', null, result.entryId)
+    case 'duplicate':
+      return answer(200, 'duplicate', result.reason ? 'stale_status' : 'duplicate', result.reason, result.entryId)
+    case 'refused':
+      return answer(409, 'rejected', 'invalid_transition', result.reason, result.entryId)
+    case 'rejected':
+      return answer(400, 'rejected', 'missing_amount', result.reason)
+  }
 }
 
-async function checkAndApply(ctx: PostbackContext, p: PostbackParams, options: ProcessOptions): Promise<Checked> {
+/** Everything that can be said about a postback without writing anything. */
+async function check(ctx: PostbackContext, p: PostbackParams, options: { sourceIp: string | null; replay: boolean }): Promise<Checked> {
+  const refuse = (status: number, outcome: 'rejected' | 'forbidden', code: string, reason: string): Checked => ({ verdict: answer(status, outcome, code, reason) })
   const slug = p.network?.trim()
-  if (!slug) return answer(400, 'rejected', 'unknown_network', 'missing network')
+  if (!slug) return refuse(400, 'rejected', 'unknown_network', 'missing network')
   const network = await ctx.networks(slug)
-  if (!network) return answer(400, 'rejected', 'unknown_network', `unknown network "${slug.slice(0, 64)}"`)
+  if (!network) return refuse(400, 'rejected', 'unknown_network', `unknown network "${slug.slice(0, 64)}"`)
 
   // Authentication before anything about the content is said.
-  if (!ipAllowed(network.allowList, options.sourceIp)) return answer(403, 'forbidden', 'ip_not_allowed', `source IP ${options.sourceIp ?? 'unknown'} not allowed`)
+  if (!ipAllowed(network.allowList, options.sourceIp)) return refuse(403, 'forbidden', 'ip_not_allowed', `source IP ${options.sourceIp ?? 'unknown'} not allowed`)
   const tokenProblem = checkToken(ctx, network, p.token, options.replay)
-  if (tokenProblem) return answer(403, 'forbidden', 'bad_token', tokenProblem)
+  if (tokenProblem) return refuse(403, 'forbidden', 'bad_token', tokenProblem)
 
   const subid = parseSubid(p.subid)
-  if (!subid.ok) return answer(400, 'rejected', 'bad_subid', subid.reason)
+  if (!subid.ok) return refuse(400, 'rejected', 'bad_subid', subid.reason)
   const txnId = p.txn_id?.trim()
-  if (!txnId) return answer(400, 'rejected', 'missing_txn_id', 'missing txn_id')
+  if (!txnId) return refuse(400, 'rejected', 'missing_txn_id', 'missing txn_id')
   const word = p.status?.trim()
-  if (!word) return answer(400, 'rejected', 'bad_status', 'missing status')
+  if (!word) return refuse(400, 'rejected', 'bad_status', 'missing status')
   const status = statusFromWord(word, network.statusWords)
-  if (!status) return answer(400, 'rejected', 'bad_status', `unknown status "${word.slice(0, 32)}"`)
+  if (!status) return refuse(400, 'rejected', 'bad_status', `unknown status "${word.slice(0, 32)}"`)
   const amount = parseAmount(p.amount)
-  if (!amount.ok) return answer(400, 'rejected', 'bad_amount', amount.reason)
+  if (!amount.ok) return refuse(400, 'rejected', 'bad_amount', amount.reason)
   let money: EurAmount | null = null
   if (amount.amount) {
     const converted = convertToEur(amount.amount, p.currency?.trim() || network.defaultCurrency, ctx.fxRates)
-    if (!converted.ok) return answer(400, 'rejected', converted.reason.startsWith('absurd') ? 'bad_amount' : 'bad_currency', converted.reason)
+    if (!converted.ok) return refuse(400, 'rejected', converted.reason.startsWith('absurd') ? 'bad_amount' : 'bad_currency', converted.reason)
     money = converted.money
   }
-
-  const result: ApplyResult = await applyPostback(ctx.database, {
-    networkId: network.id,
-    txnId,
-    status,
-    networkWord: word,
-    money,
-    subid: subid.subid,
-    postbackLogId: options.logId,
-    replayedAt: options.replayedAt,
-  })
-  const verdict = ((): Verdict => {
-    switch (result.outcome) {
-      case 'accepted':
-      case 'updated':
-        return answer(200, result.outcome, result.outcome === 'accepted' ? (result.flag ?? 'ok') : 'ok', null, result.entryId)
-      case 'duplicate':
-        return answer(200, 'duplicate', result.reason ? 'stale_status' : 'duplicate', result.reason, result.entryId)
-      case 'refused':
-        return answer(409, 'rejected', 'invalid_transition', result.reason, result.entryId)
-      case 'rejected':
-        return answer(400, 'rejected', 'missing_amount', result.reason)
-    }
-  })()
-  return { ...verdict, logClosed: true }
+  return { report: { networkId: network.id, txnId, status, networkWord: word, money, subid: subid.subid } }
 }
 
 function checkToken(ctx: PostbackContext, network: PostbackNetwork, given: string | undefined, replay: boolean): string | null {
@@ -183,18 +235,15 @@ function checkToken(ctx: PostbackContext, network: PostbackNetwork, given: strin
   if (given === undefined || given === '') return 'missing token'
   if (!replay) return tokenMatches(given, network.token) ? null : 'bad token'
   if (given === '***') return null
-  const fingerprint = fingerprintOf(given)
-  if (fingerprint === null) return 'bad token'
+  if (fingerprintOf(given) === null) return 'bad token'
   return tokenMatches(given, maskedToken(ctx.salt, network.token)) ? null : "token does not match the network's current token"
 }
 
-async function settle(ctx: PostbackContext, verdict: Verdict, options: ProcessOptions): Promise<Verdict> {
+async function settle(ctx: PostbackContext, verdict: Verdict, logId: number, replayedAt?: Date): Promise<Verdict> {
   try {
-    await writeIsolated(ctx.database, (db) =>
-      closePostbackLog(db, options.logId, { outcome: verdict.outcome, reason: verdict.reason, entryId: verdict.entryId, replayedAt: options.replayedAt }),
-    )
+    await writeIsolated(ctx.database, (db) => closePostbackLog(db, logId, { outcome: verdict.outcome, reason: verdict.reason, entryId: verdict.entryId, replayedAt }))
   } catch (err) {
-    // The request itself is logged; only its verdict is missing (it stays "received" and replay will pick it up).
+    // The request itself is logged; only its verdict is missing (it stays as it was, and replay picks it up).
     ctx.onError?.(err, 'postback log verdict')
   }
   return verdict

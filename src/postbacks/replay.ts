@@ -10,7 +10,7 @@
 // (logs written without fingerprints) skips the token check: replaying is the
 // operator's decision. Requests refused for their token or source IP
 // ("forbidden") are never replayed: the network must send them again.
-import { processPostback, type PostbackContext } from './receive-postback.ts'
+import { replayLoggedPostback, type PostbackContext } from './receive-postback.ts'
 import { readPostbackParams } from './params.ts'
 import type { PostbackOutcome } from './postback-log.ts'
 
@@ -63,7 +63,7 @@ export async function replayPostbacks(ctx: PostbackContext, options: ReplayOptio
     }
     const bodyKind = log.rawBody === null ? null : log.rawBody.trimStart().startsWith('{') ? 'json' : 'form'
     const read = readPostbackParams(log.rawQuery, log.rawBody, bodyKind)
-    const verdict = await processPostback(ctx, read.params, { logId: log.id, sourceIp: log.sourceIp, replay: true, replayedAt: now })
+    const verdict = await replayLoggedPostback(ctx, read, { logId: log.id, sourceIp: log.sourceIp, replayedAt: now })
     results.push({ ...base, after: verdict.outcome, status: verdict.status, reason: verdict.reason })
   }
   return results

@@ -11,6 +11,7 @@
 // shown our fault. A request also stops waiting after ackTimeoutMs (a database
 // that hangs must not hang the redirect); its batch keeps trying.
 import type { ClickEventRow } from '../db/click-store.ts'
+import { isUniqueViolation } from '../db/errors.ts'
 
 export interface ClickWriterLogger {
   warn(obj: object, msg: string): void
@@ -49,9 +50,6 @@ export interface ClickWriterStats {
 
 type Release = (committed: boolean) => void
 
-function isUniqueViolation(err: unknown): boolean {
-  return (err as { code?: unknown } | null)?.code === 'P2002'
-}
 
 export class ClickWriter {
   private rows: ClickEventRow[] = []

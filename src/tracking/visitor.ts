@@ -1,10 +1,11 @@
 // Who clicked, without storing who: a salted hash of IP + user agent (the raw IP
 // never leaves the request), and a bounded in-process memory of recent visits
 // that marks a repeat click on the same link within the window as not unique.
-import { createHmac } from 'node:crypto'
+import { hash } from 'node:crypto'
 
+/** 22 characters (132 bits) of SHA-256 over salt, IP and user agent: one-shot, cheap enough for every click. */
 export function visitorHash(salt: string, ip: string, userAgent: string): string {
-  return createHmac('sha256', salt).update(ip).update('\n').update(userAgent).digest('base64url').slice(0, 22)
+  return hash('sha256', `${salt}\n${ip}\n${userAgent}`, 'base64url').slice(0, 22)
 }
 
 export interface RecentVisitorsOptions {
@@ -14,16 +15,22 @@ export interface RecentVisitorsOptions {
 }
 
 /**
- * Uniqueness without a database read per click. Entries are kept in last-seen
- * order (a Map re-inserted on every visit), so expiry and eviction both pop from
- * the front. Each server instance remembers only its own visits: behind a load
- * balancer, a visitor bounced between instances may be counted unique once per
- * instance, and a restart forgets the last hour.
+ * Uniqueness without a database read per click. Visits are kept in two
+ * generations of at most one window each: the current one, and the one before,
+ * which still answers for visits less than a window old. When the current
+ * generation is a window old (or full) it becomes the previous one and the
+ * oldest is dropped whole: O(1) per click, no scanning, bounded memory (a flood
+ * of distinct visitors only shortens what is remembered; such visits then count
+ * as unique again). Each server instance remembers only its own visits: behind a
+ * load balancer, a visitor bounced between instances may be counted unique once
+ * per instance, and a restart forgets the last hour.
  */
 export class RecentVisitors {
   readonly windowMs: number
   readonly maxEntries: number
-  private readonly lastSeen = new Map<string, number>()
+  private current = new Map<string, number>()
+  private previous = new Map<string, number>()
+  private currentSince = -Infinity
 
   constructor(options: RecentVisitorsOptions = {}) {
     this.windowMs = options.windowMs ?? 60 * 60 * 1000
@@ -32,22 +39,21 @@ export class RecentVisitors {
 
   /** Records a visit; true when it is the first from this visitor on this link within the window. */
   visit(assignmentId: number, hash: string, nowMs: number): boolean {
+    if (nowMs - this.currentSince >= this.windowMs || this.current.size >= this.maxEntries / 2) this.rotate(nowMs)
     const key = `${assignmentId}|${hash}`
-    const previous = this.lastSeen.get(key)
-    if (previous !== undefined) this.lastSeen.delete(key)
-    this.lastSeen.set(key, nowMs)
-    this.prune(nowMs)
+    const previous = this.current.get(key) ?? this.previous.get(key)
+    this.current.set(key, nowMs)
     return previous === undefined || nowMs - previous >= this.windowMs
   }
 
   get size(): number {
-    return this.lastSeen.size
+    return this.current.size + this.previous.size
   }
 
-  private prune(nowMs: number) {
-    for (const [key, seen] of this.lastSeen) {
-      if (this.lastSeen.size <= this.maxEntries && nowMs - seen < this.windowMs) break
-      this.lastSeen.delete(key)
-    }
+  private rotate(nowMs: number) {
+    // A generation more than a window old holds nothing that still counts.
+    this.previous = nowMs - this.currentSince >= 2 * this.windowMs ? new Map() : this.current
+    this.current = new Map()
+    this.currentSince = nowMs
   }
 }

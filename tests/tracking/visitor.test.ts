@@ -25,14 +25,27 @@ describe('visitors', () => {
     expect(v.visit(1, 'h', t0 + 2 * HOUR - 1)).toBe(true)
   })
 
-  it('stays bounded: old visits expire and the oldest are evicted first', () => {
+  it('stays bounded: a flood forgets the oldest visits first; old generations are dropped whole', () => {
     const v = new RecentVisitors({ maxEntries: 100 })
     const t0 = 1_000_000
-    for (let i = 0; i < 1000; i++) v.visit(i, 'h', t0 + i)
-    expect(v.size).toBe(100)
+    for (let i = 0; i < 1000; i++) {
+      v.visit(i, 'h', t0 + i)
+      expect(v.size).toBeLessThanOrEqual(100)
+    }
     expect(v.visit(999, 'h', t0 + 1000)).toBe(false)
     expect(v.visit(0, 'h', t0 + 1000)).toBe(true)
-    v.visit(5000, 'h', t0 + 2 * HOUR)
+    expect(v.visit(999, 'h', t0 + 1000 + HOUR)).toBe(true)
+    v.visit(5000, 'h', t0 + 4 * HOUR)
     expect(v.size).toBe(1)
+  })
+
+  it('remembers across a generation change (a visit just before it still counts)', () => {
+    const v = new RecentVisitors()
+    const t0 = 0
+    v.visit(1, 'first', t0)
+    v.visit(1, 'h', t0 + HOUR - 10)
+    // t0 + HOUR: the generation turns; the visit 20 ms ago is in the previous one.
+    expect(v.visit(1, 'h', t0 + HOUR + 10)).toBe(false)
+    expect(v.visit(1, 'first', t0 + HOUR + 10)).toBe(true)
   })
 })
