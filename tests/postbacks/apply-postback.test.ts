@@ -2,7 +2,7 @@
 // (the unique constraint decides, across instances), status changes with
 // history, flags instead of drops.
 import { beforeEach, expect, it } from 'vitest'
-import { applyPostback, type ConversionReport } from '../../src/postbacks/apply-postback.ts'
+import { applyPostback, applyPostbacks, type ConversionReport } from '../../src/postbacks/apply-postback.ts'
 import { openDatabase } from '../../src/db/client.ts'
 import { insertClickEvents } from '../../src/db/click-store.ts'
 import { describeEachDatabase, truncateAll } from '../helpers/databases.ts'
@@ -126,5 +126,28 @@ describeEachDatabase('applyPostback', (t, provider) => {
     expect(after.processedAt).not.toBeNull()
     expect(entry.history[0]!.postbackLogId).toBe(log.id)
   })
-})
 
+  it('a batch in one transaction: each report as if applied one after the other, verdicts in the log', async () => {
+    const { db } = t()
+    const logs = await Promise.all(Array.from({ length: 6 }, () => db.postbackLog.create({ data: { method: 'GET', rawQuery: 'x' } })))
+    const results = await applyPostbacks(t().database, [
+      report({ txnId: 'B1', postbackLogId: logs[0]!.id }),
+      report({ txnId: 'B1', status: 'confirmed', networkWord: 'approved', money: null, postbackLogId: logs[1]!.id }),
+      report({ txnId: 'B2', status: 'confirmed', networkWord: 'approved', postbackLogId: logs[2]!.id }),
+      report({ txnId: 'B2', status: 'confirmed', networkWord: 'approved', postbackLogId: logs[3]!.id }),
+      report({ txnId: 'B3', money: null, postbackLogId: logs[4]!.id }),
+      report({ txnId: 'B2', status: 'rejected', networkWord: 'declined', money: null, postbackLogId: logs[5]!.id }),
+    ])
+    expect(results.map((r) => r.outcome)).toEqual(['accepted', 'updated', 'accepted', 'duplicate', 'rejected', 'refused'])
+    const entries = await db.walletEntry.findMany({ where: { txnId: { in: ['B1', 'B2', 'B3'] } }, orderBy: { txnId: 'asc' }, include: { history: { orderBy: { id: 'asc' } } } })
+    expect(entries.map((e) => [e.txnId, e.status, e.history.map((h) => h.toStatus)])).toEqual([
+      ['B1', 'confirmed', ['pending', 'confirmed']],
+      ['B2', 'confirmed', ['confirmed']],
+    ])
+    const after = await db.postbackLog.findMany({ where: { id: { in: logs.map((l) => l.id) } }, orderBy: { id: 'asc' } })
+    expect(after.map((l) => l.outcome)).toEqual(['accepted', 'updated', 'accepted', 'duplicate', 'rejected', 'rejected'])
+    expect(after[0]!.entryId).toBe(entries[0]!.id)
+    expect(after[5]).toMatchObject({ entryId: entries[1]!.id, reason: 'a confirmed conversion cannot become rejected' })
+    expect(entries[0]!.history.map((h) => h.postbackLogId)).toEqual([logs[0]!.id, logs[1]!.id])
+  })
+})

@@ -8,6 +8,7 @@ import { adminHeaders, buildTestApp } from '../helpers/app.ts'
 import { receivePostback, type PostbackContext } from '../../src/postbacks/receive-postback.ts'
 import { loadPostbackNetwork } from '../../src/postbacks/network-cache.ts'
 import { replayPostbacks } from '../../src/postbacks/replay.ts'
+import { trackingOf } from '../../src/plugins/tracking.ts'
 
 const BROWSER = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36'
 
@@ -250,5 +251,40 @@ describeEachDatabase('postback endpoint', (t) => {
 
     const noLog = await receivePostback({ ...base, database: { provider: t().database.provider, prisma: new Proxy(t().db, { get: () => () => Promise.reject(new Error('connect ECONNREFUSED')) }) } }, incoming)
     expect([noLog.status, noLog.body]).toEqual([503, 'ERROR temporarily unavailable, retry later'])
+  })
+
+  it('group commit: concurrent postbacks share batches; identical ones in a batch still make one entry', async () => {
+    const { token, subid, networkId } = await networkWithClick({ slug: 'batch', name: 'Batch' })
+    const batcher = trackingOf(app)!.postbackBatches
+    const batchesBefore = batcher.stats.batches
+    const url = (txn: string) => `/aff/postback?${new URLSearchParams({ network: 'batch', token, subid, txn_id: txn, amount: '1,10', status: 'approved' })}`
+    const answers = await Promise.all([
+      ...Array.from({ length: 150 }, (_, i) => app.inject({ url: url(`GC-${i}`) })),
+      ...Array.from({ length: 20 }, () => app.inject({ url: url('GC-SAME') })),
+      app.inject({ url: `/aff/postback?network=batch&token=${token}&subid=bad` }),
+    ])
+    expect(answers.slice(0, 150).every((a) => a.body === 'OK')).toBe(true)
+    expect(answers.slice(150, 170).map((a) => a.body).sort()).toEqual(['OK', ...Array(19).fill('DUPLICATE')].sort())
+    expect(answers[170]!.statusCode).toBe(400)
+    expect(batcher.stats.batches - batchesBefore).toBeLessThan(171)
+    expect(batcher.stats.maxBatchItems).toBeGreaterThan(1)
+    expect(await t().db.walletEntry.count({ where: { networkId } })).toBe(151)
+    const logs = await t().db.postbackLog.groupBy({ by: ['outcome'], where: { networkSlug: 'batch' }, _count: true })
+    expect(Object.fromEntries(logs.map((l) => [l.outcome, l._count]))).toEqual({ accepted: 151, duplicate: 19, rejected: 1 })
+  })
+
+  it('one report the database refuses does not fail the rest of its batch', async () => {
+    const { subid, networkId } = await networkWithClick({ slug: 'poison', name: 'Poison' })
+    const runtime = trackingOf(app)!
+    const received = (txn: string) => ({ method: 'GET', rawQuery: `txn_id=${txn}`, rawBody: null, sourceIp: '203.0.113.1', networkSlug: 'poison' })
+    const report = (txn: string, network: number) => ({ networkId: network, txnId: txn, status: 'confirmed' as const, networkWord: 'approved', money: { cents: 100, originalAmount: '1', currency: 'EUR', rate: '1' }, subid: { partnerId, assignmentId: 1, clickId: subid.split(':')[2]! } })
+    const [good, bad] = await Promise.all([
+      runtime.postbackBatches.submit({ received: received('P-OK'), report: report('P-OK', networkId) }),
+      // No such network: the foreign key refuses the insert, and with it the batch.
+      runtime.postbackBatches.submit({ received: received('P-BAD'), report: report('P-BAD', 99_999_999) }),
+    ])
+    expect(good.result).toMatchObject({ outcome: 'accepted' })
+    expect(bad.error).toBeDefined()
+    expect(await t().db.walletEntry.count({ where: { txnId: 'P-OK' } })).toBe(1)
   })
 })
