@@ -1,9 +1,9 @@
 // The tracking runtime of one server instance: the link cache, the click group
-// commit, the recent-visitor memory, the network cache of the postback endpoint.
-// Registered with the public routes; the admin API (another route context) reaches
-// it through trackingOf(app) to invalidate what it changed. Closing the app
-// flushes the click queue before the database closes: no acknowledged click is
-// lost on SIGTERM.
+// commit, the recent-visitor memory, the postback endpoint's network cache and
+// group commit. Registered with the public routes; the admin API (another route
+// context) reaches it through trackingOf(app) to invalidate what it changed.
+// Closing the app writes the queued clicks and postbacks before the database
+// closes: nothing acknowledged is lost on SIGTERM.
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { insertClickEvents } from '../db/click-store.ts'

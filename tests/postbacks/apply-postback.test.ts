@@ -129,7 +129,8 @@ describeEachDatabase('applyPostback', (t, provider) => {
 
   it('a batch in one transaction: each report as if applied one after the other, verdicts in the log', async () => {
     const { db } = t()
-    const logs = await Promise.all(Array.from({ length: 6 }, () => db.postbackLog.create({ data: { method: 'GET', rawQuery: 'x' } })))
+    const logs = []
+    for (let i = 0; i < 6; i++) logs.push(await db.postbackLog.create({ data: { method: 'GET', rawQuery: `x${i}` } }))
     const results = await applyPostbacks(t().database, [
       report({ txnId: 'B1', postbackLogId: logs[0]!.id }),
       report({ txnId: 'B1', status: 'confirmed', networkWord: 'approved', money: null, postbackLogId: logs[1]!.id }),
