@@ -9,6 +9,8 @@ import { loggerOptions } from './http/logging.ts'
 import databasePlugin from './plugins/database.ts'
 import errorHandlers from './plugins/error-handlers.ts'
 import adminAuth from './plugins/admin-auth.ts'
+import securityHeaders from './plugins/security-headers.ts'
+import csrf from './plugins/csrf.ts'
 import views from './plugins/views.ts'
 import metrics from './plugins/metrics.ts'
 import requestLimits, { clientErrorHandler, MAX_BODY_BYTES } from './plugins/request-limits.ts'
@@ -49,6 +51,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(databasePlugin, { config, database: options.database })
   await app.register(views)
   await app.register(adminAuth)
+  await app.register(securityHeaders)
+  await app.register(csrf)
   await app.register(metrics)
   await app.register(errorHandlers)
 

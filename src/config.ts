@@ -40,6 +40,12 @@ const envSchema = z.object({
   TRUST_PROXY: boolish.default(false),
   AUTO_MIGRATE: boolish.default(true),
   METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  // The pricing rule of the "Offre actuelle" card (src/pricing/current-offer.ts).
+  PRICING_CPC_SHARE: fraction.default(0.5),
+  PRICING_CPC_FLOOR_CENTS: z.coerce.number().int().min(0).max(100_000).default(2),
+  PRICING_CPC_CAP_CENTS: z.coerce.number().int().min(0).max(100_000).default(100),
+  PRICING_BOOTSTRAP_CPC_CENTS: z.coerce.number().int().min(0).max(100_000).default(5),
+  PRICING_MIN_CLICKS: z.coerce.number().int().min(1).max(1_000_000_000).default(500),
 })
 
 export type Env = z.infer<typeof envSchema>
@@ -63,6 +69,18 @@ export interface Config {
   autoMigrate: boolean
   /** Serve /metrics unguarded on this port (for a Prometheus scraper); unset: /metrics behind the admin guard. */
   metricsPort: number | undefined
+  pricing: PricingConfig
+}
+
+/** The pricing rule's parameters (see src/pricing/current-offer.ts). */
+export interface PricingConfig {
+  /** Share of the 7-day EPC offered as the partner CPC, 0..1. */
+  cpcShare: number
+  floorCents: number
+  capCents: number
+  /** CPC offered while the 7-day EPC rests on fewer than minClicks clicks. */
+  bootstrapCpcCents: number
+  minClicks: number
 }
 
 export class ConfigError extends Error {
@@ -86,6 +104,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`))
   }
   const env = parsed.data
+  if (env.PRICING_CPC_FLOOR_CENTS > env.PRICING_CPC_CAP_CENTS) {
+    throw new ConfigError([`PRICING_CPC_FLOOR_CENTS: must not exceed PRICING_CPC_CAP_CENTS (${env.PRICING_CPC_FLOOR_CENTS} > ${env.PRICING_CPC_CAP_CENTS})`])
+  }
   let adminSecret = env.ADMIN_SECRET
   let adminSecretGenerated = false
   if (env.NODE_ENV === 'production') {
@@ -114,5 +135,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: env.TRUST_PROXY,
     autoMigrate: env.AUTO_MIGRATE,
     metricsPort: env.METRICS_PORT,
+    pricing: {
+      cpcShare: env.PRICING_CPC_SHARE,
+      floorCents: env.PRICING_CPC_FLOOR_CENTS,
+      capCents: env.PRICING_CPC_CAP_CENTS,
+      bootstrapCpcCents: env.PRICING_BOOTSTRAP_CPC_CENTS,
+      minClicks: env.PRICING_MIN_CLICKS,
+    },
   }
 }

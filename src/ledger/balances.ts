@@ -1,5 +1,5 @@
 // Balances from the wallet ledger: three sums in the database, the rules in balance-rules.ts.
-import type { Db } from '../db/client.ts'
+import type { Db, Prisma } from '../db/client.ts'
 import { balanceFrom, releaseCutoff, type Balance, type LedgerRules } from './balance-rules.ts'
 
 export interface BalanceQuery {
@@ -8,7 +8,10 @@ export interface BalanceQuery {
   now?: Date
 }
 
-export async function ledgerBalance(db: Db, rules: LedgerRules, query: BalanceQuery = {}): Promise<Balance> {
+/** The client or a transaction's client (payouts check the balance inside their transaction). */
+export type LedgerReader = Pick<Db, 'walletEntry'> | Prisma.TransactionClient
+
+export async function ledgerBalance(db: LedgerReader, rules: LedgerRules, query: BalanceQuery = {}): Promise<Balance> {
   const now = query.now ?? new Date()
   const partner = query.partnerId === undefined ? {} : { partnerId: query.partnerId }
   const confirmed = { ...partner, type: 'conversion', status: 'confirmed' }
@@ -28,6 +31,26 @@ export async function ledgerBalance(db: Db, rules: LedgerRules, query: BalanceQu
     },
     rules,
   )
+}
+
+/** The balances of several partners at once (three grouped sums), by the same rules. */
+export async function ledgerBalances(db: LedgerReader, rules: LedgerRules, partnerIds: readonly number[], now = new Date()): Promise<Map<number, Balance>> {
+  const balances = new Map<number, Balance>()
+  if (partnerIds.length === 0) return balances
+  const ids = [...new Set(partnerIds)]
+  const confirmed = { partnerId: { in: ids }, type: 'conversion', status: 'confirmed' }
+  const [all, recent, paid] = await Promise.all([
+    db.walletEntry.groupBy({ by: ['partnerId'], _sum: { amountCents: true }, where: confirmed }),
+    db.walletEntry.groupBy({ by: ['partnerId'], _sum: { amountCents: true }, where: { ...confirmed, createdAt: { gt: releaseCutoff(now, rules.releaseDays) } } }),
+    db.walletEntry.groupBy({ by: ['partnerId'], _sum: { amountCents: true }, where: { partnerId: { in: ids }, type: 'payout', status: 'paid' } }),
+  ])
+  const sumOf = (rows: { partnerId: number | null; _sum: { amountCents: number | null } }[]) =>
+    new Map(rows.map((r) => [r.partnerId, Number(r._sum.amountCents ?? 0)]))
+  const [a, r, p] = [sumOf(all), sumOf(recent), sumOf(paid)]
+  for (const id of ids) {
+    balances.set(id, balanceFrom({ confirmedCents: a.get(id) ?? 0, recentConfirmedCents: r.get(id) ?? 0, paidEntriesCents: p.get(id) ?? 0 }, rules))
+  }
+  return balances
 }
 
 export function ledgerRulesOf(config: { payoutReservePct: number; payoutReleaseDays: number }): LedgerRules {

@@ -3,6 +3,7 @@
 import fp from 'fastify-plugin'
 import { ZodError } from 'zod'
 import { DomainError } from '../errors.ts'
+import { isConsolePage, sendErrorPage } from '../console/error-page.ts'
 
 export default fp(
   async (app) => {
@@ -26,10 +27,13 @@ export default fp(
       else request.log.info({ status, reason: message }, 'request refused')
       reply.code(status)
       const wantsJson = request.url.startsWith('/admin/api') || request.url.includes('.json')
+      // Console pages get an HTML page in their layout.
+      if (!wantsJson && isConsolePage(request)) return sendErrorPage(app, request, reply, status, message, (error as { code?: string }).code)
       return wantsJson ? reply.send({ error: message }) : reply.type('text/plain; charset=utf-8').send(`ERROR ${message}`)
     })
 
     app.setNotFoundHandler((request, reply) => {
+      if (isConsolePage(request)) return sendErrorPage(app, request, reply, 404, 'Not Found')
       reply.code(404).type('text/plain; charset=utf-8').send('Not Found')
     })
   },

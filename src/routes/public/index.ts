@@ -6,6 +6,7 @@ import assets from './assets.ts'
 import tracking from '../../plugins/tracking.ts'
 import redirect from './redirect.ts'
 import postback from './postback.ts'
+import login from './login.ts'
 
 export default async function publicRoutes(app: FastifyInstance) {
   await app.register(health)
@@ -13,4 +14,5 @@ export default async function publicRoutes(app: FastifyInstance) {
   await app.register(tracking)
   await app.register(redirect)
   await app.register(postback)
+  await app.register(login)
 }

@@ -1,0 +1,35 @@
+// The Sécurité card: active holds, conversions reported in the last 24 h (the
+// sketch's postbacks_24h), plus what ops must review: flagged conversions
+// (unknown partner or click…) and postbacks refused in the last 24 h.
+import type { Db } from '../db/client.ts'
+import { daysAgo } from './window.ts'
+
+/** Active partner flags "hold" (not lifted). */
+export function activeHolds(db: Db): Promise<number> {
+  return db.partnerFlag.count({ where: { flag: 'hold', clearedAt: null } })
+}
+
+/** Conversion entries created in the last 24 h, any status. */
+export function postbacks24h(db: Db, now: Date): Promise<number> {
+  return db.walletEntry.count({ where: { type: 'conversion', createdAt: { gte: daysAgo(now, 1) } } })
+}
+
+/** Conversions booked with a flag (unknown_partner, unknown_click, click_mismatch, bot_click). */
+export function flaggedConversions(db: Db): Promise<number> {
+  return db.walletEntry.count({ where: { type: 'conversion', flag: { not: null } } })
+}
+
+/** Postbacks refused (malformed: rejected; bad token or IP: forbidden) in the last 24 h. */
+export function rejectedPostbacks24h(db: Db, now: Date): Promise<number> {
+  return db.postbackLog.count({ where: { outcome: { in: ['rejected', 'forbidden'] }, receivedAt: { gte: daysAgo(now, 1) } } })
+}
+
+export interface SecurityExtras {
+  flagged_conversions: number
+  rejected_postbacks_24h: number
+}
+
+export async function securityExtras(db: Db, now: Date): Promise<SecurityExtras> {
+  const [flagged, rejected] = await Promise.all([flaggedConversions(db), rejectedPostbacks24h(db, now)])
+  return { flagged_conversions: flagged, rejected_postbacks_24h: rejected }
+}

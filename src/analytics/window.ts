@@ -1,0 +1,39 @@
+// Time windows of the monitoring figures. "7 days" is now − 7×24 h exactly, as in
+// the sketch; the daily rollup is keyed by UTC midnight.
+export const HOUR_MS = 60 * 60 * 1000
+export const DAY_MS = 24 * HOUR_MS
+
+export function daysAgo(now: Date, days: number): Date {
+  return new Date(now.getTime() - days * DAY_MS)
+}
+
+/** UTC midnight at or before `t`. */
+export function dayStart(t: Date): Date {
+  return new Date(Math.floor(t.getTime() / DAY_MS) * DAY_MS)
+}
+
+/**
+ * How a window [since, ∞) splits for the rollup: the partial UTC day
+ * [edgeDay, firstFullDay) read from the raw events, and every day from
+ * firstFullDay on read from the rollup (written with the events it counts, so it
+ * is exact up to the last committed click, future-dated ones included, like the
+ * sketch's query). `partial` is false when `since` falls on a midnight.
+ */
+export interface RollupSplit {
+  since: Date
+  edgeDay: Date
+  firstFullDay: Date
+  partial: boolean
+}
+
+export function rollupSplit(since: Date): RollupSplit {
+  const edgeDay = dayStart(since)
+  const partial = edgeDay.getTime() !== since.getTime()
+  return { since, edgeDay, firstFullDay: partial ? new Date(edgeDay.getTime() + DAY_MS) : edgeDay, partial }
+}
+
+/** COUNT/SUM results: BigInt on PostgreSQL, number on SQLite, null for an empty SUM. */
+export function toNumber(v: unknown): number {
+  if (v === null || v === undefined) return 0
+  return typeof v === 'bigint' ? Number(v) : Number(v)
+}

@@ -1,0 +1,62 @@
+// /admin/monitoring — the sketch's page: the four cards, Pipeline, Sécurité,
+// Partenaires actifs and the three links, plus 30-day charts drawn as SVG on the
+// server. /admin/monitoring.json gives summary() as is, for automation.
+import type { FastifyInstance } from 'fastify'
+import { summary } from '../../analytics/summary.ts'
+import { securityExtras } from '../../analytics/security.ts'
+import { dailySeries, type DayPoint } from '../../analytics/daily-series.ts'
+import { barChart } from '../../charts/bar-chart.ts'
+import { formatCents, formatCount } from '../../format/money.ts'
+import { formatDate, formatDayMonth } from '../../format/dates.ts'
+import { renderPage } from './page.ts'
+
+/** Seconds between reloads when the ops person asks for auto-refresh (off by default). */
+export const REFRESH_SECONDS = 60
+
+export function monitoringCharts(series: DayPoint[]) {
+  const clicks = barChart({
+    title: 'Clics par jour, 30 derniers jours (UTC)',
+    variant: 'clicks',
+    formatValue: (v) => formatCount(Math.round(v)),
+    points: series.map((p) => ({ label: formatDayMonth(p.day), value: p.clicks, title: `${formatDate(p.day)} : ${formatCount(p.clicks)} clics` })),
+  })
+  const revenue = barChart({
+    title: 'Revenus confirmés par jour, 30 derniers jours (UTC)',
+    variant: 'revenue',
+    formatValue: (v) => formatCents(Math.round(v)).replace(/,00$/, ''),
+    points: series.map((p) => ({
+      label: formatDayMonth(p.day),
+      value: p.revenueCents,
+      title: `${formatDate(p.day)} : ${formatCents(p.revenueCents)} (${formatCount(p.conversions)} conversions confirmées)`,
+    })),
+  })
+  return { clicks, revenue }
+}
+
+export default async function monitoring(app: FastifyInstance) {
+  app.get('/admin/monitoring.json', async (_request, reply) => {
+    reply.header('cache-control', 'no-store')
+    return summary(app.db, app.config)
+  })
+
+  app.get<{ Querystring: { refresh?: string } }>('/admin/monitoring', async (request, reply) => {
+    const now = new Date()
+    const [s, extras, series] = await Promise.all([
+      summary(app.db, app.config, { now }),
+      securityExtras(app.db, now),
+      dailySeries(app.db, app.database.provider, now),
+    ])
+    const refresh = request.query.refresh === '1'
+    const totals = series.reduce((t, p) => ({ clicks: t.clicks + p.clicks, revenueCents: t.revenueCents + p.revenueCents }), { clicks: 0, revenueCents: 0 })
+    return renderPage(request, reply, 'monitoring', {
+      title: 'Monitoring — ContentFlow',
+      nav: 'monitoring',
+      s,
+      extras,
+      charts: monitoringCharts(series),
+      totals30d: totals,
+      refreshSeconds: refresh ? REFRESH_SECONDS : null,
+      generatedAt: now,
+    })
+  })
+}

@@ -1,0 +1,30 @@
+import { expect, it } from 'vitest'
+import { barChart, niceMax } from '../../src/charts/bar-chart.ts'
+
+it('draws one bar per point with a tooltip, and escapes every text', () => {
+  const svg = barChart({
+    title: 'Clics <b>',
+    variant: 'clicks',
+    formatValue: (v) => String(v),
+    points: [
+      { label: '01/06', value: 10, title: 'a & b' },
+      { label: '02/06', value: 0, title: '<script>alert(1)</script>' },
+      { label: '03/06', value: 40, title: 'c' },
+    ],
+  })
+  expect(svg.match(/<rect class="chart-bar"/g)).toHaveLength(3)
+  expect(svg).toContain('aria-label="Clics &lt;b&gt;"')
+  expect(svg).toContain('<title>a &amp; b</title>')
+  expect(svg).not.toContain('<script>')
+  expect(svg).not.toMatch(/style=/)
+  // the tallest bar reaches the top of the 50-unit axis: 40 / 50 of the plot height
+  expect(svg).toContain('>50</text>')
+})
+
+it('rounds the axis up to a readable value', () => {
+  expect(niceMax(0)).toBe(1)
+  expect(niceMax(7)).toBe(10)
+  expect(niceMax(1_119)).toBe(2_000)
+  expect(niceMax(2_300)).toBe(2_500)
+  expect(niceMax(41_000)).toBe(50_000)
+})
