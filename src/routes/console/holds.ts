@@ -23,6 +23,10 @@ export function auditReason(detail: string | null): string {
 
 export default async function holdPages(app: FastifyInstance) {
   const csrf = { preHandler: app.csrfProtection }
+  const partnerLabel = async (id: number) => {
+    const p = await app.db.partner.findUnique({ where: { id }, select: { name: true } })
+    return p ? `${p.name} (#${id})` : `Partenaire #${id}`
+  }
 
   app.get<{ Querystring: { partner?: string } }>('/ops/holds', async (request, reply) => {
     const [holds, lifted, audit] = await Promise.all([allActiveHolds(app.db), recentlyLiftedHolds(app.db), holdAudit(app.db)])
@@ -45,7 +49,7 @@ export default async function holdPages(app: FastifyInstance) {
       async (request) => {
         const partnerId = partnerField.parse(field(request.body, 'partnerId').trim())
         await setHold(holdContext(app, request), partnerId, field(request.body, 'reason'))
-        return `Partenaire #${partnerId} mis en hold : plus aucun payout ne peut être approuvé ni payé.`
+        return `${await partnerLabel(partnerId)} mis en hold : plus aucun payout ne peut être approuvé ni payé.`
       },
     ),
   )
@@ -58,7 +62,7 @@ export default async function holdPages(app: FastifyInstance) {
       async (request) => {
         const { id } = idParams.parse(request.params)
         await liftHold(holdContext(app, request), id, field(request.body, 'reason'))
-        return `Hold du partenaire #${id} levé.`
+        return `Hold levé : ${await partnerLabel(id)}.`
       },
     ),
   )
