@@ -11,6 +11,7 @@ import errorHandlers from './plugins/error-handlers.ts'
 import adminAuth from './plugins/admin-auth.ts'
 import securityHeaders from './plugins/security-headers.ts'
 import csrf from './plugins/csrf.ts'
+import ledgerMaintenance from './plugins/ledger-maintenance.ts'
 import views from './plugins/views.ts'
 import metrics from './plugins/metrics.ts'
 import requestLimits, { clientErrorHandler, MAX_BODY_BYTES } from './plugins/request-limits.ts'
@@ -53,6 +54,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(adminAuth)
   await app.register(securityHeaders)
   await app.register(csrf)
+  await app.register(ledgerMaintenance)
   await app.register(metrics)
   await app.register(errorHandlers)
 

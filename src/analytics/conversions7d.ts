@@ -1,13 +1,21 @@
 // conv_7d and rev_7d: confirmed conversion entries created at ≥ now − 7 days,
-// counted and summed in one indexed query (type, status, created_at).
+// counted and summed: whole UTC days from the ledger's daily totals, the partial
+// first day from the entries (index on type, status, created_at, amount).
 import type { Db } from '../db/client.ts'
-import { daysAgo, toNumber } from './window.ts'
+import { dailyTotal } from '../ledger/ledger-daily.ts'
+import { daysAgo, rollupSplit, toNumber } from './window.ts'
 
 export async function confirmedConversionsSince(db: Db, since: Date): Promise<{ count: number; cents: number }> {
-  const rows = await db.$queryRaw<{ n: unknown; cents: unknown }[]>`
-    SELECT COUNT(*) AS n, SUM(amount_cents) AS cents FROM wallet_entries
-    WHERE type = 'conversion' AND status = 'confirmed' AND created_at >= ${since}`
-  return { count: toNumber(rows[0]?.n), cents: toNumber(rows[0]?.cents) }
+  const split = rollupSplit(since)
+  const [days, edge] = await Promise.all([
+    dailyTotal(db, 'conversion', 'confirmed', split.firstFullDay),
+    split.partial
+      ? db.$queryRaw<{ n: unknown; cents: unknown }[]>`
+          SELECT COUNT(*) AS n, SUM(amount_cents) AS cents FROM wallet_entries
+          WHERE type = 'conversion' AND status = 'confirmed' AND created_at >= ${since} AND created_at < ${split.firstFullDay}`
+      : Promise.resolve([]),
+  ])
+  return { count: days.entries + toNumber(edge[0]?.n), cents: days.cents + toNumber(edge[0]?.cents) }
 }
 
 export function conversions7d(db: Db, now: Date) {

@@ -1,10 +1,10 @@
 // The 30-day daily series behind the monitoring charts: clicks per UTC day from
-// the rollup, confirmed revenue per UTC day (conversions by their creation day,
-// as rev_7d counts them) grouped in the database. Days without data are zeros.
+// the click rollup, confirmed revenue per UTC day (conversions by their creation
+// day, as rev_7d counts them) from the ledger's daily totals. Days without data
+// are zeros. A few rows per day, whatever the volume.
 import type { Db } from '../db/client.ts'
-import type { Provider } from '../db/provider.ts'
-import { Prisma } from '../generated/sqlite/client.ts'
-import { DAY_MS, dayStart, toNumber } from './window.ts'
+import { dailyTotalsByDay } from '../ledger/ledger-daily.ts'
+import { DAY_MS, dayStart } from './window.ts'
 
 export interface DayPoint {
   day: Date
@@ -13,23 +13,13 @@ export interface DayPoint {
   revenueCents: number
 }
 
-export async function dailySeries(db: Db, provider: Provider, now: Date, days = 30): Promise<DayPoint[]> {
+export async function dailySeries(db: Db, now: Date, days = 30): Promise<DayPoint[]> {
   const today = dayStart(now)
   const first = new Date(today.getTime() - (days - 1) * DAY_MS)
   const end = new Date(today.getTime() + DAY_MS)
-  // The day number (days since 1970-01-01 UTC) of created_at, in each dialect:
-  // SQLite stores epoch milliseconds; PostgreSQL's EXTRACT(EPOCH) of a timestamp
-  // without time zone reads it as UTC.
-  const dayNumber =
-    provider === 'sqlite'
-      ? Prisma.sql`(created_at / 86400000)`
-      : Prisma.sql`CAST(FLOOR(EXTRACT(EPOCH FROM created_at) / 86400) AS BIGINT)`
-  const [clickRows, revenueRows] = await Promise.all([
+  const [clickRows, revenue] = await Promise.all([
     db.clickRollup.groupBy({ by: ['day'], where: { kind: 'click', day: { gte: first, lt: end } }, _sum: { count: true } }),
-    db.$queryRaw<{ d: unknown; n: unknown; cents: unknown }[]>`
-      SELECT ${dayNumber} AS d, COUNT(*) AS n, SUM(amount_cents) AS cents FROM wallet_entries
-      WHERE type = 'conversion' AND status = 'confirmed' AND created_at >= ${first} AND created_at < ${end}
-      GROUP BY 1`,
+    dailyTotalsByDay(db, 'conversion', 'confirmed', first, end),
   ])
   const points = Array.from({ length: days }, (_, i): DayPoint => ({ day: new Date(first.getTime() + i * DAY_MS), clicks: 0, conversions: 0, revenueCents: 0 }))
   const index = (dayMs: number) => Math.round((dayMs - first.getTime()) / DAY_MS)
@@ -37,11 +27,11 @@ export async function dailySeries(db: Db, provider: Provider, now: Date, days = 
     const p = points[index(r.day.getTime())]
     if (p) p.clicks += r._sum.count ?? 0
   }
-  for (const r of revenueRows) {
-    const p = points[index(toNumber(r.d) * DAY_MS)]
+  for (const [dayMs, total] of revenue) {
+    const p = points[index(dayMs)]
     if (p) {
-      p.conversions += toNumber(r.n)
-      p.revenueCents += toNumber(r.cents)
+      p.conversions += total.entries
+      p.revenueCents += total.cents
     }
   }
   return points

@@ -1,6 +1,12 @@
 // Balances from the wallet ledger: three sums in the database, the rules in balance-rules.ts.
+// A partner's sums come from its entries (index on partner, type, status); the
+// global sums from the daily totals (ledger-daily.ts) plus the entries of the one
+// partial day of the release period, so they cost the same at any ledger size.
 import type { Db, Prisma } from '../db/client.ts'
 import { balanceFrom, releaseCutoff, type Balance, type LedgerRules } from './balance-rules.ts'
+import { dailyTotal } from './ledger-daily.ts'
+
+const DAY_MS = 24 * 60 * 60 * 1000
 
 export interface BalanceQuery {
   /** One partner's balance; omitted: everyone's. */
@@ -9,11 +15,12 @@ export interface BalanceQuery {
 }
 
 /** The client or a transaction's client (payouts check the balance inside their transaction). */
-export type LedgerReader = Pick<Db, 'walletEntry'> | Prisma.TransactionClient
+export type LedgerReader = Db | Prisma.TransactionClient
 
 export async function ledgerBalance(db: LedgerReader, rules: LedgerRules, query: BalanceQuery = {}): Promise<Balance> {
   const now = query.now ?? new Date()
-  const partner = query.partnerId === undefined ? {} : { partnerId: query.partnerId }
+  if (query.partnerId === undefined) return globalBalance(db, rules, now)
+  const partner = { partnerId: query.partnerId }
   const confirmed = { ...partner, type: 'conversion', status: 'confirmed' }
   const [all, recent, paid] = await Promise.all([
     db.walletEntry.aggregate({ _sum: { amountCents: true }, where: confirmed }),
@@ -28,6 +35,26 @@ export async function ledgerBalance(db: LedgerReader, rules: LedgerRules, query:
       confirmedCents: Number(all._sum.amountCents ?? 0),
       recentConfirmedCents: Number(recent._sum.amountCents ?? 0),
       paidEntriesCents: Number(paid._sum.amountCents ?? 0),
+    },
+    rules,
+  )
+}
+
+async function globalBalance(db: LedgerReader, rules: LedgerRules, now: Date): Promise<Balance> {
+  const cutoff = releaseCutoff(now, rules.releaseDays)
+  // Entries created after the cutoff: whole days from the totals, the rest of the cutoff's day from the entries.
+  const nextDay = new Date((Math.floor(cutoff.getTime() / DAY_MS) + 1) * DAY_MS)
+  const [all, recentDays, recentEdge, paid] = await Promise.all([
+    dailyTotal(db, 'conversion', 'confirmed'),
+    dailyTotal(db, 'conversion', 'confirmed', nextDay),
+    db.walletEntry.aggregate({ _sum: { amountCents: true }, where: { type: 'conversion', status: 'confirmed', createdAt: { gt: cutoff, lt: nextDay } } }),
+    dailyTotal(db, 'payout', 'paid'),
+  ])
+  return balanceFrom(
+    {
+      confirmedCents: all.cents,
+      recentConfirmedCents: recentDays.cents + Number(recentEdge._sum.amountCents ?? 0),
+      paidEntriesCents: paid.cents,
     },
     rules,
   )

@@ -249,7 +249,7 @@ describeEachDatabase('summary()', (t, provider) => {
         { partnerId: p.id, type: 'conversion', status: 'confirmed', amountCents: 700, txnId: 'e', createdAt: new Date('2026-05-16T23:59:59.999Z') },
       ],
     })
-    const series = await dailySeries(db, provider, now)
+    const series = await dailySeries(db, now)
     expect(series).toHaveLength(30)
     expect(series[0]!.day.toISOString()).toBe('2026-05-17T00:00:00.000Z')
     expect(series[29]!.day.toISOString()).toBe('2026-06-15T00:00:00.000Z')

@@ -44,7 +44,7 @@ export default async function monitoring(app: FastifyInstance) {
     const [s, extras, series] = await Promise.all([
       summary(app.db, app.config, { now }),
       securityExtras(app.db, now),
-      dailySeries(app.db, app.database.provider, now),
+      dailySeries(app.db, now),
     ])
     const refresh = request.query.refresh === '1'
     const totals = series.reduce((t, p) => ({ clicks: t.clicks + p.clicks, revenueCents: t.revenueCents + p.revenueCents }), { clicks: 0, revenueCents: 0 })
