@@ -318,6 +318,16 @@ describeEachDatabase('ops console over HTTP', (t, provider) => {
     expect(injected.body).toContain(`"'=HYPERLINK(""http://evil"")"`)
   })
 
+  it('keeps the security headers to the console: the redirector and the postback endpoint stay lean', async () => {
+    for (const url of ['/r/unknown-code', '/aff/postback?network=x', '/healthz']) {
+      const res = await app.inject({ url })
+      expect(res.headers['content-security-policy'], url).toBeUndefined()
+    }
+    const login = await app.inject({ url: '/login' })
+    expect(String(login.headers['content-security-policy'])).toContain("form-action 'self'")
+    expect(login.headers['x-frame-options']).toBe('SAMEORIGIN')
+  })
+
   it('answers console errors with an HTML page in the layout', async () => {
     const s = new ConsoleSession(app)
     await s.login()
@@ -326,7 +336,9 @@ describeEachDatabase('ops console over HTTP', (t, provider) => {
     expect(missing.headers['content-type']).toMatch(/text\/html/)
     expect(missing.body).toContain('partenaire #424242 introuvable')
     expect(missing.body).toContain('<nav class="nav"')
-    expect((await s.get('/admin/nope')).statusCode).toBe(404)
+    const unknown = await s.get('/admin/nope')
+    expect(unknown.statusCode).toBe(404)
+    expect(String(unknown.headers['content-security-policy'])).toContain("script-src 'none'")
     expect((await s.get('/admin/partners/abc')).statusCode).toBe(400)
   })
 })
