@@ -5,6 +5,7 @@
 import type { Db, Prisma } from '../db/client.ts'
 import { balanceFrom, releaseCutoff, type Balance, type LedgerRules } from './balance-rules.ts'
 import { dailyTotal } from './ledger-daily.ts'
+import { Prisma as SqlTag } from '../generated/sqlite/client.ts'
 
 const DAY_MS = 24 * 60 * 60 * 1000
 
@@ -60,22 +61,25 @@ async function globalBalance(db: LedgerReader, rules: LedgerRules, now: Date): P
   )
 }
 
-/** The balances of several partners at once (three grouped sums), by the same rules. */
+/** The balances of several partners at once (one pass over their entries), by the same rules. */
 export async function ledgerBalances(db: LedgerReader, rules: LedgerRules, partnerIds: readonly number[], now = new Date()): Promise<Map<number, Balance>> {
   const balances = new Map<number, Balance>()
   if (partnerIds.length === 0) return balances
   const ids = [...new Set(partnerIds)]
-  const confirmed = { partnerId: { in: ids }, type: 'conversion', status: 'confirmed' }
-  const [all, recent, paid] = await Promise.all([
-    db.walletEntry.groupBy({ by: ['partnerId'], _sum: { amountCents: true }, where: confirmed }),
-    db.walletEntry.groupBy({ by: ['partnerId'], _sum: { amountCents: true }, where: { ...confirmed, createdAt: { gt: releaseCutoff(now, rules.releaseDays) } } }),
-    db.walletEntry.groupBy({ by: ['partnerId'], _sum: { amountCents: true }, where: { partnerId: { in: ids }, type: 'payout', status: 'paid' } }),
-  ])
-  const sumOf = (rows: { partnerId: number | null; _sum: { amountCents: number | null } }[]) =>
-    new Map(rows.map((r) => [r.partnerId, Number(r._sum.amountCents ?? 0)]))
-  const [a, r, p] = [sumOf(all), sumOf(recent), sumOf(paid)]
+  const cutoff = releaseCutoff(now, rules.releaseDays)
+  const rows = await db.$queryRaw<{ partner_id: unknown; confirmed: unknown; recent: unknown; paid: unknown }[]>`
+    SELECT partner_id,
+      SUM(CASE WHEN type = 'conversion' THEN amount_cents ELSE 0 END) AS confirmed,
+      SUM(CASE WHEN type = 'conversion' AND created_at > ${cutoff} THEN amount_cents ELSE 0 END) AS recent,
+      SUM(CASE WHEN type = 'payout' THEN amount_cents ELSE 0 END) AS paid
+    FROM wallet_entries
+    WHERE partner_id IN (${SqlTag.join(ids)})
+      AND ((type = 'conversion' AND status = 'confirmed') OR (type = 'payout' AND status = 'paid'))
+    GROUP BY partner_id`
+  const sums = new Map(rows.map((r) => [Number(r.partner_id), r]))
   for (const id of ids) {
-    balances.set(id, balanceFrom({ confirmedCents: a.get(id) ?? 0, recentConfirmedCents: r.get(id) ?? 0, paidEntriesCents: p.get(id) ?? 0 }, rules))
+    const r = sums.get(id)
+    balances.set(id, balanceFrom({ confirmedCents: Number(r?.confirmed ?? 0), recentConfirmedCents: Number(r?.recent ?? 0), paidEntriesCents: Number(r?.paid ?? 0) }, rules))
   }
   return balances
 }
