@@ -5,7 +5,7 @@
 import { beforeEach, expect, it } from 'vitest'
 import type { Db } from '../../src/db/client.ts'
 import { dailyTotal, dailyTotalsByDay, foldLedgerDeltas } from '../../src/ledger/ledger-daily.ts'
-import { ledgerBalance } from '../../src/ledger/balances.ts'
+import { ledgerBalance, ledgerBalances } from '../../src/ledger/balances.ts'
 import { prng } from '../../src/demo/demo-data.ts'
 import { describeEachDatabase, truncateAll } from '../helpers/databases.ts'
 
@@ -122,5 +122,25 @@ describeEachDatabase('ledger daily totals', (t, provider) => {
       // The partner's balance comes from its entries: with a single partner it is the global truth.
       expect(await ledgerBalance(db, rules, { now: new Date(now) })).toEqual(await ledgerBalance(db, rules, { partnerId: p, now: new Date(now) }))
     }
+  })
+
+  it('gives several partners\' balances at once, equal to each one\'s', async () => {
+    const { db } = t()
+    const rnd = prng(9)
+    const rules = { reservePct: 0.3, releaseDays: 30 }
+    const now = new Date('2026-06-15T12:00:00Z')
+    const ids: number[] = []
+    for (let i = 0; i < 6; i++) ids.push((await db.partner.create({ data: { name: `P${i}` } })).id)
+    const types = [['conversion', 'confirmed'], ['conversion', 'pending'], ['conversion', 'reversed'], ['payout', 'paid'], ['adjustment', 'confirmed']] as const
+    await db.walletEntry.createMany({
+      data: Array.from({ length: 400 }, (_, i) => {
+        const [type, status] = rnd.pick(types)
+        return { partnerId: rnd.pick(ids.slice(0, 5)), type, status, amountCents: type === 'payout' ? -rnd.int(1, 999) : rnd.int(1, 9_999), txnId: `b${i}`, createdAt: new Date(now.getTime() - rnd.int(0, 60 * DAY)) }
+      }),
+    })
+    const all = await ledgerBalances(db, rules, [...ids, ids[0]!], now)
+    expect([...all.keys()]).toEqual(ids)
+    for (const id of ids) expect(all.get(id), `partner ${id}`).toEqual(await ledgerBalance(db, rules, { partnerId: id, now }))
+    expect(all.get(ids[5]!)).toEqual({ confirmedCents: 0, reservedCents: 0, paidCents: 0, availableCents: 0 })
   })
 })
