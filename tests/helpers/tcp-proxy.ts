@@ -31,9 +31,12 @@ export async function startProxy(targetHost: string, targetPort: number): Promis
       })
     })
   const cut = async () => {
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
+    // close() calls back once every connection has ended: end the live ones now
+    // (a pool that is never idle keeps its connections open forever otherwise).
+    const closed = new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
     server = undefined
     for (const s of sockets) s.destroy()
+    await closed
   }
   await listen()
   return { port, cut, restore: listen, close: cut }
