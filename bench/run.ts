@@ -1,0 +1,202 @@
+// npm run bench [-- --quick] [--events N] [--db sqlite|postgresql]
+//
+// Measures, in one run and with the same settings, the bare-Fastify 302 baseline
+// and ContentFlow's redirect (click durably recorded), postbacks (unique and
+// duplicate), summary() and the monitoring page over N click events, and memory
+// under load — on SQLite and on PostgreSQL. The server is pinned to core 0 and the
+// load generator to the last core. Prints a table and writes bench/results.json.
+import { writeFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import path from 'node:path'
+import { startServer, type ServerProcess } from '../tests/helpers/server-process.ts'
+import { createScratchDatabase, postgresAvailable } from '../src/db/scratch-database.ts'
+import { applyMigrations } from '../src/db/migrator.ts'
+import { openDatabase } from '../src/db/client.ts'
+import { projectRoot } from '../src/db/schema-source.ts'
+import { loadConfig } from '../src/config.ts'
+import type { Provider } from '../src/db/provider.ts'
+import { runLoad, type LoadResult } from './lib/load.ts'
+import { cpuCount, pinArgs } from './lib/cores.ts'
+import { generateBenchData } from './generate-data.ts'
+import { onboardBenchLink, type BenchLink } from '../tests/helpers/onboard.ts'
+import { measureSummary } from './lib/summary-timing.ts'
+import { sampleRss } from './lib/rss.ts'
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    events: { type: 'string' },
+    db: { type: 'string' },
+  },
+})
+const quick = values.quick!
+const settings = {
+  connections: 50,
+  seconds: quick ? 4 : 10,
+  repeats: quick ? 1 : 3,
+  events: Number(values.events ?? (quick ? 1_000_000 : 10_000_000)),
+  rssSeconds: quick ? 10 : 60,
+}
+const ADMIN_SECRET = 'bench-admin-secret-0123456789abcdef'
+const started = Date.now()
+const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`)
+
+interface Figure {
+  name: string
+  value: number
+  unit: string
+  target?: string
+  ok?: boolean
+  detail?: string
+}
+const figures: Record<string, Figure[]> = {}
+const record = (section: string, f: Figure) => (figures[section] ??= []).push(f)
+
+/** Median of `repeats` runs (by req/s), as the issue's table measures. */
+async function medianLoad(run: () => Promise<LoadResult>): Promise<LoadResult & { runs: number[] }> {
+  const results: LoadResult[] = []
+  for (let i = 0; i < settings.repeats; i++) results.push(await run())
+  const sorted = [...results].sort((a, b) => a.rps - b.rps)
+  const mid = sorted[Math.floor(sorted.length / 2)]!
+  return { ...mid, errors: results.reduce((s, r) => s + r.errors, 0), requests: results.reduce((s, r) => s + r.requests, 0), runs: results.map((r) => Math.round(r.rps)) }
+}
+
+const pinServer = pinArgs(0)
+
+async function baseline(): Promise<LoadResult> {
+  const server = await startServer({}, { prefix: pinServer, entry: 'bench/baseline-server.ts' })
+  try {
+    await runLoad({ url: `${server.baseUrl}/r/warmup`, connections: settings.connections, seconds: 2 })
+    return await medianLoad(() => runLoad({ url: `${server.baseUrl}/r/abc123`, connections: settings.connections, seconds: settings.seconds }))
+  } finally {
+    await stop(server)
+  }
+}
+
+async function stop(server: ServerProcess): Promise<void> {
+  server.child.kill('SIGTERM')
+  const code = await Promise.race([server.exited, new Promise((r) => setTimeout(() => r('timeout'), 15_000))])
+  if (code === 'timeout') server.child.kill('SIGKILL')
+}
+
+async function benchDatabase(provider: Provider, base: LoadResult) {
+  const section = provider
+  const scratch = await createScratchDatabase(provider)
+  const env = {
+    NODE_ENV: 'production',
+    ADMIN_SECRET,
+    DATABASE_URL: scratch.url,
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+  }
+  try {
+    // 1. Redirect and postbacks on a live server.
+    let server = await startServer(env, { prefix: pinServer })
+    const link: BenchLink = await onboardBenchLink(server.baseUrl, ADMIN_SECRET)
+    await runLoad({ url: `${server.baseUrl}/r/${link.code}`, connections: settings.connections, seconds: 2 })
+    const database = await openDatabase(scratch.url, { poolSize: 2 })
+    const clicksBefore = await database.prisma.metricEvent.count()
+    const rssDuringRedirect = sampleRss(server.child.pid!)
+    const redirect = await medianLoad(() => runLoad({ url: `${server.baseUrl}/r/${link.code}`, connections: settings.connections, seconds: settings.seconds }))
+    const rssRedirect = rssDuringRedirect.stop()
+    const acknowledged = redirect.requests - redirect.errors
+    const recorded = (await database.prisma.metricEvent.count()) - clicksBefore
+    const ratio = redirect.rps / base.rps
+    record(section, { name: 'redirect req/s (click recorded)', value: Math.round(redirect.rps), unit: 'req/s', detail: `runs ${redirect.runs.join(', ')}` })
+    record(section, { name: 'redirect vs bare Fastify', value: round(ratio, 2), unit: '×', target: '≥ 0.5', ok: ratio >= 0.5 })
+    record(section, { name: 'redirect p50', value: redirect.p50Ms, unit: 'ms' })
+    record(section, { name: 'redirect p99', value: redirect.p99Ms, unit: 'ms', target: '≤ 10', ok: redirect.p99Ms <= 10 })
+    record(section, { name: 'redirect non-3xx', value: redirect.errors, unit: '', target: '= 0', ok: redirect.errors === 0 })
+    record(section, {
+      name: 'acknowledged clicks missing from DB',
+      value: Math.max(0, acknowledged - recorded),
+      unit: '',
+      target: '= 0',
+      ok: recorded >= acknowledged,
+      detail: `${acknowledged} answered 302, ${recorded} in the database (requests cut off by the end of a run may be recorded without an answer)`,
+    })
+
+    const pb = link.postbackUrl
+    const unique = await medianLoad(() => runLoad({ url: `${pb}&txn_id=bench-u`, uniqueParam: 'txn_id', connections: settings.connections, seconds: settings.seconds }))
+    record(section, { name: 'postback unique req/s', value: Math.round(unique.rps), unit: 'req/s', target: provider === 'sqlite' ? '≥ 3000' : undefined, ok: provider === 'sqlite' ? unique.rps >= 3000 : undefined, detail: `runs ${unique.runs.join(', ')}` })
+    record(section, { name: 'postback unique p99', value: unique.p99Ms, unit: 'ms', target: provider === 'sqlite' ? '≤ 20' : undefined, ok: provider === 'sqlite' ? unique.p99Ms <= 20 : undefined })
+    record(section, { name: 'postback unique errors', value: unique.errors, unit: '', target: '= 0', ok: unique.errors === 0 })
+    const seed = await fetch(`${pb}&txn_id=bench-dup`)
+    if (!seed.ok) throw new Error(`postback seed failed: ${seed.status} ${await seed.text()}`)
+    const dup = await medianLoad(() => runLoad({ url: `${pb}&txn_id=bench-dup`, connections: settings.connections, seconds: settings.seconds }))
+    const dupRatio = dup.rps / unique.rps
+    record(section, { name: 'postback duplicate req/s', value: Math.round(dup.rps), unit: 'req/s', detail: `runs ${dup.runs.join(', ')}` })
+    record(section, { name: 'duplicates vs unique', value: round(dupRatio, 2), unit: '×', target: '≥ 2', ok: dupRatio >= 2 })
+    const entries = await database.prisma.walletEntry.count({ where: { txnId: { startsWith: 'bench-dup' } } })
+    record(section, { name: 'entries for the repeated txn id', value: entries, unit: '', target: '= 1', ok: entries === 1 })
+    await stop(server)
+
+    // 2. Memory under a longer load.
+    server = await startServer(env, { prefix: pinServer })
+    const rss = sampleRss(server.child.pid!)
+    await runLoad({ url: `${server.baseUrl}/r/${link.code}`, connections: settings.connections, seconds: settings.rssSeconds })
+    const rssLoad = rss.stop()
+    const peak = Math.max(rssLoad.peakMb, rssRedirect.peakMb)
+    record(section, { name: `peak RSS, ${settings.rssSeconds} s redirect load`, value: round(peak, 0), unit: 'MB', target: '< 300', ok: peak < 300 })
+    await stop(server)
+
+    // 3. The dashboard over N click events.
+    log(`${provider}: generating ${settings.events.toLocaleString('en')} click events`)
+    const gen = await generateBenchData(database.prisma, provider, { events: settings.events, log: (l) => log(`${provider}:${l}`) })
+    record(section, { name: 'data generation', value: round(gen.seconds, 0), unit: 's', detail: `${gen.events} events, ${gen.partners} partners, ${gen.conversions} conversions` })
+    const config = loadConfig({ ...env })
+    const timing = await measureSummary(database.prisma, config, quick ? 20 : 50)
+    const target = provider === 'sqlite' ? 25 : 50
+    record(section, { name: `summary() p50 @ ${fmtCount(settings.events)} events`, value: round(timing.p50Ms, 1), unit: 'ms', target: `≤ ${target}`, ok: timing.p50Ms <= target })
+    record(section, { name: 'summary() equals the naive queries', value: timing.matchesNaive ? 1 : 0, unit: '', target: '= 1', ok: timing.matchesNaive, detail: timing.naiveDetail })
+    await database.close()
+
+    server = await startServer(env, { prefix: pinServer })
+    await runLoad({ url: `${server.baseUrl}/admin/monitoring`, headers: { 'x-admin-secret': ADMIN_SECRET }, connections: 1, seconds: 2 })
+    const page = await runLoad({ url: `${server.baseUrl}/admin/monitoring`, headers: { 'x-admin-secret': ADMIN_SECRET }, connections: 1, seconds: quick ? 4 : 10 })
+    record(section, { name: `/admin/monitoring p50 @ ${fmtCount(settings.events)} events`, value: round(page.p50Ms, 1), unit: 'ms', target: '≤ 50', ok: page.p50Ms <= 50 && page.errors === 0, detail: `${page.errors} errors` })
+    await stop(server)
+  } finally {
+    await scratch.drop()
+  }
+}
+
+const round = (v: number, d: number) => Math.round(v * 10 ** d) / 10 ** d
+const fmtCount = (n: number) => (n >= 1e6 ? `${n / 1e6} M` : n >= 1e3 ? `${n / 1e3} k` : String(n))
+
+async function main() {
+  log(`ContentFlow bench (${quick ? 'quick' : 'full'}): ${cpuCount()} cores, server ${pinServer.length ? 'pinned to core 0' : 'not pinned'}, Node ${process.version}`)
+  log(`bare Fastify baseline: ${settings.repeats} × ${settings.seconds} s, ${settings.connections} connections`)
+  const base = await baseline()
+  record('baseline', { name: 'bare Fastify 302 req/s', value: Math.round(base.rps), unit: 'req/s', detail: `p50 ${base.p50Ms} ms, p99 ${base.p99Ms} ms (${base.tool})` })
+  const providers: Provider[] = values.db ? [values.db as Provider] : ['sqlite', 'postgresql']
+  for (const provider of providers) {
+    if (provider === 'postgresql' && !(await postgresAvailable())) {
+      if (process.env.CI === 'true') throw new Error('PostgreSQL is not reachable: the PostgreSQL bench must run in CI')
+      log('PostgreSQL not reachable: its figures are SKIPPED')
+      continue
+    }
+    log(`${provider}: redirect, postbacks, memory, dashboard`)
+    await benchDatabase(provider, base)
+  }
+  const seconds = Math.round((Date.now() - started) / 1000)
+  printTable(seconds)
+  const out = { mode: quick ? 'quick' : 'full', date: new Date().toISOString(), seconds, node: process.version, cores: cpuCount(), settings, figures }
+  writeFileSync(path.join(projectRoot, 'bench', 'results.json'), JSON.stringify(out, null, 2))
+  const failed = Object.values(figures).flat().filter((f) => f.ok === false)
+  if (failed.length) {
+    console.log(`\n${failed.length} target(s) missed: ${failed.map((f) => f.name).join('; ')}`)
+    process.exitCode = 1
+  }
+}
+
+function printTable(seconds: number) {
+  console.log(`\nContentFlow bench — ${quick ? 'quick' : 'full'} run, ${seconds} s, ${settings.connections} connections, ${settings.repeats} × ${settings.seconds} s runs (median)\n`)
+  console.log(`| section | figure | value | target | ok |\n| --- | --- | --- | --- | --- |`)
+  for (const [section, list] of Object.entries(figures)) {
+    for (const f of list) {
+      console.log(`| ${section} | ${f.name} | ${f.value} ${f.unit}`.trimEnd() + ` | ${f.target ?? ''} | ${f.ok === undefined ? '' : f.ok ? 'yes' : 'NO'} |${f.detail ? ` ${f.detail}` : ''}`)
+    }
+  }
+}
+
+await main()
