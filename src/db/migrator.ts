@@ -2,6 +2,7 @@
 // the same engine compiled to wasm (@prisma/schema-engine-wasm), talking to the
 // database through our own driver adapter. applyMigrations records each migration
 // in _prisma_migrations exactly as `prisma migrate deploy` would.
+import { createHash } from 'node:crypto'
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -93,8 +94,7 @@ async function withEngine<T>(databaseUrl: string, work: (engine: SchemaEngine, p
   }
 }
 
-async function readMigrations(provider: Provider): Promise<MigrationList> {
-  const baseDir = migrationsDir(provider)
+async function readMigrations(baseDir: string): Promise<MigrationList> {
   const names = existsSync(baseDir)
     ? (await readdir(baseDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort()
     : []
@@ -116,12 +116,63 @@ async function readMigrations(provider: Provider): Promise<MigrationList> {
   }
 }
 
-/** Applies the checked-in migrations not yet applied; returns their names. */
-export async function applyMigrations(databaseUrl: string): Promise<string[]> {
-  return withEngine(databaseUrl, async (engine, provider) => {
-    const result = await engine.applyMigrations({ migrationsList: await readMigrations(provider), filters: noFilters })
-    return result.appliedMigrationNames
+/**
+ * True when every migration is recorded in _prisma_migrations as finished, with the
+ * checksum `migrate deploy` records (sha256 of the file), and no attempt failed: then
+ * the engine has nothing to do and is not started. This matters on SQLite, where the
+ * engine takes `PRAGMA locking_mode=EXCLUSIVE`, which any other open connection (a
+ * running server, a reader) refuses: a restart or a routine migrate must not need it.
+ * Any doubt (no table, unreadable, failed or edited migration) leaves it to the engine.
+ */
+async function nothingPending(databaseUrl: string, provider: Provider, migrations: MigrationList): Promise<boolean> {
+  if (provider === 'sqlite' && !existsSync(sqlitePath(databaseUrl))) return false
+  const factory = provider === 'postgresql'
+    ? new PrismaPg({ connectionString: databaseUrl, max: 1 })
+    : new PrismaBetterSqlite3({ url: sqlitePath(databaseUrl) })
+  let rows: unknown[][]
+  try {
+    const adapter = await factory.connect()
+    try {
+      const sql = 'SELECT migration_name, checksum, finished_at, rolled_back_at FROM _prisma_migrations'
+      rows = (await adapter.queryRaw({ sql, args: [], argTypes: [] })).rows
+    } finally {
+      await adapter.dispose()
+    }
+  } catch {
+    return false
+  }
+  if (rows.some(([, , finished, rolledBack]) => finished === null && rolledBack === null)) return false
+  const done = new Set(rows.filter(([, , finished, rolledBack]) => finished !== null && rolledBack === null).map(([name, sum]) => `${name}/${sum}`))
+  return migrations.migrationDirectories.every((d) => {
+    const content = d.migrationFile.content
+    return content.tag === 'ok' && done.has(`${d.path}/${createHash('sha256').update(content.value).digest('hex')}`)
   })
+}
+
+/**
+ * Applies the migrations (the checked-in ones unless `baseDir` names another folder)
+ * not yet applied; returns their names.
+ */
+export async function applyMigrations(databaseUrl: string, baseDir?: string): Promise<string[]> {
+  const provider = providerOf(databaseUrl)
+  const migrationsList = await readMigrations(baseDir ?? migrationsDir(provider))
+  if (await nothingPending(databaseUrl, provider, migrationsList)) return []
+  try {
+    return await withEngine(databaseUrl, async (engine) => {
+      const result = await engine.applyMigrations({ migrationsList, filters: noFilters })
+      return result.appliedMigrationNames
+    })
+  } catch (err) {
+    // SQLITE_BUSY reaches the wasm engine as a variant it does not know: say what it means.
+    if (provider === 'sqlite' && String(err).includes('SocketTimeout')) {
+      throw new Error(
+        `${sqlitePath(databaseUrl)}: applying migrations needs the SQLite database to itself, and another connection ` +
+          'holds it open (a running server?): stop it, then migrate',
+        { cause: err },
+      )
+    }
+    throw err
+  }
 }
 
 /** The SQL that would bring the database to the data model; empty when they agree (no drift). */
