@@ -1,7 +1,7 @@
-// Writes click events and their daily rollup in one transaction, as one
-// multi-row INSERT for the events and one multi-row upsert for the rollup: the
-// rollup can never disagree with the events it counts.
-import type { Db } from './client.ts'
+// Writes click events and their daily rollup in one transaction, as one INSERT
+// for the events and one multi-row upsert for the rollup: the rollup can never
+// disagree with the events it counts.
+import type { Database } from './client.ts'
 import { Prisma } from '../generated/sqlite/client.ts'
 
 export interface ClickEventRow {
@@ -38,18 +38,31 @@ export function rollupOf(events: readonly ClickEventRow[]): Map<string, { day: D
   return groups
 }
 
-export async function insertClickEvents(db: Db, events: readonly ClickEventRow[]): Promise<void> {
+/** A batch as one JSON array of row arrays: one bound parameter however many rows. */
+function batchJson(events: readonly ClickEventRow[]): string {
+  return JSON.stringify(
+    events.map((e) => [e.kind, e.ts.getTime(), e.partnerId, e.assignmentId, e.offerId, e.clickId, e.visitorHash, e.userAgent, e.referer, e.isUnique ? 1 : 0]),
+  )
+}
+
+export async function insertClickEvents(database: Pick<Database, 'prisma' | 'provider'>, events: readonly ClickEventRow[]): Promise<void> {
   if (events.length === 0) return
+  const db = database.prisma
   const rollup = [...rollupOf(events).values()]
   const upsert = Prisma.sql`INSERT INTO click_rollups (day, partner_id, kind, count) VALUES ${Prisma.join(
     rollup.map((r) => Prisma.sql`(${r.day}, ${r.partnerId}, ${r.kind}, ${r.count})`),
   )} ON CONFLICT (day, partner_id, kind) DO UPDATE SET count = click_rollups.count + excluded.count`
-  // A tagged multi-row INSERT: an order of magnitude cheaper per row than createMany.
-  const insert = Prisma.sql`INSERT INTO metric_events (kind, ts, partner_id, assignment_id, offer_id, click_id, visitor_hash, user_agent, referer, is_unique) VALUES ${Prisma.join(
-    events.map(
-      (e) =>
-        Prisma.sql`(${e.kind}, ${e.ts}, ${e.partnerId}, ${e.assignmentId}, ${e.offerId}, ${e.clickId}, ${e.visitorHash}, ${e.userAgent}, ${e.referer}, ${e.isUnique})`,
-    ),
-  )}`
+  // The rows travel as one JSON parameter that the database unpacks itself: a
+  // bound parameter per value cost ~6 µs a row in the ORM's raw-query path, more
+  // than SQLite's own insert, and the statement text no longer varies with the batch.
+  const rows = batchJson(events)
+  const insert =
+    database.provider === 'sqlite'
+      ? // ts as epoch milliseconds: the adapter's timestamp format (client.ts).
+        Prisma.sql`INSERT INTO metric_events (kind, ts, partner_id, assignment_id, offer_id, click_id, visitor_hash, user_agent, referer, is_unique)
+          SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8, value->>9 FROM json_each(${rows})`
+      : Prisma.sql`INSERT INTO metric_events (kind, ts, partner_id, assignment_id, offer_id, click_id, visitor_hash, user_agent, referer, is_unique)
+          SELECT r->>0, to_timestamp((r->>1)::bigint / 1000.0) AT TIME ZONE 'UTC', (r->>2)::int, (r->>3)::int, (r->>4)::int, r->>5, r->>6, r->>7, r->>8, (r->>9)::int = 1
+          FROM json_array_elements(${rows}::json) AS r`
   await db.$transaction([db.$executeRaw(insert), db.$executeRaw(upsert)])
 }

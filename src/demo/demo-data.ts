@@ -3,7 +3,7 @@
 // daily and weekly rhythm, bots, conversions in every status with their history,
 // payouts in every status, a couple of holds, and postback logs.
 import { randomBytes } from 'node:crypto'
-import type { Db, Prisma } from '../db/client.ts'
+import type { Database, Db, Prisma } from '../db/client.ts'
 import { insertClickEvents, type ClickEventRow } from '../db/click-store.ts'
 
 const DAY = 24 * 60 * 60 * 1000
@@ -50,7 +50,8 @@ export async function isEmpty(db: Db): Promise<boolean> {
   return (await db.partner.count()) === 0 && (await db.network.count()) === 0
 }
 
-export async function generateDemoData(db: Db, options: { now?: Date; seed?: number; days?: number } = {}): Promise<DemoSummary> {
+export async function generateDemoData(database: Database, options: { now?: Date; seed?: number; days?: number } = {}): Promise<DemoSummary> {
+  const db = database.prisma
   const now = options.now ?? new Date()
   const days = options.days ?? 60
   const rnd = prng(options.seed ?? 42)
@@ -154,14 +155,14 @@ export async function generateDemoData(db: Db, options: { now?: Date; seed?: num
         })
         if (!bot) clickLog.push({ at: ts, partnerId: a.partnerId, assignmentId: a.id, clickId })
         if (batch.length === 500) {
-          await insertClickEvents(db, batch)
+          await insertClickEvents(database, batch)
           events += batch.length
           batch = []
         }
       }
     }
   }
-  await insertClickEvents(db, batch)
+  await insertClickEvents(database, batch)
   events += batch.length
 
   // Conversions: ~2.5 % of clicks, decided by the network some days later.

@@ -41,7 +41,7 @@ export default fp(
     const metrics = app.hasDecorator('metrics') ? app.metrics : undefined
     const db = app.db
     const log = app.log.child({ component: 'tracking' })
-    const clicks = new ClickWriter((rows) => insertClickEvents(db, rows), {
+    const clicks = new ClickWriter((rows) => insertClickEvents(app.database, rows), {
       // SQLite has one writer: overlapping batches would only queue; PostgreSQL commits a few at once.
       maxInFlight: app.database.provider === 'sqlite' ? 1 : 4,
       logger: log,

@@ -68,7 +68,7 @@ describeEachDatabase('summary()', (t, provider) => {
     for (const status of ['pending', 'approved', 'approved', 'posted']) {
       await db.assignment.create({ data: { partnerId: a!.id, offerId: offer.id, status, code: `code${++code}` } })
     }
-    await insertClickEvents(db, [
+    await insertClickEvents(t().database, [
       click(at(-7 * DAY), a!.id), // exactly now − 7 days: counts
       click(at(-7 * DAY - 1), a!.id), // 1 ms too old
       click(at(-HOUR), a!.id),
@@ -209,7 +209,7 @@ describeEachDatabase('summary()', (t, provider) => {
         for (const delta of [-1, 0, 1]) rows.push(click(new Date(edge + delta), rnd.pick(partners)))
       }
     }
-    for (let i = 0; i < rows.length; i += 500) await insertClickEvents(db, rows.slice(i, i + 500))
+    for (let i = 0; i < rows.length; i += 500) await insertClickEvents(t().database, rows.slice(i, i + 500))
     const statuses = ['confirmed', 'confirmed', 'confirmed', 'pending', 'rejected', 'reversed']
     const entries = []
     for (let i = 0; i < 600; i++) {
@@ -232,7 +232,7 @@ describeEachDatabase('summary()', (t, provider) => {
     const { db } = t()
     const now = new Date('2026-06-15T15:00:00.000Z')
     const p = await db.partner.create({ data: { name: 'P' } })
-    await insertClickEvents(db, [
+    await insertClickEvents(t().database, [
       click(new Date('2026-06-15T00:00:00.000Z'), p.id),
       click(new Date('2026-06-15T14:59:59.999Z'), p.id),
       click(new Date('2026-06-14T23:59:59.999Z'), null),

@@ -51,7 +51,7 @@ describe.skipIf(!haveChromium)('ops console in Chromium', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true })
     t = await freshDatabase('sqlite')
-    await generateDemoData(t.db, { seed: 42 })
+    await generateDemoData(t.database, { seed: 42 })
     app = await buildApp(testConfig(t), { database: t.database, logger: false })
     await app.listen({ host: '127.0.0.1', port: 0 })
     const address = app.server.address()

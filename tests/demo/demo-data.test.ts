@@ -9,7 +9,7 @@ describeEachDatabase('demo data set', (t) => {
   let summary: DemoSummary
   beforeAll(async () => {
     expect(await isEmpty(t().db)).toBe(true)
-    summary = await generateDemoData(t().db, { now, days: 20, seed: 7 })
+    summary = await generateDemoData(t().database, { now, days: 20, seed: 7 })
   })
 
   it('fills partners, networks, offers and assignments in every pipeline status', async () => {

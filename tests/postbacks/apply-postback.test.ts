@@ -31,7 +31,7 @@ describeEachDatabase('applyPostback', (t, provider) => {
     partnerId = (await db.partner.create({ data: { name: 'P' } })).id
     const offer = await db.offer.create({ data: { networkId, name: 'O', url: 'https://a.example/' } })
     assignmentId = (await db.assignment.create({ data: { partnerId, offerId: offer.id, code: 'code0001', status: 'posted' } })).id
-    await insertClickEvents(db, [
+    await insertClickEvents(t().database, [
       { kind: 'click', ts: new Date(), partnerId, assignmentId, offerId: offer.id, clickId, visitorHash: 'v', userAgent: 'UA', referer: null, isUnique: true },
       { kind: 'bot', ts: new Date(), partnerId, assignmentId, offerId: offer.id, clickId: 'BOTCLICKaaaaaaaaaaaaaa', visitorHash: 'v', userAgent: 'Slackbot', referer: null, isUnique: false },
     ])

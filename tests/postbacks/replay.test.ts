@@ -27,7 +27,7 @@ describeEachDatabase('postback replay', (t, provider) => {
     const partner = await db.partner.create({ data: { name: 'P' } })
     const offer = await db.offer.create({ data: { networkId: network.id, name: 'O', url: 'https://a.example/' } })
     const a = await db.assignment.create({ data: { partnerId: partner.id, offerId: offer.id, code: 'rcode001', status: 'posted' } })
-    await insertClickEvents(db, [{ kind: 'click', ts: new Date(), partnerId: partner.id, assignmentId: a.id, offerId: offer.id, clickId: 'RCLICKaaaaaaaaaaaaaaaa', visitorHash: null, userAgent: null, referer: null, isUnique: true }])
+    await insertClickEvents(t().database, [{ kind: 'click', ts: new Date(), partnerId: partner.id, assignmentId: a.id, offerId: offer.id, clickId: 'RCLICKaaaaaaaaaaaaaaaa', visitorHash: null, userAgent: null, referer: null, isUnique: true }])
     subid = `${partner.id}:${a.id}:RCLICKaaaaaaaaaaaaaaaa`
   })
 

@@ -38,7 +38,7 @@ describeEachDatabase('ops console over HTTP', (t, provider) => {
         { partnerId: xss.id, type: 'conversion', status: 'confirmed', amountCents: 50_000, txnId: 'x1', createdAt: old },
       ],
     })
-    await insertClickEvents(db, [
+    await insertClickEvents(t().database, [
       { kind: 'click', ts: new Date(Date.now() - DAY), partnerId: camille.id, assignmentId: null, offerId: null, clickId: 'k1', visitorHash: null, userAgent: null, referer: null, isUnique: true },
     ])
   })

@@ -19,7 +19,7 @@ export const demo: Command = {
       const seedArg = args.indexOf('--seed')
       const seed = seedArg >= 0 ? Number(args[seedArg + 1]) : 42
       const started = Date.now()
-      const s = await generateDemoData(database.prisma, { seed })
+      const s = await generateDemoData(database, { seed })
       out(
         `demo data: ${s.partners} partners, ${s.assignments} assignments, ${s.events} click events, ` +
           `${s.conversions} conversions, ${s.payouts} payouts (${((Date.now() - started) / 1000).toFixed(1)} s)`,
