@@ -92,8 +92,12 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   const code = typeof e?.code === 'string' ? e.code : ''
   if (['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028'].includes(code)) return true
   if (e?.name === 'PrismaClientInitializationError') return true
+  // PostgreSQL's own codes on raw statements: connection exception (08…), insufficient
+  // resources (53…), operator intervention (57P…: a shutdown terminates busy backends).
+  const sqlState = (err as { meta?: { code?: unknown } } | null)?.meta?.code
+  if (code === 'P2010' && typeof sqlState === 'string' && /^(08|53|57P)/.test(sqlState)) return true
   const message = typeof e?.message === 'string' ? e.message : ''
-  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|database is locked|SQLITE_BUSY|too many clients|the database system is (starting up|shutting down)/i.test(message)
+  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|terminating connection|database is locked|SQLITE_BUSY|too many clients|the database system is (starting up|shutting down)/i.test(message)
 }
 
 function fault(err: unknown): Verdict {
