@@ -89,14 +89,21 @@ for (const provider of providers) {
     }
 
     it('kill -9 mid-flight loses nothing that was acknowledged', async () => {
-      const traffic = startTraffic({ baseUrl: server.baseUrl, link, workers: 16, maxMs: 20_000, txnPrefix: 'kill' })
-      await new Promise((r) => setTimeout(r, 2_500))
-      server.child.kill('SIGKILL')
-      await server.exited
-      traffic.stop()
-      const ack = await traffic.done
-      server = await startServer(env)
-      const txns = await verify(ack, 'kill -9')
+      // Three kills at different moments of the load; what was acknowledged before
+      // an earlier kill must still be there after the later ones.
+      const all: Acknowledged = { clicks: [], postbacks: new Map(), failures: 0 }
+      for (const [round, afterMs] of [1_500, 2_500, 900].entries()) {
+        const traffic = startTraffic({ baseUrl: server.baseUrl, link, workers: 16, maxMs: 20_000, txnPrefix: `kill${round}` })
+        await new Promise((r) => setTimeout(r, afterMs))
+        server.child.kill('SIGKILL')
+        await server.exited
+        traffic.stop()
+        const ack = await traffic.done
+        all.clicks.push(...ack.clicks)
+        for (const [txn, body] of ack.postbacks) all.postbacks.set(txn, body)
+        server = await startServer(env)
+      }
+      const txns = await verify(all, 'kill -9 (3 kills)')
       await resendAreDuplicates(txns)
     })
 
