@@ -108,6 +108,8 @@ for (const provider of providers) {
     })
 
     it('SIGTERM finishes in-flight requests and flushes the click batch before exiting', async () => {
+      database ??= await openDatabase(scratch.url, { poolSize: 2 })
+      const before = await database.prisma.metricEvent.count({ where: { kind: 'click' } })
       const traffic = startTraffic({ baseUrl: server.baseUrl, link, workers: 16, maxMs: 20_000, txnPrefix: 'term' })
       await new Promise((r) => setTimeout(r, 2_500))
       server.child.kill('SIGTERM')
@@ -116,6 +118,11 @@ for (const provider of providers) {
       const ack = await traffic.done
       server = await startServer(env)
       await verify(ack, 'SIGTERM')
+      // and the other way round: every click recorded during the run was answered
+      // (a kill can leave committed clicks whose 302 never left; a graceful stop cannot)
+      const recorded = (await database.prisma.metricEvent.count({ where: { kind: 'click' } })) - before
+      report(`[${provider}] clicks recorded during the SIGTERM run: ${recorded}, answered 302: ${ack.clicks.length}`)
+      expect(recorded).toBe(ack.clicks.length)
     })
   })
 }
