@@ -10,11 +10,12 @@ export default fp(
     const metrics = createMetrics()
     app.decorate('metrics', metrics)
 
-    app.addHook('onResponse', async (request, reply) => {
+    app.addHook('onResponse', (request, reply, done) => {
       // The route pattern, not the URL: one series per route however many codes are clicked.
       const route = request.routeOptions.url ?? 'unmatched'
       metrics.httpRequests.inc({ method: request.method, route, status: reply.statusCode })
       metrics.httpDuration.observe({ route }, reply.elapsedTime / 1000)
+      done()
     })
 
     const serve = async () => metrics.registry.metrics()

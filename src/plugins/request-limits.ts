@@ -24,10 +24,11 @@ export function clientErrorHandler(this: FastifyInstance, err: NodeJS.ErrnoExcep
 
 export default fp(
   async (app) => {
-    app.addHook('onRequest', async (request, reply) => {
-      if (request.url.length <= MAX_URL_LENGTH) return
+    // Callback style: every request passes here, an async hook would cost it a promise.
+    app.addHook('onRequest', (request, reply, done) => {
+      if (request.url.length <= MAX_URL_LENGTH) return done()
       request.log.warn({ length: request.url.length, url: maskUrl(request.url.slice(0, 200)) }, 'URL too long, refused')
-      return reply.code(414).type('text/plain; charset=utf-8').send(`ERROR URL longer than ${MAX_URL_LENGTH} characters`)
+      reply.code(414).type('text/plain; charset=utf-8').send(`ERROR URL longer than ${MAX_URL_LENGTH} characters`)
     })
   },
   { name: 'request-limits' },
