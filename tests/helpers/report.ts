@@ -1,6 +1,6 @@
 // The figures a reliability test proves (acknowledged vs found, racers vs entries),
-// printed as plain lines whatever the reporter: vitest only shows console output
-// per test, and not at all with --silent; the worker's stdout reaches the terminal.
+// written straight to stdout as plain lines: they show in the run's output as they
+// are, not buried under vitest's per-test console headers.
 export function report(line: string): void {
   process.stdout.write(`${line}\n`)
 }
