@@ -14,6 +14,8 @@
 import type { Database, Prisma } from '../db/client.ts'
 import { isTransientConflict, isUniqueViolation } from '../db/errors.ts'
 import { Prisma as SqlTag } from '../generated/sqlite/client.ts'
+import { jsonRowsSelect, msOf, type JsonColumn, type JsonValue } from '../db/json-rows.ts'
+import type { Provider } from '../db/provider.ts'
 import {
   entryKey,
   partnersToCheck,
@@ -30,11 +32,11 @@ class ConcurrentChange extends Error {}
 
 const MAX_ATTEMPTS = 5
 
-export async function applyPostbacks(database: Pick<Database, 'prisma'>, reports: readonly ConversionReport[]): Promise<ApplyResult[]> {
+export async function applyPostbacks(database: Pick<Database, 'prisma' | 'provider'>, reports: readonly ConversionReport[]): Promise<ApplyResult[]> {
   if (reports.length === 0) return []
   for (let attempt = 1; ; attempt++) {
     try {
-      return await database.prisma.$transaction((tx) => applyBatch(tx, reports), { maxWait: 10_000, timeout: 15_000 })
+      return await database.prisma.$transaction((tx) => applyBatch(tx, database.provider, reports), { maxWait: 10_000, timeout: 15_000 })
     } catch (err) {
       const retry = err instanceof ConcurrentChange || isUniqueViolation(err) || isTransientConflict(err)
       if (!retry || attempt >= MAX_ATTEMPTS) throw err
@@ -42,20 +44,24 @@ export async function applyPostbacks(database: Pick<Database, 'prisma'>, reports
   }
 }
 
-export async function applyPostback(database: Pick<Database, 'prisma'>, report: ConversionReport): Promise<ApplyResult> {
+export async function applyPostback(database: Pick<Database, 'prisma' | 'provider'>, report: ConversionReport): Promise<ApplyResult> {
   return (await applyPostbacks(database, [report]))[0]!
 }
 
-// Batch reads and inserts are tagged raw statements: their shape changes with the
-// batch size, and Prisma compiles a new query plan for every new shape of an ORM
-// query (that compile cost more than the whole rest of a postback).
-async function applyBatch(tx: Prisma.TransactionClient, reports: readonly ConversionReport[]): Promise<ApplyResult[]> {
+// Batch reads and writes are raw statements over the batch as one JSON parameter
+// (db/json-rows.ts): an ORM query compiles a new plan for every new batch shape
+// (that compile cost more than the whole rest of a postback), and a bound value
+// per field costs more than the database's own work.
+async function applyBatch(tx: Prisma.TransactionClient, provider: Provider, reports: readonly ConversionReport[]): Promise<ApplyResult[]> {
+  const rowsOf = (columns: readonly JsonColumn[], rows: readonly (readonly JsonValue[])[]) => jsonRowsSelect(provider, columns, rows)
   const keys = new Map<string, { networkId: number; txnId: string }>()
   for (const r of reports) keys.set(entryKey(r.networkId, r.txnId), { networkId: r.networkId, txnId: r.txnId })
+  const wanted = rowsOf([['network_id', 'int'], ['txn_id', 'text']], [...keys.values()].map((k) => [k.networkId, k.txnId]))
+  // Driven by the wanted keys, each one probe of the (network_id, txn_id) unique index.
   const existing = (
     await tx.$queryRaw<{ id: number; network_id: number; txn_id: string; status: string }[]>(SqlTag.sql`
-      SELECT id, network_id, txn_id, status FROM wallet_entries
-      WHERE ${SqlTag.join([...keys.values()].map((k) => SqlTag.sql`(network_id = ${k.networkId} AND txn_id = ${k.txnId})`), ' OR ')}`)
+      SELECT e.id, e.network_id, e.txn_id, e.status FROM (${wanted}) AS k
+      JOIN wallet_entries e ON e.network_id = k.network_id AND e.txn_id = k.txn_id`)
   ).map((e) => ({ id: Number(e.id), networkId: Number(e.network_id), txnId: e.txn_id, status: e.status }))
   const known = new Set(existing.map((e) => entryKey(e.networkId, e.txnId)))
   // Attribution is needed only for reports that may create an entry.
@@ -63,9 +69,9 @@ async function applyBatch(tx: Prisma.TransactionClient, reports: readonly Conver
   const clicks = new Map<string, KnownClick>()
   const partners = new Set<number>()
   if (creating.length > 0) {
-    const clickIds = [...new Set(creating.map((r) => r.subid.clickId))]
+    const clickIds = rowsOf([['click_id', 'text']], [...new Set(creating.map((r) => r.subid.clickId))].map((id) => [id]))
     const found = await tx.$queryRaw<{ click_id: string; partner_id: number | null; assignment_id: number | null; kind: string }[]>(SqlTag.sql`
-      SELECT click_id, partner_id, assignment_id, kind FROM metric_events WHERE click_id IN (${SqlTag.join(clickIds)})`)
+      SELECT m.click_id, m.partner_id, m.assignment_id, m.kind FROM (${clickIds}) AS c JOIN metric_events m ON m.click_id = c.click_id`)
     for (const c of found) {
       clicks.set(c.click_id, {
         clickId: c.click_id,
@@ -76,7 +82,8 @@ async function applyBatch(tx: Prisma.TransactionClient, reports: readonly Conver
     }
     const toCheck = partnersToCheck(creating, clicks)
     if (toCheck.length > 0) {
-      const rows = await tx.$queryRaw<{ id: number }[]>(SqlTag.sql`SELECT id FROM partners WHERE id IN (${SqlTag.join(toCheck)})`)
+      const ids = rowsOf([['id', 'int']], toCheck.map((id) => [id]))
+      const rows = await tx.$queryRaw<{ id: number }[]>(SqlTag.sql`SELECT p.id FROM (${ids}) AS w JOIN partners p ON p.id = w.id`)
       for (const p of rows) partners.add(Number(p.id))
     }
   }
@@ -85,15 +92,14 @@ async function applyBatch(tx: Prisma.TransactionClient, reports: readonly Conver
 
   const createdIds: number[] = []
   if (plan.creates.length > 0) {
+    const entries = plan.creates.map((c) => [
+      c.partnerId, 'conversion', c.status, c.money.cents, c.money.originalAmount, c.money.currency, c.money.rate,
+      c.networkId, c.txnId, c.clickId, c.assignmentId, c.flag, now.getTime(), now.getTime(),
+    ])
     const created = await tx.$queryRaw<{ id: number; network_id: number; txn_id: string }[]>(SqlTag.sql`
       INSERT INTO wallet_entries (partner_id, type, status, amount_cents, original_amount, original_currency, fx_rate,
                                   network_id, txn_id, click_id, assignment_id, flag, created_at, updated_at)
-      VALUES ${SqlTag.join(
-        plan.creates.map(
-          (c) => SqlTag.sql`(${c.partnerId}, ${'conversion'}, ${c.status}, ${c.money.cents}, ${c.money.originalAmount}, ${c.money.currency}, ${c.money.rate},
-                             ${c.networkId}, ${c.txnId}, ${c.clickId}, ${c.assignmentId}, ${c.flag}, ${now}, ${now})`,
-        ),
-      )}
+      ${rowsOf(ENTRY_COLUMNS, entries)}
       RETURNING id, network_id, txn_id`)
     // Matched by their unique key: the order rows come back in is not promised.
     const idByKey = new Map(created.map((e) => [entryKey(Number(e.network_id), e.txn_id), Number(e.id)]))
@@ -108,42 +114,70 @@ async function applyBatch(tx: Prisma.TransactionClient, reports: readonly Conver
   }
 
   if (plan.history.length > 0) {
+    const history = plan.history.map((h) => [
+      'id' in h.entry ? h.entry.id : idOf(h.entry.create), h.fromStatus, h.toStatus, h.networkWord, h.amountCents, h.postbackLogId, now.getTime(),
+    ])
     await tx.$executeRaw(SqlTag.sql`
       INSERT INTO wallet_entry_history (entry_id, from_status, to_status, network_word, amount_cents, postback_log_id, changed_at)
-      VALUES ${SqlTag.join(
-        plan.history.map(
-          (h) => SqlTag.sql`(${'id' in h.entry ? h.entry.id : idOf(h.entry.create)}, ${h.fromStatus}, ${h.toStatus}, ${h.networkWord}, ${h.amountCents}, ${h.postbackLogId}, ${now})`,
-        ),
-      )}`)
+      ${rowsOf(HISTORY_COLUMNS, history)}`)
   }
 
   const results = plan.results.map((r) => resolveResult(r, idOf))
-  await writeVerdicts(tx, reports, results)
+  await writeVerdicts(tx, provider, reports, results)
   return results
 }
 
-/** Each report's verdict into its log line: one statement for the whole batch. */
-async function writeVerdicts(tx: Prisma.TransactionClient, reports: readonly ConversionReport[], results: readonly ApplyResult[]) {
-  const rows = reports
-    .map((r, i) => ({ logId: r.postbackLogId, replayedAt: r.replayedAt ?? null, result: results[i]! }))
-    .filter((v): v is typeof v & { logId: number } => v.logId !== null)
-  if (rows.length === 0) return
+/** Each report's verdict into its log line: one UPDATE … FROM for the whole batch. */
+async function writeVerdicts(tx: Prisma.TransactionClient, provider: Provider, reports: readonly ConversionReport[], results: readonly ApplyResult[]) {
   const outcomeOf = (r: ApplyResult) => (r.outcome === 'refused' ? 'rejected' : r.outcome)
   const reasonOf = (r: ApplyResult) => ('reason' in r ? r.reason : 'flag' in r ? r.flag : null)
   const entryOf = (r: ApplyResult) => ('entryId' in r ? r.entryId : null)
-  const whenId = <T>(value: (row: (typeof rows)[number]) => T, cast?: 'INTEGER') =>
-    SqlTag.join(
-      rows.map((row) => (cast ? SqlTag.sql`WHEN ${row.logId} THEN CAST(${value(row)} AS INTEGER)` : SqlTag.sql`WHEN ${row.logId} THEN ${value(row)}`)),
-      ' ',
-    )
-  const replayed = rows.filter((r) => r.replayedAt)
-  const now = new Date()
+  const rows: JsonValue[][] = []
+  reports.forEach((r, i) => {
+    if (r.postbackLogId === null) return
+    const result = results[i]!
+    rows.push([r.postbackLogId, outcomeOf(result), reasonOf(result)?.slice(0, 500) ?? null, entryOf(result), msOf(r.replayedAt)])
+  })
+  if (rows.length === 0) return
   await tx.$executeRaw(SqlTag.sql`
     UPDATE postback_logs SET
-      outcome = CASE id ${whenId((r) => outcomeOf(r.result))} END,
-      reason = CASE id ${whenId((r) => reasonOf(r.result)?.slice(0, 500) ?? null)} END,
-      entry_id = CASE id ${whenId((r) => entryOf(r.result), 'INTEGER')} END,
-      processed_at = ${now}
-      ${replayed.length > 0 ? SqlTag.sql`, replayed_at = CASE id ${SqlTag.join(replayed.map((r) => SqlTag.sql`WHEN ${r.logId} THEN ${r.replayedAt}`), ' ')} ELSE replayed_at END` : SqlTag.empty}
-    WHERE id IN (${SqlTag.join(rows.map((r) => r.logId))})`)
+      outcome = v.outcome, reason = v.reason, entry_id = v.entry_id, processed_at = ${new Date()},
+      replayed_at = COALESCE(v.replayed_at, postback_logs.replayed_at)
+    FROM (${jsonRowsSelect(provider, VERDICT_COLUMNS, rows)}) AS v
+    WHERE postback_logs.id = v.id`)
 }
+
+const ENTRY_COLUMNS = [
+  ['partner_id', 'int'],
+  ['type', 'text'],
+  ['status', 'text'],
+  ['amount_cents', 'int'],
+  ['original_amount', 'text'],
+  ['original_currency', 'text'],
+  ['fx_rate', 'text'],
+  ['network_id', 'int'],
+  ['txn_id', 'text'],
+  ['click_id', 'text'],
+  ['assignment_id', 'int'],
+  ['flag', 'text'],
+  ['created_at', 'ms'],
+  ['updated_at', 'ms'],
+] as const satisfies readonly JsonColumn[]
+
+const HISTORY_COLUMNS = [
+  ['entry_id', 'int'],
+  ['from_status', 'text'],
+  ['to_status', 'text'],
+  ['network_word', 'text'],
+  ['amount_cents', 'int'],
+  ['postback_log_id', 'int'],
+  ['changed_at', 'ms'],
+] as const satisfies readonly JsonColumn[]
+
+const VERDICT_COLUMNS = [
+  ['id', 'int'],
+  ['outcome', 'text'],
+  ['reason', 'text'],
+  ['entry_id', 'int'],
+  ['replayed_at', 'ms'],
+] as const satisfies readonly JsonColumn[]

@@ -4,6 +4,7 @@
 import type { Database } from '../db/client.ts'
 import { writeIsolated, type DbWriter } from '../db/isolated-write.ts'
 import { Prisma as SqlTag } from '../generated/sqlite/client.ts'
+import { jsonRowsSelect, type JsonColumn } from '../db/json-rows.ts'
 
 export const POSTBACK_OUTCOMES = ['received', 'accepted', 'duplicate', 'updated', 'rejected', 'forbidden', 'error'] as const
 export type PostbackOutcome = (typeof POSTBACK_OUTCOMES)[number]
@@ -28,6 +29,18 @@ export interface PostbackVerdict {
   replayedAt?: Date
 }
 
+const LOG_COLUMNS = [
+  ['method', 'text'],
+  ['raw_query', 'text'],
+  ['raw_body', 'text'],
+  ['source_ip', 'text'],
+  ['network_slug', 'text'],
+  ['outcome', 'text'],
+  ['reason', 'text'],
+  ['received_at', 'ms'],
+  ['processed_at', 'ms'],
+] as const satisfies readonly JsonColumn[]
+
 const contentKey = (r: { method: string; rawQuery: string; rawBody: string | null; sourceIp: string | null }) =>
   JSON.stringify([r.method, r.rawQuery, r.rawBody, r.sourceIp])
 
@@ -39,16 +52,15 @@ const contentKey = (r: { method: string; rawQuery: string; rawBody: string | nul
 export async function openPostbackLogs(database: Pick<Database, 'prisma' | 'provider'>, received: readonly ReceivedPostback[]): Promise<number[]> {
   if (received.length === 0) return []
   const now = new Date()
-  // A tagged multi-row INSERT: an ORM createMany would compile a new plan for every batch size.
+  // One INSERT … SELECT over the lines as one JSON parameter (db/json-rows.ts).
+  const lines = received.map((r) => [
+    r.method, r.rawQuery, r.rawBody, r.sourceIp, r.networkSlug,
+    r.verdict?.outcome ?? 'received', r.verdict?.reason?.slice(0, 500) ?? null, now.getTime(), r.verdict ? now.getTime() : null,
+  ])
   const rows = await writeIsolated(database, (db) =>
     db.$queryRaw<{ id: number; method: string; raw_query: string; raw_body: string | null; source_ip: string | null }[]>(SqlTag.sql`
       INSERT INTO postback_logs (method, raw_query, raw_body, source_ip, network_slug, outcome, reason, received_at, processed_at)
-      VALUES ${SqlTag.join(
-        received.map(
-          (r) => SqlTag.sql`(${r.method}, ${r.rawQuery}, ${r.rawBody}, ${r.sourceIp}, ${r.networkSlug},
-                             ${r.verdict?.outcome ?? 'received'}, ${r.verdict?.reason?.slice(0, 500) ?? null}, ${now}, ${r.verdict ? now : null})`,
-        ),
-      )}
+      ${jsonRowsSelect(database.provider, LOG_COLUMNS, lines)}
       RETURNING id, method, raw_query, raw_body, source_ip`),
   )
   const idsByContent = new Map<string, number[]>()
