@@ -19,6 +19,7 @@ const MAX_LENGTH: Record<PostbackParamName, number> = {
 }
 
 const KNOWN = new Set<string>(POSTBACK_PARAMS)
+const NOT_TEXT = /\u0000|\p{Cs}/u
 
 export type ReadParams = { ok: true; params: PostbackParams } | { ok: false; reason: string; params: PostbackParams }
 
@@ -49,6 +50,8 @@ export function readPostbackParams(rawQuery: string, rawBody: string | null, bod
         const previous = params[key]
         if (previous !== undefined && previous !== value) return { ok: false, reason: `parameter ${key} given twice with different values`, params }
         if (value.length > MAX_LENGTH[key]) return { ok: false, reason: `parameter ${key} too long (max ${MAX_LENGTH[key]})`, params }
+        // NUL cannot be stored by PostgreSQL, and a lone surrogate (only JSON can carry one) is not text.
+        if (NOT_TEXT.test(value)) return { ok: false, reason: `parameter ${key} is not text (NUL or a lone surrogate)`, params }
         params[key] = value
       }
     }
@@ -77,7 +80,30 @@ export function maskFormToken(raw: string, replacement: string): string {
     .join('&')
 }
 
+const JSON_MEMBER = /("(?:[^"\\]|\\.)*")(\s*:\s*)("(?:[^"\\]|\\.)*"|[^,}\]\s]+)/g
+
+function jsonString(literal: string): string | null {
+  try {
+    return JSON.parse(literal) as string
+  } catch {
+    return null
+  }
+}
+
 /** Masks the token's value in a JSON body, leaving the rest as received. */
 export function maskJsonToken(raw: string, replacement: string): string {
-  return raw.replace(/("token"\s*:\s*)("(?:[^"\\]|\\.)*"|[^,}\s]+)/g, `$1${JSON.stringify(replacement)}`)
+  // The key may be escaped ("tok\u0065n" is "token" to JSON.parse too).
+  const masked = raw.replace(JSON_MEMBER, (member, key: string, colon: string) =>
+    jsonString(key) === 'token' ? `${key}${colon}${JSON.stringify(replacement)}` : member,
+  )
+  // Whatever the text's tricks, the token a reader would find must be the mask.
+  try {
+    const parsed: unknown = JSON.parse(masked)
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) && Object.hasOwn(parsed, 'token') && (parsed as { token: unknown }).token !== replacement) {
+      return JSON.stringify({ ...(parsed as object), token: replacement })
+    }
+  } catch {
+    // Not JSON: nothing can read a token from it.
+  }
+  return masked
 }

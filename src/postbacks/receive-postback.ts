@@ -81,7 +81,8 @@ export async function recordPostback(database: PostbackContext['database'], rece
   }
 }
 
-function answer(status: number, outcome: PostbackAnswer['outcome'], code: string, reason: string | null, entryId: number | null = null): Verdict {
+function answer(status: number, outcome: PostbackAnswer['outcome'], code: string, reasonText: string | null, entryId: number | null = null): Verdict {
+  const reason = reasonText === null ? null : storable(reasonText)
   const body = status === 200 ? (outcome === 'duplicate' ? 'DUPLICATE' : 'OK') : `ERROR ${reason ?? 'error'}`
   return { status, body, outcome, code, reason, entryId }
 }
@@ -105,6 +106,19 @@ function fault(err: unknown): Verdict {
   return answer(unavailable ? 503 : 500, 'error', unavailable ? 'database' : 'internal', unavailable ? 'temporarily unavailable, retry later' : 'internal error, retry later')
 }
 
+// PostgreSQL text cannot hold NUL, nor a lone surrogate once encoded, and one
+// such log line would fail its whole batch.
+
+/** The raw request, with NUL spelled the way its own syntax does (%00 in a form or query, \u0000 in JSON): a replay reads what the live request read. */
+function nulFree(text: string, spelling: string): string {
+  return text.includes('\u0000') ? text.replaceAll('\u0000', spelling) : text
+}
+
+/** Our own text quoting the request (a reason, a clipped slug, JSON.parse's message): NUL spelled out, a half pair replaced. */
+function storable(text: string): string {
+  return text.replace(/\u0000/g, '\\u0000').replace(/\p{Cs}/gu, '\ufffd')
+}
+
 export async function receivePostback(ctx: PostbackContext, incoming: IncomingPostback): Promise<PostbackAnswer> {
   const read = readPostbackParams(incoming.rawQuery, incoming.rawBody, incoming.bodyKind)
   const mask = read.params.token === undefined ? '***' : maskedToken(ctx.salt, read.params.token)
@@ -120,10 +134,10 @@ export async function receivePostback(ctx: PostbackContext, incoming: IncomingPo
   }
   const received: ReceivedPostback = {
     method: incoming.method,
-    rawQuery: maskFormToken(incoming.rawQuery, mask),
-    rawBody: incoming.rawBody === null ? null : incoming.bodyKind === 'json' ? maskJsonToken(incoming.rawBody, mask) : maskFormToken(incoming.rawBody, mask),
+    rawQuery: nulFree(maskFormToken(incoming.rawQuery, mask), '%00'),
+    rawBody: incoming.rawBody === null ? null : incoming.bodyKind === 'json' ? nulFree(maskJsonToken(incoming.rawBody, mask), '\\u0000') : nulFree(maskFormToken(incoming.rawBody, mask), '%00'),
     sourceIp: incoming.sourceIp,
-    networkSlug: read.params.network?.trim().slice(0, 64) || null,
+    networkSlug: storable(read.params.network?.trim().slice(0, 64) ?? '') || null,
     ...('verdict' in checked ? { verdict: { outcome: checked.verdict.outcome, reason: checked.verdict.reason } } : {}),
   }
   let recorded: Recorded

@@ -51,5 +51,7 @@ export function parseStoredStatusWords(json: string): Record<string, ConversionS
 
 export function statusFromWord(word: string, overrides: Record<string, ConversionStatus> = {}): ConversionStatus | null {
   const key = word.trim().toLowerCase()
-  return overrides[key] ?? DEFAULT_STATUS_WORDS[key] ?? null
+  // Own words only: "constructor" or "__proto__" must not read the objects' prototype.
+  if (Object.hasOwn(overrides, key)) return overrides[key]!
+  return Object.hasOwn(DEFAULT_STATUS_WORDS, key) ? DEFAULT_STATUS_WORDS[key]! : null
 }

@@ -28,12 +28,27 @@ describe('postback parameters', () => {
     expect(readPostbackParams(`txn_id=${'x'.repeat(129)}`, null, null)).toMatchObject({ ok: false, reason: 'parameter txn_id too long (max 128)' })
   })
 
+  it('refuses a value that is not text: NUL (PostgreSQL cannot store it) or a lone surrogate (JSON can carry one)', () => {
+    expect(readPostbackParams('txn_id=a%00b', null, null)).toMatchObject({ ok: false, reason: 'parameter txn_id is not text (NUL or a lone surrogate)' })
+    expect(readPostbackParams('', 'network=n\u0000', 'form')).toMatchObject({ ok: false, params: {} })
+    expect(readPostbackParams('', '{"txn_id":"a\\ud800"}', 'json')).toMatchObject({ ok: false })
+    expect(readPostbackParams('', '{"txn_id":"a\\ud83d\\ude00"}', 'json')).toEqual({ ok: true, params: { txn_id: 'a😀' } })
+  })
+
   it('masks the token, and only the token, in a query, a form body and a JSON body', () => {
     expect(maskFormToken('network=n&token=s3cr3t&txn_id=1', '***ab')).toBe('network=n&token=***ab&txn_id=1')
     expect(maskFormToken('token=s3cr3t', '***')).toBe('token=***')
     expect(maskFormToken('tok%65n=s3cr3t&mytoken=keep', '***')).toBe('tok%65n=***&mytoken=keep')
     expect(maskJsonToken('{"network":"n","token":"s3\\"cr3t","amount":1}', '***ab')).toBe('{"network":"n","token":"***ab","amount":1}')
     expect(maskJsonToken('{"token": 12345}', '***')).toBe('{"token": "***"}')
+    // An escaped key is the same key to JSON.parse (and to a replay): masked too.
+    expect(maskJsonToken('{"tok\\u0065n":"s3cr3t","a":1}', '***')).toBe('{"tok\\u0065n":"***","a":1}')
+    // Whatever the trick, what a reader finds is the mask.
+    for (const body of ['{"token":"s3cr3t","tok\\u0065n":"s3cr3t"}', '{"\\u0074oken" : "s3cr3t"}', '{"x":"\\"token\\":1","token":"s3cr3t"}']) {
+      const masked = maskJsonToken(body, '***')
+      expect(masked, body).not.toContain('s3cr3t')
+      expect(readPostbackParams('', masked, 'json').params.token, body).toBe('***')
+    }
   })
 
   it('never throws, whatever arrives (property)', () => {

@@ -16,6 +16,14 @@ describe('status words', () => {
     expect(statusFromWord('')).toBeNull()
   })
 
+  it("knows no word an object inherits (\"constructor\" once booked a status \"{}\")", () => {
+    const words = parseStoredStatusWords(JSON.stringify({ sale: 'confirmed' }))
+    for (const word of ['constructor', '__proto__', 'CONSTRUCTOR', ' __proto__ ', 'hasOwnProperty', 'valueof']) {
+      expect(statusFromWord(word), word).toBeNull()
+      expect(statusFromWord(word, words), word).toBeNull()
+    }
+  })
+
   it("a network's words add to and override the defaults", () => {
     const words = parseStoredStatusWords(JSON.stringify({ Sale: 'confirmed', lead: 'pending', '1': 'pending', trash: 'rejected' }))
     expect(statusFromWord('sale', words)).toBe('confirmed')
