@@ -40,6 +40,8 @@ const envSchema = z.object({
   TRUST_PROXY: boolish.default(false),
   AUTO_MIGRATE: boolish.default(true),
   METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  // Postbacks per second from one source address (0: no limit); see src/plugins/postback-rate-limit.ts.
+  POSTBACK_RATE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(20_000),
   // The pricing rule of the "Offre actuelle" card (src/pricing/current-offer.ts).
   PRICING_CPC_SHARE: fraction.default(0.5),
   PRICING_CPC_FLOOR_CENTS: z.coerce.number().int().min(0).max(100_000).default(2),
@@ -69,6 +71,8 @@ export interface Config {
   autoMigrate: boolean
   /** Serve /metrics unguarded on this port (for a Prometheus scraper); unset: /metrics behind the admin guard. */
   metricsPort: number | undefined
+  /** Postbacks per second accepted from one source address; 0: no limit. */
+  postbackRateLimit: number
   pricing: PricingConfig
 }
 
@@ -135,6 +139,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: env.TRUST_PROXY,
     autoMigrate: env.AUTO_MIGRATE,
     metricsPort: env.METRICS_PORT,
+    postbackRateLimit: env.POSTBACK_RATE_LIMIT,
     pricing: {
       cpcShare: env.PRICING_CPC_SHARE,
       floorCents: env.PRICING_CPC_FLOOR_CENTS,

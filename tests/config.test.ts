@@ -11,6 +11,13 @@ describe('configuration', () => {
     expect(c.fxRates.EUR).toBe('1')
     expect(c.adminSecretGenerated).toBe(true)
     expect(c.adminSecret.length).toBeGreaterThanOrEqual(24)
+    expect(c.postbackRateLimit).toBe(20_000)
+  })
+
+  it('reads the postback rate limit per source (0: off) and refuses nonsense', () => {
+    expect(loadConfig({ POSTBACK_RATE_LIMIT: '200' }).postbackRateLimit).toBe(200)
+    expect(loadConfig({ POSTBACK_RATE_LIMIT: '0' }).postbackRateLimit).toBe(0)
+    for (const bad of ['-1', 'abc', '1.5']) expect(() => loadConfig({ POSTBACK_RATE_LIMIT: bad }), bad).toThrow(/POSTBACK_RATE_LIMIT/)
   })
 
   it('refuses to start in production without a strong ADMIN_SECRET', () => {

@@ -119,9 +119,41 @@ function storable(text: string): string {
   return text.replace(/\u0000/g, '\\u0000').replace(/\p{Cs}/gu, '\ufffd')
 }
 
+/** The log line of a request: as received, token masked, text storable. */
+function receivedOf(ctx: PostbackContext, incoming: IncomingPostback, read: ReadParams, verdict?: Verdict): ReceivedPostback {
+  const mask = read.params.token === undefined ? '***' : maskedToken(ctx.salt, read.params.token)
+  return {
+    method: incoming.method,
+    rawQuery: nulFree(maskFormToken(incoming.rawQuery, mask), '%00'),
+    rawBody: incoming.rawBody === null ? null : incoming.bodyKind === 'json' ? nulFree(maskJsonToken(incoming.rawBody, mask), '\\u0000') : nulFree(maskFormToken(incoming.rawBody, mask), '%00'),
+    sourceIp: incoming.sourceIp,
+    networkSlug: storable(read.params.network?.trim().slice(0, 64) ?? '') || null,
+    ...(verdict ? { verdict: { outcome: verdict.outcome, reason: verdict.reason } } : {}),
+  }
+}
+
+const recorder = (ctx: PostbackContext) => ctx.record ?? ((r: ReceivedPostback, report: CheckedReport | null) => recordPostback(ctx.database, r, report))
+
+export const THROTTLED_REASON = 'rate limited: too many postbacks from this source, retry later'
+
+/**
+ * A postback refused for its source's rate limit (the 429 makes the network
+ * retry): logged as rejected all the same, so that it is not lost if the network
+ * gives up — a replay applies it like any rejected line. Gives the log line's id,
+ * or null if even the log could not be written.
+ */
+export async function logThrottledPostback(ctx: PostbackContext, incoming: IncomingPostback): Promise<number | null> {
+  const read = readPostbackParams(incoming.rawQuery, incoming.rawBody, incoming.bodyKind)
+  try {
+    return (await recorder(ctx)(receivedOf(ctx, incoming, read, answer(429, 'rejected', 'rate_limited', THROTTLED_REASON)), null)).logId
+  } catch (err) {
+    ctx.onError?.(err, 'postback log')
+    return null
+  }
+}
+
 export async function receivePostback(ctx: PostbackContext, incoming: IncomingPostback): Promise<PostbackAnswer> {
   const read = readPostbackParams(incoming.rawQuery, incoming.rawBody, incoming.bodyKind)
-  const mask = read.params.token === undefined ? '***' : maskedToken(ctx.salt, read.params.token)
   let checked: Checked
   if (!read.ok) checked = { verdict: answer(400, 'rejected', 'unreadable', read.reason) }
   else {
@@ -132,17 +164,10 @@ export async function receivePostback(ctx: PostbackContext, incoming: IncomingPo
       checked = { verdict: fault(err) }
     }
   }
-  const received: ReceivedPostback = {
-    method: incoming.method,
-    rawQuery: nulFree(maskFormToken(incoming.rawQuery, mask), '%00'),
-    rawBody: incoming.rawBody === null ? null : incoming.bodyKind === 'json' ? nulFree(maskJsonToken(incoming.rawBody, mask), '\\u0000') : nulFree(maskFormToken(incoming.rawBody, mask), '%00'),
-    sourceIp: incoming.sourceIp,
-    networkSlug: storable(read.params.network?.trim().slice(0, 64) ?? '') || null,
-    ...('verdict' in checked ? { verdict: { outcome: checked.verdict.outcome, reason: checked.verdict.reason } } : {}),
-  }
+  const received = receivedOf(ctx, incoming, read, 'verdict' in checked ? checked.verdict : undefined)
   let recorded: Recorded
   try {
-    recorded = await (ctx.record ?? ((r, report) => recordPostback(ctx.database, r, report)))(received, 'report' in checked ? checked.report : null)
+    recorded = await recorder(ctx)(received, 'report' in checked ? checked.report : null)
   } catch (err) {
     ctx.onError?.(err, 'postback log')
     // Not even logged: the network must retry.
