@@ -5,10 +5,11 @@
 // duplicate), summary() and the monitoring page over N click events, and memory
 // under load — on SQLite and on PostgreSQL. The server is pinned to core 0 and the
 // load generator to the last core. Prints a table and writes bench/results.json.
+// The server runs as `npm start` runs it: compiled to dist/ first.
 import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import path from 'node:path'
-import { startServer, type ServerProcess } from '../tests/helpers/server-process.ts'
+import { buildServer, startServer, type ServerProcess } from '../tests/helpers/server-process.ts'
 import { createScratchDatabase, postgresAvailable } from '../src/db/scratch-database.ts'
 import { applyMigrations } from '../src/db/migrator.ts'
 import { openDatabase } from '../src/db/client.ts'
@@ -62,6 +63,8 @@ async function medianLoad(run: () => Promise<LoadResult>): Promise<LoadResult & 
 }
 
 const pinServer = pinArgs(0)
+/** ContentFlow as npm start runs it (see main: built first). */
+const APP = { prefix: pinServer, entry: 'dist/server.js' }
 
 async function baseline(): Promise<LoadResult> {
   const server = await startServer({}, { prefix: pinServer, entry: 'bench/baseline-server.ts' })
@@ -90,7 +93,7 @@ async function benchDatabase(provider: Provider, base: LoadResult) {
   }
   try {
     // 1. Redirect and postbacks on a live server.
-    let server = await startServer(env, { prefix: pinServer })
+    let server = await startServer(env, APP)
     const link: BenchLink = await onboardBenchLink(server.baseUrl, ADMIN_SECRET)
     await runLoad({ url: `${server.baseUrl}/r/${link.code}`, connections: settings.connections, seconds: 2 })
     const database = await openDatabase(scratch.url, { poolSize: 2 })
@@ -131,7 +134,7 @@ async function benchDatabase(provider: Provider, base: LoadResult) {
     await stop(server)
 
     // 2. Memory under a longer load.
-    server = await startServer(env, { prefix: pinServer })
+    server = await startServer(env, APP)
     const rss = sampleRss(server.child.pid!)
     await runLoad({ url: `${server.baseUrl}/r/${link.code}`, connections: settings.connections, seconds: settings.rssSeconds })
     const rssLoad = rss.stop()
@@ -150,7 +153,7 @@ async function benchDatabase(provider: Provider, base: LoadResult) {
     record(section, { name: 'summary() equals the naive queries', value: timing.matchesNaive ? 1 : 0, unit: '', target: '= 1', ok: timing.matchesNaive, detail: timing.naiveDetail })
     await database.close()
 
-    server = await startServer(env, { prefix: pinServer })
+    server = await startServer(env, APP)
     await runLoad({ url: `${server.baseUrl}/admin/monitoring`, headers: { 'x-admin-secret': ADMIN_SECRET }, connections: 1, seconds: 2 })
     const page = await runLoad({ url: `${server.baseUrl}/admin/monitoring`, headers: { 'x-admin-secret': ADMIN_SECRET }, connections: 1, seconds: quick ? 4 : 10 })
     record(section, { name: `/admin/monitoring p50 @ ${fmtCount(settings.events)} events`, value: round(page.p50Ms, 1), unit: 'ms', target: '≤ 50', ok: page.p50Ms <= 50 && page.errors === 0, detail: `${page.errors} errors` })
@@ -165,6 +168,7 @@ const fmtCount = (n: number) => (n >= 1e6 ? `${n / 1e6} M` : n >= 1e3 ? `${n / 1
 
 async function main() {
   log(`ContentFlow bench (${quick ? 'quick' : 'full'}): ${cpuCount()} cores, server ${pinServer.length ? 'pinned to core 0' : 'not pinned'}, Node ${process.version}`)
+  buildServer()
   log(`bare Fastify baseline: ${settings.repeats} × ${settings.seconds} s, ${settings.connections} connections`)
   const base = await baseline()
   record('baseline', { name: 'bare Fastify 302 req/s', value: Math.round(base.rps), unit: 'req/s', detail: `p50 ${base.p50Ms} ms, p99 ${base.p99Ms} ms (${base.tool})` })

@@ -1,18 +1,20 @@
-// The server as `npm start` runs it: embedded SQLite, migrations on start, health
-// endpoints, a clean stop, and refusal to start in production with a weak secret.
+// The server as `npm start` runs it (compiled to dist/): embedded SQLite,
+// migrations on start, health endpoints, a clean stop, and refusal to start in
+// production with a weak secret.
 import { mkdtempSync, rmSync, existsSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
-import { runServerExpectingExit, startServer } from './helpers/server-process.ts'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildServer, runServerExpectingExit, startServer } from './helpers/server-process.ts'
 
 describe('the server process', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cf-server-'))
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  beforeAll(() => buildServer(), 120_000)
 
   it('starts on a new SQLite file with no other service, migrates it, answers health checks and stops cleanly on SIGTERM', async () => {
     const dbFile = path.join(dir, 'fresh', 'contentflow.db')
-    const server = await startServer({ DATABASE_URL: `file:${dbFile}`, LOG_LEVEL: 'info' })
+    const server = await startServer({ DATABASE_URL: `file:${dbFile}`, LOG_LEVEL: 'info' }, { entry: 'dist/server.js' })
     try {
       expect(existsSync(dbFile)).toBe(true)
       expect((await fetch(`${server.baseUrl}/healthz`)).status).toBe(200)

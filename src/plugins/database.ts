@@ -3,14 +3,14 @@
 import fp from 'fastify-plugin'
 import type { Config } from '../config.ts'
 import { openDatabase, type Database, type Db } from '../db/client.ts'
-import { applyMigrations } from '../db/migrator.ts'
+import { applyMigrationsInWorker } from '../db/migrate-in-worker.ts'
 
 export default fp<{ config: Config; database?: Database }>(
   async (app, { config, database }) => {
     let db = database
     if (!db) {
       if (config.autoMigrate) {
-        const applied = await applyMigrations(config.databaseUrl)
+        const applied = await applyMigrationsInWorker(config.databaseUrl)
         if (applied.length) app.log.info({ applied }, 'applied database migrations')
       }
       db = await openDatabase(config.databaseUrl)

@@ -1,8 +1,9 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, inject, it } from 'vitest'
 import { applyMigrations, diffDatabaseToModel } from '../../src/db/migrator.ts'
+import { applyMigrationsInWorker } from '../../src/db/migrate-in-worker.ts'
 import { migrationsDir } from '../../src/db/schema-source.ts'
 import { createScratchDatabase, type ScratchDatabase } from '../../src/db/scratch-database.ts'
 import { openDatabase } from '../../src/db/client.ts'
@@ -116,3 +117,21 @@ for (const provider of providers) {
     })
   })
 }
+
+describe('migrations in a worker thread (the server start)', () => {
+  it('applies the same migrations as in-process, then nothing the second time', async () => {
+    const scratch = await createScratchDatabase('sqlite')
+    try {
+      const applied = await applyMigrationsInWorker(scratch.url)
+      expect(applied).toEqual(readdirSync(migrationsDir('sqlite')).filter((d) => /^\d{14}_/.test(d)).sort())
+      expect(await applyMigrationsInWorker(scratch.url)).toEqual([])
+      expect(await diffDatabaseToModel(scratch.url)).toBe('')
+    } finally {
+      await scratch.drop()
+    }
+  })
+
+  it("rejects with the migrator's own message", async () => {
+    await expect(applyMigrationsInWorker('mysql://nowhere/db')).rejects.toThrow(/DATABASE_URL must start with file:/)
+  })
+})

@@ -1,6 +1,6 @@
 // The real server as a child process (`node --import tsx src/server.ts`), as
 // `npm start` runs it: for start-up, shutdown and crash tests.
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 import path from 'node:path'
 import { projectRoot } from '../../src/db/schema-source.ts'
@@ -28,14 +28,17 @@ export interface StartOptions {
   timeoutMs?: number
   /** Command prefix, e.g. ['taskset', '-c', '0'] to pin the server to a core (benchmarks). */
   prefix?: string[]
-  /** Entry file relative to the project (default src/server.ts). */
+  /** Entry file relative to the project (default src/server.ts; dist/server.js is the built server). */
   entry?: string
 }
 
 export async function startServer(env: Record<string, string>, options: StartOptions = {}): Promise<ServerProcess> {
   const timeoutMs = options.timeoutMs ?? 30_000
   const port = Number(env.PORT ?? (await freePort()))
-  const [cmd, ...args] = [...(options.prefix ?? []), process.execPath, '--import', 'tsx', path.join(projectRoot, options.entry ?? 'src/server.ts')]
+  const entry = options.entry ?? 'src/server.ts'
+  // JavaScript (the built server in dist/, as npm start runs it) needs no TypeScript loader.
+  const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : []
+  const [cmd, ...args] = [...(options.prefix ?? []), process.execPath, ...loader, path.join(projectRoot, entry)]
   const child = spawn(cmd!, args, {
     cwd: projectRoot,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, HOST: '127.0.0.1', ...env, PORT: String(port) },
@@ -73,4 +76,12 @@ export async function runServerExpectingExit(env: Record<string, string>): Promi
   child.stderr!.on('data', (d) => (output += d))
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
   return { code, output }
+}
+
+/** Compiles the server to dist/ as `npm start` does (incremental: fast when nothing changed). */
+export function buildServer(): void {
+  execFileSync(process.execPath, [path.join(projectRoot, 'node_modules/typescript/bin/tsc'), '-p', path.join(projectRoot, 'tsconfig.build.json')], {
+    cwd: projectRoot,
+    stdio: 'inherit',
+  })
 }
