@@ -2,8 +2,11 @@
 import type { FastifyRequest, FastifyLoggerOptions } from 'fastify'
 import type { Config } from '../config.ts'
 
-/** Query parameters whose values never reach a log line. */
-const SECRET_PARAMS = /([?&](?:token|secret|password|key|sig)=)[^&#]*/gi
+/**
+ * Query parameters whose values never reach a log line — also percent-encoded
+ * once, as in the login page's `?next=/admin/x%3Ftoken%3D…`.
+ */
+const SECRET_PARAMS = /((?:[?&]|%3F|%26)(?:token|secret|password|key|sig)(?:=|%3D))(?:(?!%26|%23)[^&#])*/gi
 
 export function maskUrl(url: string): string {
   return url.replace(SECRET_PARAMS, '$1***')

@@ -6,6 +6,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import fp from 'fastify-plugin'
 import cookie from '@fastify/cookie'
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { maskUrl } from '../http/logging.ts'
 
 export const SESSION_COOKIE = 'cf_session'
 export const SESSION_TTL_MS = 8 * 60 * 60 * 1000
@@ -56,7 +57,7 @@ export default fp(
     app.decorate('requireAdmin', async (request: FastifyRequest, reply: FastifyReply) => {
       if (app.isAdmin(request)) return
       const triedSecret = typeof request.headers['x-admin-secret'] === 'string'
-      request.log.warn({ url: request.url, triedSecret }, 'admin access refused')
+      request.log.warn({ url: maskUrl(request.url), triedSecret }, 'admin access refused')
       if (!triedSecret && wantsPage(request)) {
         return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 302)
       }

@@ -8,6 +8,9 @@ describe('logging', () => {
   it('masks tokens and secrets in URLs', () => {
     expect(maskUrl('/aff/postback?subid=1:2:x&token=s3cr3t&amount=1')).toBe('/aff/postback?subid=1:2:x&token=***&amount=1')
     expect(maskUrl('/x?a=1&SECRET=abc#f')).toBe('/x?a=1&SECRET=***#f')
+    // …also inside a URL carried, encoded once, by another (the login page's ?next=).
+    expect(maskUrl('/login?next=%2Fadmin%2Fx%3Ftoken%3Dabc%26secret%3Ddef%26a%3D1')).toBe('/login?next=%2Fadmin%2Fx%3Ftoken%3D***%26secret%3D***%26a%3D1')
+    expect(maskUrl('/x?monkey=1&keyring=2')).toBe('/x?monkey=1&keyring=2')
   })
 
   it('never writes the admin secret, cookies or a postback token to the log', async () => {
