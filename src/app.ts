@@ -38,6 +38,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     http: { maxHeaderSize: 32 * 1024 },
     clientErrorHandler,
     requestIdHeader: 'x-request-id',
+    // The database plugin applies pending migrations before the server listens; on
+    // a large table, or a busy machine, that takes far longer than Fastify's 10 s default.
+    pluginTimeout: 10 * 60 * 1000,
   })
   app.decorate('config', config)
   // Every route as registered, for the guard test that walks them all.

@@ -8,6 +8,7 @@ import { PrismaPg } from '@prisma/adapter-pg'
 import { PrismaClient as SqliteClient } from '../generated/sqlite/client.ts'
 import { PrismaClient as PostgresClient } from '../generated/postgresql/client.ts'
 import { providerOf, sqlitePath, type Provider } from './provider.ts'
+import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.ts'
 
 export type Db = SqliteClient
 export type { Prisma } from '../generated/sqlite/client.ts'
@@ -21,11 +22,14 @@ export interface Database {
 export interface OpenOptions {
   /** PostgreSQL pool size per server instance. */
   poolSize?: number
+  /** SQLite: checkpoint the WAL from a worker thread (the server; see sqlite-checkpointer.ts). */
+  backgroundCheckpoint?: boolean
 }
 
 export async function openDatabase(databaseUrl: string, options: OpenOptions = {}): Promise<Database> {
   const provider = providerOf(databaseUrl)
   let prisma: Db
+  let checkpointer: Checkpointer | undefined
   if (provider === 'sqlite') {
     const file = sqlitePath(databaseUrl)
     mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
@@ -35,10 +39,18 @@ export async function openDatabase(databaseUrl: string, options: OpenOptions = {
     await prisma.$queryRawUnsafe('PRAGMA journal_mode = WAL')
     await prisma.$executeRawUnsafe('PRAGMA synchronous = NORMAL')
     await prisma.$executeRawUnsafe('PRAGMA foreign_keys = ON')
+    if (options.backgroundCheckpoint) checkpointer = startCheckpointer(file)
   } else {
     const adapter = new PrismaPg({ connectionString: databaseUrl, max: options.poolSize ?? 10 })
     prisma = new PostgresClient({ adapter }) as unknown as Db
   }
   await prisma.$connect()
-  return { prisma, provider, close: () => prisma.$disconnect() }
+  return {
+    prisma,
+    provider,
+    close: async () => {
+      await checkpointer?.stop()
+      await prisma.$disconnect()
+    },
+  }
 }

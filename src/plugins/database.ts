@@ -13,7 +13,7 @@ export default fp<{ config: Config; database?: Database }>(
         const applied = await applyMigrationsInWorker(config.databaseUrl)
         if (applied.length) app.log.info({ applied }, 'applied database migrations')
       }
-      db = await openDatabase(config.databaseUrl)
+      db = await openDatabase(config.databaseUrl, { backgroundCheckpoint: true })
       const opened = db
       app.addHook('onClose', async () => opened.close())
     }
