@@ -68,6 +68,11 @@ export async function generateBenchData(db: Db, provider: Provider, options: Gen
   for (const ix of indexes) await db.$executeRawUnsafe(`DROP INDEX "${ix.name}"`)
   const foreignKeys = sqlite ? [] : await postgresForeignKeys(db, 'metric_events')
   for (const fk of foreignKeys) await db.$executeRawUnsafe(`ALTER TABLE metric_events DROP CONSTRAINT "${fk.name}"`)
+  // SQLite's rollup trigger too: the rollup is built once, below, from the loaded rows.
+  const triggers = sqlite
+    ? await db.$queryRawUnsafe<{ name: string; sql: string }[]>(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'metric_events'`)
+    : []
+  for (const t of triggers) await db.$executeRawUnsafe(`DROP TRIGGER "${t.name}"`)
   if (sqlite) {
     await db.$executeRawUnsafe('PRAGMA cache_size = -262144')
     await db.$executeRawUnsafe('PRAGMA foreign_keys = OFF')
@@ -88,6 +93,7 @@ export async function generateBenchData(db: Db, provider: Provider, options: Gen
   }
 
   for (const ix of indexes) await db.$executeRawUnsafe(ix.sql)
+  for (const t of triggers) await db.$executeRawUnsafe(t.sql)
   for (const fk of foreignKeys) await db.$executeRawUnsafe(`ALTER TABLE metric_events ADD CONSTRAINT "${fk.name}" ${fk.def}`)
   if (sqlite) {
     const broken = await db.$queryRawUnsafe<unknown[]>('PRAGMA foreign_key_check(metric_events)')

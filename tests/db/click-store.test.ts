@@ -1,20 +1,9 @@
 import { expect, it } from 'vitest'
-import { insertClickEvents, rollupOf, utcDay, type ClickEventRow } from '../../src/db/click-store.ts'
+import { insertClickEvents, type ClickEventRow } from '../../src/db/click-store.ts'
 import { describeEachDatabase } from '../helpers/databases.ts'
 
 const row = (clickId: string, ts: string, partnerId: number | null, kind: 'click' | 'bot' = 'click'): ClickEventRow => ({
   kind, ts: new Date(ts), partnerId, assignmentId: null, offerId: null, clickId, visitorHash: null, userAgent: null, referer: null, isUnique: true,
-})
-
-it('groups a batch by UTC day, partner and kind', () => {
-  expect(utcDay(new Date('2026-03-01T23:59:59.999Z')).toISOString()).toBe('2026-03-01T00:00:00.000Z')
-  const groups = [...rollupOf([
-    row('a', '2026-03-01T23:59:59.999Z', 1),
-    row('b', '2026-03-02T00:00:00.000Z', 1),
-    row('c', '2026-03-02T10:00:00.000Z', 1),
-    row('d', '2026-03-02T10:00:00.000Z', null, 'bot'),
-  ]).values()].map((g) => `${g.day.toISOString().slice(0, 10)} p${g.partnerId} ${g.kind} ${g.count}`)
-  expect(groups.sort()).toEqual(['2026-03-01 p1 click 1', '2026-03-02 p0 bot 1', '2026-03-02 p1 click 2'])
 })
 
 describeEachDatabase('click store', (t) => {
@@ -26,6 +15,21 @@ describeEachDatabase('click store', (t) => {
     expect(await db.metricEvent.count({ where: { partnerId: p.id } })).toBe(4)
     const rollup = await db.clickRollup.findMany({ where: { partnerId: p.id }, orderBy: { day: 'asc' } })
     expect(rollup.map((r) => [r.day.toISOString().slice(0, 10), r.count])).toEqual([['2026-03-02', 3], ['2026-03-03', 1]])
+  })
+
+  it('counts a batch into its UTC days by partner and kind, in the same statement', async () => {
+    const { db } = t()
+    const p = await db.partner.create({ data: { name: 'Q' } })
+    await insertClickEvents(t().database, [
+      row('d1', '2026-05-01T23:59:59.999Z', p.id),
+      row('d2', '2026-05-02T00:00:00.000Z', p.id),
+      row('d3', '2026-05-02T10:00:00.000Z', p.id),
+      row('d4', '2026-05-02T10:00:00.000Z', null, 'bot'),
+      row('d5', '2026-05-02T11:00:00.000Z', p.id, 'bot'),
+    ])
+    const rollup = await db.clickRollup.findMany({ where: { day: { gte: new Date('2026-05-01T00:00:00Z'), lt: new Date('2026-05-03T00:00:00Z') } } })
+    const got = rollup.map((r) => `${r.day.toISOString().slice(0, 10)} p${r.partnerId === p.id ? 'Q' : r.partnerId} ${r.kind} ${r.count}`).sort()
+    expect(got).toEqual(['2026-05-01 pQ click 1', '2026-05-02 p0 bot 1', '2026-05-02 pQ bot 1', '2026-05-02 pQ click 2'])
   })
 
   it('stores every value of a row as given: milliseconds, flags, nulls, any text', async () => {
