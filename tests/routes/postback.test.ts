@@ -113,6 +113,16 @@ describeEachDatabase('postback endpoint', (t) => {
     expect((await t().db.walletEntry.findFirstOrThrow({ where: { txnId: 'F2' } })).amountCents).toBe(1050)
   })
 
+  it('HEAD books nothing: it only asks for headers', async () => {
+    const { token, subid } = await networkWithClick({ slug: 'heads', name: 'Heads' })
+    const q = new URLSearchParams({ network: 'heads', token, subid, txn_id: 'H1', amount: '10,00', status: 'approved' })
+    const head = await app.inject({ method: 'HEAD', url: `/aff/postback?${q}` })
+    expect(head.statusCode).toBe(404)
+    expect(await t().db.walletEntry.count({ where: { txnId: 'H1' } })).toBe(0)
+    const get = await app.inject({ url: `/aff/postback?${q}` })
+    expect([get.statusCode, get.body]).toEqual([200, 'OK'])
+  })
+
   it('50 concurrent identical postbacks over HTTP: one entry, one OK, 49 DUPLICATE', async () => {
     const { token, subid, networkId } = await networkWithClick({ slug: 'race', name: 'Race' })
     const url = `/aff/postback?${new URLSearchParams({ network: 'race', token, subid, txn_id: 'R1', amount: '5', status: 'approved' })}`

@@ -27,6 +27,9 @@ export default async function postback(app: FastifyInstance) {
   app.route({
     method: ['GET', 'POST'],
     url: '/aff/postback',
+    // No automatic HEAD: it would run this handler and book the conversion from a
+    // request that, by HTTP's rules, only asks for headers.
+    exposeHeadRoute: false,
     handler: async (request, reply) => {
       const result = await receivePostback(runtime.postbacks, incomingPostback(request))
       metrics?.postbacks.inc({ outcome: result.outcome, reason: result.code })
