@@ -7,11 +7,10 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { insertClickEvents } from '../db/click-store.ts'
-import { applyPostback, applyPostbacks, type ApplyResult } from '../postbacks/apply-postback.ts'
 import { NetworkCache } from '../postbacks/network-cache.ts'
-import { openPostbackLogs, type ReceivedPostback } from '../postbacks/postback-log.ts'
+import { recordPostbackBatch, type BatchItem } from '../postbacks/record-batch.ts'
 import { TurnBatcher } from '../postbacks/turn-batcher.ts'
-import type { CheckedReport, PostbackContext, Recorded } from '../postbacks/receive-postback.ts'
+import type { PostbackContext, Recorded } from '../postbacks/receive-postback.ts'
 import { ClickWriter } from '../tracking/click-writer.ts'
 import { LinkCache, databaseLinkLoader } from '../tracking/link-cache.ts'
 import type { ClickTracker } from '../tracking/track-click.ts'
@@ -21,7 +20,7 @@ export interface TrackingRuntime {
   tracker: ClickTracker
   networks: NetworkCache
   /** Postback group commit (stats for tests and metrics). */
-  postbackBatches: TurnBatcher<{ received: ReceivedPostback; report: CheckedReport | null }, Recorded>
+  postbackBatches: TurnBatcher<BatchItem, Recorded>
   postbacks: PostbackContext
   /** The admin API changed an assignment (code given) or a network/offer (all links). */
   linksChanged(code?: string): void
@@ -62,32 +61,11 @@ export default fp(
       onRefreshError: (err, code) => log.warn({ err, code }, 'link refresh failed: serving the cached link'),
     })
     const networks = new NetworkCache(db)
-    // Postbacks are group-committed too: the postbacks of one event-loop turn get
-    // their log lines in one statement (committed first), then their ledger writes
-    // in one transaction. A failed ledger batch is retried one report at a time,
-    // so one bad report cannot fail its neighbours.
-    const postbacks = new TurnBatcher<{ received: ReceivedPostback; report: CheckedReport | null }, Recorded>(
-      async (items) => {
-        const logIds = await openPostbackLogs(app.database, items.map((i) => i.received))
-        const applying = items.flatMap((item, i) => (item.report ? [{ index: i, report: { ...item.report, postbackLogId: logIds[i]! } }] : []))
-        const results = new Map<number, ApplyResult | Error>()
-        const reports = applying.map((a) => a.report)
-        let outcomes: Array<ApplyResult | Error>
-        try {
-          outcomes = await applyPostbacks(app.database, reports)
-        } catch (err) {
-          if (reports.length > 1) log.warn({ err, reports: reports.length }, 'postback batch failed: applying its reports one by one')
-          outcomes = []
-          for (const r of reports) outcomes.push(await applyPostback(app.database, r).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))))
-        }
-        applying.forEach((a, k) => results.set(a.index, outcomes[k]!))
-        return items.map((_, i): Recorded => {
-          const r = results.get(i)
-          return r instanceof Error ? { logId: logIds[i]!, result: null, error: r } : { logId: logIds[i]!, result: r ?? null }
-        })
-      },
-      { maxBatch: 200, maxInFlight: app.database.provider === 'sqlite' ? 1 : 4 },
-    )
+    // Postbacks are group-committed too (postbacks/record-batch.ts).
+    const postbacks = new TurnBatcher<BatchItem, Recorded>((items) => recordPostbackBatch(app.database, items, log), {
+      maxBatch: 200,
+      maxInFlight: app.database.provider === 'sqlite' ? 1 : 4,
+    })
     const runtime: TrackingRuntime = {
       tracker: { links, clicks, visitors: new RecentVisitors(), ipHashSalt: app.config.ipHashSalt },
       networks,

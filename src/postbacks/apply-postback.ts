@@ -23,6 +23,7 @@ import {
   resolveResult,
   type ApplyResult,
   type ConversionReport,
+  type ExistingEntry,
   type KnownClick,
 } from './ledger-plan.ts'
 
@@ -48,21 +49,25 @@ export async function applyPostback(database: Pick<Database, 'prisma' | 'provide
   return (await applyPostbacks(database, [report]))[0]!
 }
 
+/** The conversions these reports name, by (network, txn id): one indexed probe each, one statement. */
+export async function findEntries(db: Prisma.TransactionClient, provider: Provider, reports: readonly Pick<ConversionReport, 'networkId' | 'txnId'>[]): Promise<ExistingEntry[]> {
+  const keys = new Map<string, { networkId: number; txnId: string }>()
+  for (const r of reports) keys.set(entryKey(r.networkId, r.txnId), { networkId: r.networkId, txnId: r.txnId })
+  if (keys.size === 0) return []
+  const wanted = jsonRowsSelect(provider, [['network_id', 'int'], ['txn_id', 'text']], [...keys.values()].map((k) => [k.networkId, k.txnId]))
+  const rows = await db.$queryRaw<{ id: number; network_id: number; txn_id: string; status: string }[]>(SqlTag.sql`
+    SELECT e.id, e.network_id, e.txn_id, e.status FROM (${wanted}) AS k
+    JOIN wallet_entries e ON e.network_id = k.network_id AND e.txn_id = k.txn_id`)
+  return rows.map((e) => ({ id: Number(e.id), networkId: Number(e.network_id), txnId: e.txn_id, status: e.status }))
+}
+
 // Batch reads and writes are raw statements over the batch as one JSON parameter
 // (db/json-rows.ts): an ORM query compiles a new plan for every new batch shape
 // (that compile cost more than the whole rest of a postback), and a bound value
 // per field costs more than the database's own work.
 async function applyBatch(tx: Prisma.TransactionClient, provider: Provider, reports: readonly ConversionReport[]): Promise<ApplyResult[]> {
   const rowsOf = (columns: readonly JsonColumn[], rows: readonly (readonly JsonValue[])[]) => jsonRowsSelect(provider, columns, rows)
-  const keys = new Map<string, { networkId: number; txnId: string }>()
-  for (const r of reports) keys.set(entryKey(r.networkId, r.txnId), { networkId: r.networkId, txnId: r.txnId })
-  const wanted = rowsOf([['network_id', 'int'], ['txn_id', 'text']], [...keys.values()].map((k) => [k.networkId, k.txnId]))
-  // Driven by the wanted keys, each one probe of the (network_id, txn_id) unique index.
-  const existing = (
-    await tx.$queryRaw<{ id: number; network_id: number; txn_id: string; status: string }[]>(SqlTag.sql`
-      SELECT e.id, e.network_id, e.txn_id, e.status FROM (${wanted}) AS k
-      JOIN wallet_entries e ON e.network_id = k.network_id AND e.txn_id = k.txn_id`)
-  ).map((e) => ({ id: Number(e.id), networkId: Number(e.network_id), txnId: e.txn_id, status: e.status }))
+  const existing = await findEntries(tx, provider, reports)
   const known = new Set(existing.map((e) => entryKey(e.networkId, e.txnId)))
   // Attribution is needed only for reports that may create an entry.
   const creating = reports.filter((r) => !known.has(entryKey(r.networkId, r.txnId)))

@@ -4,6 +4,7 @@
 import type { Database } from '../db/client.ts'
 import { writeIsolated, type DbWriter } from '../db/isolated-write.ts'
 import { Prisma as SqlTag } from '../generated/sqlite/client.ts'
+import type { Provider } from '../db/provider.ts'
 import { jsonRowsSelect, type JsonColumn } from '../db/json-rows.ts'
 
 export const POSTBACK_OUTCOMES = ['received', 'accepted', 'duplicate', 'updated', 'rejected', 'forbidden', 'error'] as const
@@ -17,8 +18,8 @@ export interface ReceivedPostback {
   rawBody: string | null
   sourceIp: string | null
   networkSlug: string | null
-  /** Known at once when the request is refused before reaching the ledger; otherwise "received". */
-  verdict?: { outcome: Exclude<PostbackOutcome, 'received'>; reason: string | null }
+  /** Known at once when the request is refused before reaching the ledger, or is a known repeat; otherwise "received". */
+  verdict?: { outcome: Exclude<PostbackOutcome, 'received'>; reason: string | null; entryId?: number | null }
 }
 
 export interface PostbackVerdict {
@@ -37,6 +38,7 @@ const LOG_COLUMNS = [
   ['network_slug', 'text'],
   ['outcome', 'text'],
   ['reason', 'text'],
+  ['entry_id', 'int'],
   ['received_at', 'ms'],
   ['processed_at', 'ms'],
 ] as const satisfies readonly JsonColumn[]
@@ -50,19 +52,23 @@ const contentKey = (r: { method: string; rawQuery: string; rawBody: string | nul
  * the same request sent twice, so which id goes to which does not matter.
  */
 export async function openPostbackLogs(database: Pick<Database, 'prisma' | 'provider'>, received: readonly ReceivedPostback[]): Promise<number[]> {
+  return writeIsolated(database, (db) => insertPostbackLogs(db, database.provider, received))
+}
+
+/** openPostbackLogs inside a transaction the caller holds (`db` may be one). */
+export async function insertPostbackLogs(db: DbWriter, provider: Provider, received: readonly ReceivedPostback[]): Promise<number[]> {
   if (received.length === 0) return []
   const now = new Date()
   // One INSERT … SELECT over the lines as one JSON parameter (db/json-rows.ts).
   const lines = received.map((r) => [
     r.method, r.rawQuery, r.rawBody, r.sourceIp, r.networkSlug,
-    r.verdict?.outcome ?? 'received', r.verdict?.reason?.slice(0, 500) ?? null, now.getTime(), r.verdict ? now.getTime() : null,
+    r.verdict?.outcome ?? 'received', r.verdict?.reason?.slice(0, 500) ?? null, r.verdict?.entryId ?? null,
+    now.getTime(), r.verdict ? now.getTime() : null,
   ])
-  const rows = await writeIsolated(database, (db) =>
-    db.$queryRaw<{ id: number; method: string; raw_query: string; raw_body: string | null; source_ip: string | null }[]>(SqlTag.sql`
-      INSERT INTO postback_logs (method, raw_query, raw_body, source_ip, network_slug, outcome, reason, received_at, processed_at)
-      ${jsonRowsSelect(database.provider, LOG_COLUMNS, lines)}
-      RETURNING id, method, raw_query, raw_body, source_ip`),
-  )
+  const rows = await db.$queryRaw<{ id: number; method: string; raw_query: string; raw_body: string | null; source_ip: string | null }[]>(SqlTag.sql`
+    INSERT INTO postback_logs (method, raw_query, raw_body, source_ip, network_slug, outcome, reason, entry_id, received_at, processed_at)
+    ${jsonRowsSelect(provider, LOG_COLUMNS, lines)}
+    RETURNING id, method, raw_query, raw_body, source_ip`)
   const idsByContent = new Map<string, number[]>()
   for (const row of rows) {
     const key = contentKey({ method: row.method, rawQuery: row.raw_query, rawBody: row.raw_body, sourceIp: row.source_ip })
