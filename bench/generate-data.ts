@@ -132,8 +132,11 @@ export async function generateBenchData(db: Db, provider: Provider, options: Gen
     await db.walletEntry.createMany({ data: created.map((p) => ({ partnerId: p.partnerId, type: 'payout', status: 'paid', amountCents: -2_000, payoutId: p.id, createdAt: paidAt })) })
   }
   await db.payout.createMany({ data: payoutPartners.map((partnerId) => ({ partnerId: partnerId + 1, amountCents: 1_500, status: 'requested' })) })
-  if (provider === 'postgresql') await db.$executeRawUnsafe('ANALYZE')
-  else await db.$executeRawUnsafe('ANALYZE')
+  // PostgreSQL: VACUUM too, as autovacuum will have done long since to 60 days of
+  // events in a live database; straight after a bulk load no page is marked
+  // all-visible, so every index-only scan (the 7-day window's partial first day)
+  // reads the table as well: ~106 instead of ~15 ms at 10 M events.
+  await db.$executeRawUnsafe(provider === 'postgresql' ? 'VACUUM ANALYZE' : 'ANALYZE')
   return {
     events: options.events,
     partners,
