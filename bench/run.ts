@@ -9,7 +9,7 @@
 import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import path from 'node:path'
-import { buildServer, startServer, type ServerProcess } from '../tests/helpers/server-process.ts'
+import { buildServer, npmStartNodeArgs, startServer, type ServerProcess } from '../tests/helpers/server-process.ts'
 import { createScratchDatabase, postgresAvailable } from '../src/db/scratch-database.ts'
 import { applyMigrations } from '../src/db/migrator.ts'
 import { openDatabase } from '../src/db/client.ts'
@@ -64,7 +64,7 @@ async function medianLoad(run: () => Promise<LoadResult>): Promise<LoadResult & 
 
 const pinServer = pinArgs(0)
 /** ContentFlow as npm start runs it (see main: built first). */
-const APP = { prefix: pinServer, entry: 'dist/server.js' }
+const APP = { prefix: pinServer, nodeArgs: npmStartNodeArgs(), entry: 'dist/server.js' }
 
 async function baseline(): Promise<LoadResult> {
   const server = await startServer({}, { prefix: pinServer, entry: 'bench/baseline-server.ts' })

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, existsSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildServer, runServerExpectingExit, startServer } from './helpers/server-process.ts'
+import { buildServer, npmStartNodeArgs, runServerExpectingExit, startServer } from './helpers/server-process.ts'
 
 describe('the server process', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cf-server-'))
@@ -14,7 +14,7 @@ describe('the server process', () => {
 
   it('starts on a new SQLite file with no other service, migrates it, answers health checks and stops cleanly on SIGTERM', async () => {
     const dbFile = path.join(dir, 'fresh', 'contentflow.db')
-    const server = await startServer({ DATABASE_URL: `file:${dbFile}`, LOG_LEVEL: 'info' }, { entry: 'dist/server.js' })
+    const server = await startServer({ DATABASE_URL: `file:${dbFile}`, LOG_LEVEL: 'info' }, { nodeArgs: npmStartNodeArgs(), entry: 'dist/server.js' })
     try {
       expect(existsSync(dbFile)).toBe(true)
       expect((await fetch(`${server.baseUrl}/healthz`)).status).toBe(200)

@@ -2,6 +2,7 @@
 // `npm start` runs it: for start-up, shutdown and crash tests.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { projectRoot } from '../../src/db/schema-source.ts'
 
@@ -28,6 +29,8 @@ export interface StartOptions {
   timeoutMs?: number
   /** Command prefix, e.g. ['taskset', '-c', '0'] to pin the server to a core (benchmarks). */
   prefix?: string[]
+  /** Node options before the entry (npmStartNodeArgs() gives npm start's). */
+  nodeArgs?: string[]
   /** Entry file relative to the project (default src/server.ts; dist/server.js is the built server). */
   entry?: string
 }
@@ -38,7 +41,7 @@ export async function startServer(env: Record<string, string>, options: StartOpt
   const entry = options.entry ?? 'src/server.ts'
   // JavaScript (the built server in dist/, as npm start runs it) needs no TypeScript loader.
   const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : []
-  const [cmd, ...args] = [...(options.prefix ?? []), process.execPath, ...loader, path.join(projectRoot, entry)]
+  const [cmd, ...args] = [...(options.prefix ?? []), process.execPath, ...(options.nodeArgs ?? []), ...loader, path.join(projectRoot, entry)]
   const child = spawn(cmd!, args, {
     cwd: projectRoot,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, HOST: '127.0.0.1', ...env, PORT: String(port) },
@@ -84,4 +87,12 @@ export function buildServer(): void {
     cwd: projectRoot,
     stdio: 'inherit',
   })
+}
+
+/** The Node options `npm start` runs the built server with (package.json is their one source). */
+export function npmStartNodeArgs(): string[] {
+  const scripts = (JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts
+  const m = /\bnode ((?:--\S+ )*)dist\/server\.js/.exec(scripts.start ?? '')
+  if (!m) throw new Error('package.json: the start script no longer runs "node … dist/server.js"')
+  return m[1]!.trim().split(/\s+/).filter(Boolean)
 }
