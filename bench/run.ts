@@ -127,8 +127,16 @@ async function benchDatabase(provider: Provider, base: LoadResult) {
     if (!seed.ok) throw new Error(`postback seed failed: ${seed.status} ${await seed.text()}`)
     const dup = await medianLoad(() => runLoad({ url: `${pb}&txn_id=bench-dup`, connections: settings.connections, seconds: settings.seconds }))
     const dupRatio = dup.rps / unique.rps
-    record(section, { name: 'postback duplicate req/s', value: Math.round(dup.rps), unit: 'req/s', detail: `runs ${dup.runs.join(', ')}` })
-    record(section, { name: 'duplicates vs unique', value: round(dupRatio, 2), unit: '×', target: '≥ 2', ok: dupRatio >= 2 })
+    // The issue's target: "≥ 3,000/s on SQLite …; duplicates ≥ 2× that", i.e. ≥ 6,000/s.
+    record(section, {
+      name: 'postback duplicate req/s',
+      value: Math.round(dup.rps),
+      unit: 'req/s',
+      target: provider === 'sqlite' ? '≥ 6000' : undefined,
+      ok: provider === 'sqlite' ? dup.rps >= 6000 : undefined,
+      detail: `runs ${dup.runs.join(', ')}`,
+    })
+    record(section, { name: 'duplicates vs unique (same run)', value: round(dupRatio, 2), unit: '×' })
     const entries = await database.prisma.walletEntry.count({ where: { txnId: { startsWith: 'bench-dup' } } })
     record(section, { name: 'entries for the repeated txn id', value: entries, unit: '', target: '= 1', ok: entries === 1 })
     await stop(server)
