@@ -3,6 +3,9 @@
 // must answer 401 or send the browser to /login. Shared by
 // tests/security/route-guard.test.ts and its reliability-suite twin.
 import type { FastifyInstance } from 'fastify'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { buildTestApp } from './app.ts'
+import { describeEachDatabase } from './databases.ts'
 
 /** Routes anyone may call, each for a reason. */
 export const PUBLIC_ROUTES = new Set([
@@ -37,4 +40,26 @@ export async function walkRouteGuard(app: FastifyInstance): Promise<GuardReport>
 
 export function guardLine(r: GuardReport): string {
   return `routes enumerated: ${r.enumerated} (${r.guardedOnly} guarded-only), unguarded admin routes: ${r.unguarded.length}`
+}
+
+/**
+ * The walk as a test block on both databases, printing its count line; `more`
+ * adds tests on the same app.
+ */
+export function describeRouteGuardWalk(more?: (app: () => FastifyInstance) => void) {
+  describeEachDatabase('admin guard on every route', (t, provider) => {
+    let app: FastifyInstance
+    beforeAll(async () => {
+      app = await buildTestApp(t())
+    })
+    afterAll(async () => app.close())
+
+    it('no route outside the public list answers without credentials', async () => {
+      const report = await walkRouteGuard(app)
+      expect(report.guardedOnly).toBeGreaterThan(0)
+      console.log(`${guardLine(report)} [${provider}]`)
+      expect(report.unguarded).toEqual([])
+    })
+    more?.(() => app)
+  })
 }
