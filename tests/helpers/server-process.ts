@@ -40,7 +40,7 @@ export async function startServer(env: Record<string, string>, options: StartOpt
   const port = Number(env.PORT ?? (await freePort()))
   const entry = options.entry ?? 'src/server.ts'
   // JavaScript (the built server in dist/, as npm start runs it) needs no TypeScript loader.
-  const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : []
+  const loader = /\.[cm]?ts$/.test(entry) ? ['--import', 'tsx'] : []
   const [cmd, ...args] = [...(options.prefix ?? []), process.execPath, ...(options.nodeArgs ?? []), ...loader, path.join(projectRoot, entry)]
   const child = spawn(cmd!, args, {
     cwd: projectRoot,
