@@ -40,7 +40,8 @@ export async function trackClick(tracker: ClickTracker, req: ClickRequest): Prom
   const kind = req.method === 'HEAD' || isBotUserAgent(req.userAgent) ? 'bot' : 'click'
   const hash = visitorHash(tracker.ipHashSalt, req.ip, userAgent ?? '')
   const isUnique = kind === 'click' && tracker.visitors.visit(link.assignmentId, hash, now.getTime())
-  const clickId = newClickId()
+  // The id's time prefix is the click's own timestamp (one clock read per click).
+  const clickId = newClickId(now.getTime())
   const committed = await tracker.clicks.record({
     kind,
     ts: now,
