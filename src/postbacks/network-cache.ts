@@ -42,7 +42,10 @@ export async function loadPostbackNetwork(db: NetworkReader, slug: string): Prom
 
 export class NetworkCache {
   private readonly entries = new Map<string, { network: PostbackNetwork | null; at: number }>()
+  // Postbacks that miss together (every TTL, a whole batch of them) share one read.
+  private readonly loading = new Map<string, Promise<PostbackNetwork | null>>()
   private generation = 0
+  loads = 0
 
   constructor(
     private readonly db: NetworkReader,
@@ -53,18 +56,32 @@ export class NetworkCache {
     const now = (this.options.now ?? Date.now)()
     const hit = this.entries.get(slug)
     if (hit && now - hit.at < (hit.network ? (this.options.ttlMs ?? 10_000) : (this.options.negativeTtlMs ?? 2_000))) return hit.network
-    const generation = this.generation
-    const network = await loadPostbackNetwork(this.db, slug)
-    if (generation === this.generation) {
-      this.entries.delete(slug)
-      this.entries.set(slug, { network, at: now })
-      if (this.entries.size > (this.options.maxEntries ?? 1_000)) this.entries.delete(this.entries.keys().next().value as string)
-    }
-    return network
+    return this.loading.get(slug) ?? this.load(slug, now)
   }
 
   invalidateAll() {
     this.generation++
     this.entries.clear()
+    // A read already under way may predate the change: later requests must not join it.
+    this.loading.clear()
+  }
+
+  private load(slug: string, now: number): Promise<PostbackNetwork | null> {
+    const generation = this.generation
+    this.loads++
+    const promise = loadPostbackNetwork(this.db, slug)
+      .then((network) => {
+        if (generation === this.generation) {
+          this.entries.delete(slug)
+          this.entries.set(slug, { network, at: now })
+          if (this.entries.size > (this.options.maxEntries ?? 1_000)) this.entries.delete(this.entries.keys().next().value as string)
+        }
+        return network
+      })
+      .finally(() => {
+        if (this.loading.get(slug) === promise) this.loading.delete(slug)
+      })
+    this.loading.set(slug, promise)
+    return promise
   }
 }
