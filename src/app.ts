@@ -1,6 +1,7 @@
 // buildApp(config): the whole server, in the order it is put together —
 // infrastructure plugins, the app's own plugins, then the routes: public ones
-// (src/routes/public) and the guarded console and admin API (src/routes/console).
+// (src/routes/public) and the pages: login and the guarded console and admin API
+// (src/routes/pages.ts, src/routes/console).
 import Fastify, { type FastifyInstance } from 'fastify'
 import formbody from '@fastify/formbody'
 import type { Config } from './config.ts'
@@ -16,7 +17,7 @@ import views from './plugins/views.ts'
 import metrics from './plugins/metrics.ts'
 import requestLimits, { clientErrorHandler, MAX_BODY_BYTES } from './plugins/request-limits.ts'
 import publicRoutes from './routes/public/index.ts'
-import consoleRoutes from './routes/console/index.ts'
+import pageRoutes from './routes/pages.ts'
 
 export interface BuildOptions {
   /** An already open database (tests, CLI); otherwise the app opens config.databaseUrl. */
@@ -62,7 +63,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(errorHandlers)
 
   await app.register(publicRoutes)
-  await app.register(consoleRoutes)
+  await app.register(pageRoutes)
   return app
 }
 

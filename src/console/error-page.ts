@@ -31,7 +31,7 @@ function explain(status: number, message: string, code: string | undefined): str
 
 export async function sendErrorPage(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, status: number, message: string, code?: string) {
   // An unmatched URL has no route to opt into the security headers: give them here.
-  if (!reply.hasHeader('content-security-policy') && typeof reply.helmet === 'function') reply.helmet()
+  if (!reply.hasHeader('content-security-policy')) app.applyPageHeaders(request, reply)
   const signedIn = app.isAdmin(request)
   const html = await reply.viewAsync('error', {
     title: `${TITLES[status] ?? (status >= 500 ? 'Erreur' : 'Requête refusée')} — ContentFlow`,
