@@ -13,11 +13,12 @@ import fp from 'fastify-plugin'
 import { normalizeIP } from '@fastify/rate-limit'
 import { incomingPostback } from '../http/postback-request.ts'
 import { RateWindow } from '../http/rate-window.ts'
-import { logThrottledPostback } from '../postbacks/receive-postback.ts'
+import { logThrottledPostback, THROTTLED_REASON } from '../postbacks/receive-postback.ts'
 import { trackingOf } from './tracking.ts'
 
 export const POSTBACK_RATE_WINDOW_MS = 1_000
-const THROTTLED_ANSWER = 'ERROR rate limited: too many postbacks from this source, retry later'
+// The body every refusal of /aff/postback has: ERROR and the reason its log line keeps.
+const THROTTLED_ANSWER = `ERROR ${THROTTLED_REASON}`
 
 export default fp(
   async (app) => {
