@@ -29,13 +29,6 @@ export const CONTENT_SECURITY_POLICY = {
   objectSrc: ["'none'"],
 }
 
-/** Where pages (and the console's JSON and CSV) are served. */
-export const PAGE_PREFIXES = ['/admin', '/ops', '/login', '/logout', '/assets']
-
-export function servesPages(url: string): boolean {
-  return PAGE_PREFIXES.some((p) => url === p || url.startsWith(`${p}/`) || url.startsWith(`${p}.`))
-}
-
 function helmetOptions(config: Config) {
   return {
     // useDefaults off: its upgrade-insecure-requests would send the forms of a

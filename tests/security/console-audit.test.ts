@@ -11,7 +11,6 @@ import { sign } from '@fastify/cookie'
 import { buildApp } from '../../src/app.ts'
 import { loadConfig, type Config } from '../../src/config.ts'
 import { SESSION_COOKIE, SESSION_TTL_MS } from '../../src/plugins/admin-auth.ts'
-import { servesPages } from '../../src/plugins/security-headers.ts'
 import { describeEachDatabase } from '../helpers/databases.ts'
 import { adminHeaders, TEST_ADMIN_SECRET } from '../helpers/app.ts'
 import { ConsoleSession } from '../helpers/console-session.ts'
@@ -20,6 +19,9 @@ const XSS = '"><script>alert(1)</script><img src=x onerror=alert(2)>'
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 /** Not reachable by a browser session: networks authenticate with their token, not a cookie. */
 const NOT_SESSION_ROUTES = new Set(['/aff/postback'])
+/** Where pages (and the console's JSON and CSV) are served: every route here must carry the security headers. */
+const PAGE_PREFIXES = ['/admin', '/ops', '/login', '/logout', '/assets']
+const servesPages = (url: string) => PAGE_PREFIXES.some((p) => url === p || url.startsWith(`${p}/`) || url.startsWith(`${p}.`))
 
 describeEachDatabase('console defences, route by route', (t) => {
   let app: FastifyInstance
