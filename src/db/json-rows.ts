@@ -1,5 +1,5 @@
 // Many rows as ONE bound parameter: a JSON array of row arrays that the database
-// unpacks itself (SQLite json_each, PostgreSQL json_array_elements) into a row
+// unpacks itself (SQLite jsonb_each, PostgreSQL json_array_elements) into a row
 // source for INSERT … SELECT, joins and UPDATE … FROM. Prisma's raw-query path
 // pays per bound value (~6 µs a row of 10 values, more than SQLite's own insert),
 // and a statement whose text grows with the batch is parsed anew every time;
@@ -34,8 +34,10 @@ export function jsonRowsSelect(provider: Provider, columns: readonly JsonColumn[
   for (const [name] of columns) if (!NAME.test(name)) throw new Error(`bad column name ${name}`)
   const json = JSON.stringify(rows)
   if (provider === 'sqlite') {
+    // jsonb_each: each row comes out in SQLite's binary JSON, which ->> reads directly;
+    // json_each hands each row back as text that ->> parses again (~3 → ~1.5 µs a row of 10).
     const list = columns.map(([name], i) => `value->>${i} AS ${name}`).join(', ')
-    return Prisma.sql`SELECT ${Prisma.raw(list)} FROM json_each(${json})`
+    return Prisma.sql`SELECT ${Prisma.raw(list)} FROM jsonb_each(${json})`
   }
   const list = columns.map(([name, type], i) => `${pgExpression(i, type)} AS ${name}`).join(', ')
   return Prisma.sql`SELECT ${Prisma.raw(list)} FROM json_array_elements(${json}::json) AS r`
