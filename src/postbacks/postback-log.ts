@@ -79,10 +79,6 @@ export async function insertPostbackLogs(db: DbWriter, provider: Provider, recei
   return received.map((r) => idsByContent.get(contentKey(r))!.shift()!)
 }
 
-export async function openPostbackLog(database: Pick<Database, 'prisma' | 'provider'>, received: ReceivedPostback): Promise<number> {
-  return (await openPostbackLogs(database, [received]))[0]!
-}
-
 /** Completes a log line; `db` may be a transaction. */
 export async function closePostbackLog(db: DbWriter, id: number, verdict: PostbackVerdict): Promise<void> {
   await db.postbackLog.update({
