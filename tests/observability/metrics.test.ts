@@ -25,7 +25,20 @@ describeEachDatabase('Prometheus metrics', (t) => {
     expect(res.body).toMatch(/contentflow_http_requests_total\{method="GET",route="\/healthz",status="200",app="contentflow"\} 2/)
     expect(res.body).toMatch(/contentflow_http_requests_total\{method="GET",route="unmatched",status="404",app="contentflow"\} 1/)
     expect(res.body).toContain('contentflow_http_request_duration_seconds_bucket')
+    expect(res.body).toMatch(/contentflow_http_request_duration_seconds_count\{app="contentflow",route="\/healthz"\} 2/)
     expect(res.body).toContain('process_resident_memory_bytes')
+  })
+
+  it('keep one series per method, route and status as requests repeat', async () => {
+    const series = async () => (await app.inject({ url: '/metrics', headers: adminHeaders })).body
+    const count = (body: string, method: string, status: number) =>
+      Number(new RegExp(`contentflow_http_requests_total\\{method="${method}",route="/r/:code",status="${status}",app="contentflow"\\} (\\d+)`).exec(body)?.[1] ?? 0)
+    const before = await series()
+    for (let i = 0; i < 3; i++) await app.inject('/r/NoSuchCode1')
+    await app.inject({ method: 'HEAD', url: '/r/NoSuchCode1' })
+    const after = await series()
+    expect(count(after, 'GET', 404) - count(before, 'GET', 404)).toBe(3)
+    expect(count(after, 'HEAD', 404) - count(before, 'HEAD', 404)).toBe(1)
   })
 
   it('can be served unguarded on a separate port for a scraper', async () => {
