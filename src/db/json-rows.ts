@@ -31,6 +31,7 @@ function pgExpression(index: number, type: JsonColumnType): string {
 
 /** `SELECT <columns> FROM <the rows>`: use as `INSERT INTO t (…) ${select}` or `FROM (${select}) AS v`. */
 export function jsonRowsSelect(provider: Provider, columns: readonly JsonColumn[], rows: readonly (readonly JsonValue[])[]): Prisma.Sql {
+  // One text for both forms: NUL stands for the placeholder (no column name can hold it).
   const [head, tail] = jsonRowsSelectText(provider, columns, '\u0000').split('\u0000') as [string, string]
   return Prisma.sql`${Prisma.raw(head)}${JSON.stringify(rows)}${Prisma.raw(tail)}`
 }
