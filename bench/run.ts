@@ -66,8 +66,7 @@ async function medianLoad(run: () => Promise<LoadResult>): Promise<LoadResult & 
 
 /** The median run by req/s, with the errors and requests of all runs. */
 function medianOf(results: LoadResult[]): LoadResult & { runs: number[] } {
-  const sorted = [...results].sort((a, b) => a.rps - b.rps)
-  const mid = sorted[Math.floor(sorted.length / 2)]!
+  const mid = middle(results, (r) => r.rps)
   return { ...mid, errors: results.reduce((s, r) => s + r.errors, 0), requests: results.reduce((s, r) => s + r.requests, 0), runs: results.map((r) => Math.round(r.rps)) }
 }
 
@@ -107,7 +106,9 @@ async function pairedLoad(baseUrl: string, run: () => Promise<LoadResult>): Prom
   return { base: medianOf(bases), app: medianOf(apps), ratio: median(ratios), ratios }
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+/** The middle item by `by` (the upper one of an even count). */
+const middle = <T>(items: readonly T[], by: (item: T) => number): T => [...items].sort((a, b) => by(a) - by(b))[Math.floor(items.length / 2)]!
+const median = (values: readonly number[]) => middle(values, (v) => v)
 
 async function stop(server: ServerProcess): Promise<void> {
   server.child.kill('SIGTERM')
