@@ -9,6 +9,8 @@ import { PrismaClient as SqliteClient } from '../generated/sqlite/client.ts'
 import { PrismaClient as PostgresClient } from '../generated/postgresql/client.ts'
 import { providerOf, sqlitePath, type Provider } from './provider.ts'
 import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.ts'
+import { keepConnection, TransactionGatedAdapter, type KeptConnectionFactory } from './transaction-gate.ts'
+import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils'
 
 export type Db = SqliteClient
 export type { Prisma } from '../generated/sqlite/client.ts'
@@ -16,6 +18,12 @@ export type { Prisma } from '../generated/sqlite/client.ts'
 export interface Database {
   prisma: Db
   provider: Provider
+  /**
+   * The driver adapter connection the client itself uses (on SQLite, gated:
+   * transaction-gate.ts), for the one statement too hot for the client's own path
+   * (click-store.ts).
+   */
+  connection: SqlDriverAdapter
   close(): Promise<void>
 }
 
@@ -29,25 +37,31 @@ export interface OpenOptions {
 export async function openDatabase(databaseUrl: string, options: OpenOptions = {}): Promise<Database> {
   const provider = providerOf(databaseUrl)
   let prisma: Db
+  let factory: KeptConnectionFactory
   let checkpointer: Checkpointer | undefined
   if (provider === 'sqlite') {
     const file = sqlitePath(databaseUrl)
     mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
     // Integer epoch-ms timestamps: compact, and range scans compare integers.
-    prisma = new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: file, timeout: 5000 }, { timestampFormat: 'unixepoch-ms' }) })
+    factory = keepConnection(new PrismaBetterSqlite3({ url: file, timeout: 5000 }, { timestampFormat: 'unixepoch-ms' }), (a) => new TransactionGatedAdapter(a))
+    prisma = new SqliteClient({ adapter: factory })
     // WAL: readers never block the writer; NORMAL is durable across process crashes in WAL mode.
     await prisma.$queryRawUnsafe('PRAGMA journal_mode = WAL')
     await prisma.$executeRawUnsafe('PRAGMA synchronous = NORMAL')
     await prisma.$executeRawUnsafe('PRAGMA foreign_keys = ON')
     if (options.backgroundCheckpoint) checkpointer = startCheckpointer(file)
   } else {
-    const adapter = new PrismaPg({ connectionString: databaseUrl, max: options.poolSize ?? 10 })
-    prisma = new PostgresClient({ adapter }) as unknown as Db
+    // A pool: a transaction holds its own connection, so no gate is needed.
+    factory = keepConnection(new PrismaPg({ connectionString: databaseUrl, max: options.poolSize ?? 10 }))
+    prisma = new PostgresClient({ adapter: factory }) as unknown as Db
   }
   await prisma.$connect()
+  const connection = factory.connection
+  if (!connection) throw new Error('the Prisma client connected without its driver adapter')
   return {
     prisma,
     provider,
+    connection,
     close: async () => {
       await checkpointer?.stop()
       await prisma.$disconnect()

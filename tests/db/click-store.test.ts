@@ -62,3 +62,26 @@ describeEachDatabase('click store', (t) => {
     expect(day?.count).toBe(1)
   })
 })
+
+describeEachDatabase('click store beside an open transaction', (t) => {
+  // A postback batch or a console action holds a transaction open across awaits;
+  // a click batch committed meanwhile has been acknowledged (302) and must not be
+  // undone when that transaction rolls back.
+  it('keeps a click batch written while another transaction is open, when that transaction rolls back', async () => {
+    const { db } = t()
+    const p = await db.partner.create({ data: { name: 'Tx' } })
+    let clicksWritten!: Promise<void>
+    const rolledBack = db.$transaction(async (tx) => {
+      await tx.partner.update({ where: { id: p.id }, data: { name: 'Tx renamed' } })
+      clicksWritten = insertClickEvents(t().database, [row('beside-tx', '2026-06-01T10:00:00Z', p.id)])
+      await new Promise((r) => setTimeout(r, 50))
+      throw new Error('business rule: roll back')
+    })
+    await expect(rolledBack).rejects.toThrow('business rule')
+    await clicksWritten
+    expect((await db.partner.findUniqueOrThrow({ where: { id: p.id } })).name).toBe('Tx')
+    expect(await db.metricEvent.count({ where: { clickId: 'beside-tx' } })).toBe(1)
+    const rollup = await db.clickRollup.findMany({ where: { partnerId: p.id } })
+    expect(rollup.map((r) => r.count)).toEqual([1])
+  })
+})
