@@ -4,6 +4,7 @@
 import type { Database } from './client.ts'
 import { jsonRowsSelectText, type JsonColumn } from './json-rows.ts'
 import type { Provider } from './provider.ts'
+import { namedStatement } from './named-statements.ts'
 import type { SqlQuery } from '@prisma/driver-adapter-utils'
 
 export interface ClickEventRow {
@@ -38,10 +39,10 @@ const INSERT_SQL: Record<Provider, string> = {
   sqlite: `INSERT INTO metric_events (${COLUMN_LIST}) ${jsonRowsSelectText('sqlite', EVENT_COLUMNS, '?')}`,
   // The rows the INSERT returns are counted into their days by the same statement,
   // in key order so that concurrent batches take the rollup rows' locks in the same order.
-  postgresql: `WITH inserted AS (INSERT INTO metric_events (${COLUMN_LIST}) ${jsonRowsSelectText('postgresql', EVENT_COLUMNS, '$1')} RETURNING ts, partner_id, kind)
+  postgresql: namedStatement('contentflow_click_batch', `WITH inserted AS (INSERT INTO metric_events (${COLUMN_LIST}) ${jsonRowsSelectText('postgresql', EVENT_COLUMNS, '$1')} RETURNING ts, partner_id, kind)
     INSERT INTO click_rollups (day, partner_id, kind, count)
     SELECT date_trunc('day', ts), COALESCE(partner_id, 0), kind, COUNT(*) FROM inserted GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-    ON CONFLICT (day, partner_id, kind) DO UPDATE SET count = click_rollups.count + excluded.count`,
+    ON CONFLICT (day, partner_id, kind) DO UPDATE SET count = click_rollups.count + excluded.count`),
 }
 
 // The batch is one text parameter (the JSON), the same on both databases.

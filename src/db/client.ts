@@ -9,6 +9,7 @@ import { PrismaClient as SqliteClient } from '../generated/sqlite/client.ts'
 import { PrismaClient as PostgresClient } from '../generated/postgresql/client.ts'
 import { providerOf, sqlitePath, type Provider } from './provider.ts'
 import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.ts'
+import { statementName } from './named-statements.ts'
 import { keepConnection, TransactionGatedAdapter, type KeptConnectionFactory } from './transaction-gate.ts'
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils'
 
@@ -52,7 +53,7 @@ export async function openDatabase(databaseUrl: string, options: OpenOptions = {
     if (options.backgroundCheckpoint) checkpointer = startCheckpointer(file)
   } else {
     // A pool: a transaction holds its own connection, so no gate is needed.
-    factory = keepConnection(new PrismaPg({ connectionString: databaseUrl, max: options.poolSize ?? 10 }))
+    factory = keepConnection(new PrismaPg({ connectionString: databaseUrl, max: options.poolSize ?? 10 }, { statementNameGenerator: statementName }))
     prisma = new PostgresClient({ adapter: factory }) as unknown as Db
   }
   await prisma.$connect()
