@@ -94,13 +94,24 @@ interface PairedLoad {
   ratios: number[]
 }
 
-/** `repeats` pairs of runs, baseline then ContentFlow, each pair back to back. */
+/**
+ * `repeats` pairs of runs, each pair back to back, the baseline first in one pair
+ * and second in the next: the machine drifts within minutes (one run of the bench
+ * saw bare Fastify go from 33,000 to 17,000 req/s in two minutes), and always
+ * measuring the baseline first would charge that drift to one side.
+ */
 async function pairedLoad(baseUrl: string, run: () => Promise<LoadResult>): Promise<PairedLoad> {
   const bases: LoadResult[] = []
   const apps: LoadResult[] = []
+  const baseline = () => runLoad({ url: baseUrl, headers: BROWSER, connections: settings.connections, seconds: settings.seconds })
   for (let i = 0; i < settings.repeats; i++) {
-    bases.push(await runLoad({ url: baseUrl, headers: BROWSER, connections: settings.connections, seconds: settings.seconds }))
-    apps.push(await run())
+    if (i % 2 === 0) {
+      bases.push(await baseline())
+      apps.push(await run())
+    } else {
+      apps.push(await run())
+      bases.push(await baseline())
+    }
   }
   const ratios = apps.map((a, i) => a.rps / bases[i]!.rps)
   return { base: medianOf(bases), app: medianOf(apps), ratio: median(ratios), ratios }
