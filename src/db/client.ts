@@ -14,7 +14,10 @@ import { keepConnection, TransactionGatedAdapter, type KeptConnectionFactory } f
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils'
 
 export type Db = SqliteClient
-export type { Prisma } from '../generated/sqlite/client.ts'
+import type { Prisma } from '../generated/sqlite/client.ts'
+export type { Prisma }
+/** The client, or a transaction's client: what a write that may run inside a caller's transaction takes. */
+export type DbWriter = Prisma.TransactionClient
 
 export interface Database {
   prisma: Db

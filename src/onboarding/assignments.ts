@@ -2,7 +2,6 @@
 // tracked link /r/<code>. Pipeline: pending → approved → posted, or failed (a
 // failed assignment's link answers 404); failed can go back to pending.
 import { z } from 'zod'
-import { writeIsolated } from '../db/isolated-write.ts'
 import { InvalidInput, NotFound, Refused } from '../errors.ts'
 import { newLinkCode } from '../tracking/click-id.ts'
 import { audit } from './audit.ts'
@@ -53,7 +52,7 @@ export async function createAssignment(ctx: OnboardingContext, input: unknown, b
   const a = assignmentCreateSchema.parse(input)
   for (let attempt = 1; ; attempt++) {
     try {
-      return await writeIsolated(ctx.database, async (db) => {
+      return await ctx.database.prisma.$transaction(async (db) => {
         const [partner, offer] = await Promise.all([
           db.partner.findUnique({ where: { id: a.partnerId }, select: { id: true } }),
           db.offer.findUnique({ where: { id: a.offerId }, select: { id: true } }),
@@ -74,7 +73,7 @@ export async function createAssignment(ctx: OnboardingContext, input: unknown, b
 
 export async function updateAssignment(ctx: OnboardingContext, assignmentId: number, input: unknown, baseUrl: string): Promise<AssignmentView> {
   const { status } = assignmentUpdateSchema.parse(input)
-  return writeIsolated(ctx.database, async (db) => {
+  return ctx.database.prisma.$transaction(async (db) => {
     const current = await db.assignment.findUnique({ where: { id: assignmentId } })
     if (!current) throw new NotFound(`no assignment ${assignmentId}`)
     if (!assignmentMoveAllowed(current.status as AssignmentStatus, status)) {

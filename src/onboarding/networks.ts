@@ -3,7 +3,6 @@
 import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import type { Database } from '../db/client.ts'
-import { writeIsolated } from '../db/isolated-write.ts'
 import { InvalidInput, NotFound, Refused } from '../errors.ts'
 import { InvalidAllowList, parseAllowList } from '../postbacks/network-auth.ts'
 import { normaliseStatusWords, parseStoredStatusWords, statusWordsSchema, type ConversionStatus } from '../postbacks/status-words.ts'
@@ -153,7 +152,7 @@ export async function createNetwork(ctx: OnboardingContext, input: unknown): Pro
     statusWords: JSON.stringify(normaliseStatusWords({ ...PRESETS[preset].statusWords, ...n.statusWords })),
   }
   try {
-    const row = await writeIsolated(ctx.database, async (db) => {
+    const row = await ctx.database.prisma.$transaction(async (db) => {
       const created = await db.network.create({ data })
       await audit(db, ctx.actor, 'network.create', `network:${created.slug}`, { preset, subidParam: data.subidParam })
       return created
@@ -178,7 +177,7 @@ export async function updateNetwork(ctx: OnboardingContext, slugValue: string, i
   if (u.allowedIps !== undefined) data.allowedIps = allowListText(u.allowedIps)
   if (u.postbackToken !== undefined) data.postbackToken = u.postbackToken
   if (u.rotateToken) data.postbackToken = newPostbackToken()
-  const row = await writeIsolated(ctx.database, async (db) => {
+  const row = await ctx.database.prisma.$transaction(async (db) => {
     const current = await db.network.findUnique({ where: { slug: slugValue }, select: { id: true, postbackToken: true, allowedIps: true } })
     if (!current) throw new NotFound(`no network "${slugValue}"`)
     const tokenAfter = data.postbackToken !== undefined ? data.postbackToken : current.postbackToken

@@ -2,7 +2,6 @@
 // The URL is checked where it is entered: absolute http(s), and able to carry the
 // network's sub-id parameter, so a live link can always be built from it.
 import { z } from 'zod'
-import { writeIsolated } from '../db/isolated-write.ts'
 import { InvalidInput, NotFound } from '../errors.ts'
 import { subidPrefix, type SubidSeparator } from '../tracking/subid.ts'
 import { InvalidOfferUrl, targetTemplate } from '../tracking/target-url.ts'
@@ -54,7 +53,7 @@ function view(o: OfferRow): OfferView {
 
 export async function createOffer(ctx: OnboardingContext, input: unknown): Promise<OfferView> {
   const o = offerCreateSchema.parse(input)
-  return writeIsolated(ctx.database, async (db) => {
+  return ctx.database.prisma.$transaction(async (db) => {
     const network = await db.network.findUnique({ where: { slug: o.network }, select: { id: true, subidParam: true, subidSeparator: true } })
     if (!network) throw new InvalidInput(`network: no network "${o.network}"`)
     checkUrl(o.url, network)
@@ -66,7 +65,7 @@ export async function createOffer(ctx: OnboardingContext, input: unknown): Promi
 
 export async function updateOffer(ctx: OnboardingContext, id: number, input: unknown): Promise<OfferView> {
   const u = offerUpdateSchema.parse(input)
-  return writeIsolated(ctx.database, async (db) => {
+  return ctx.database.prisma.$transaction(async (db) => {
     const current = await db.offer.findUnique({ where: { id }, select: { network: { select: { subidParam: true, subidSeparator: true } } } })
     if (!current) throw new NotFound(`no offer ${id}`)
     if (u.url !== undefined) checkUrl(u.url, current.network)

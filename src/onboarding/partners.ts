@@ -1,6 +1,5 @@
 // Partners (publishers): who earns from the clicks they send.
 import { z } from 'zod'
-import { writeIsolated } from '../db/isolated-write.ts'
 import { audit } from './audit.ts'
 import type { OnboardingContext } from './networks.ts'
 
@@ -18,7 +17,7 @@ export interface PartnerView {
 
 export async function createPartner(ctx: OnboardingContext, input: unknown): Promise<PartnerView> {
   const p = partnerCreateSchema.parse(input)
-  return writeIsolated(ctx.database, async (db) => {
+  return ctx.database.prisma.$transaction(async (db) => {
     const row = await db.partner.create({ data: { name: p.name, email: p.email ?? null }, select: { id: true, name: true, email: true, createdAt: true } })
     await audit(db, ctx.actor, 'partner.create', `partner:${row.id}`)
     return row

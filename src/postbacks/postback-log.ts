@@ -1,8 +1,7 @@
 // The postback log: every request a network sends, written before anything else
 // touches the ledger (token masked), with its verdict. Nothing a network sends is
 // lost, and a rejected postback can be replayed from it once its cause is fixed.
-import type { Database } from '../db/client.ts'
-import { writeIsolated, type DbWriter } from '../db/isolated-write.ts'
+import type { Database, DbWriter } from '../db/client.ts'
 import { Prisma as SqlTag } from '../generated/sqlite/client.ts'
 import type { Provider } from '../db/provider.ts'
 import { jsonRowsSelect, type JsonColumn } from '../db/json-rows.ts'
@@ -52,7 +51,7 @@ const contentKey = (r: { method: string; rawQuery: string; rawBody: string | nul
  * the same request sent twice, so which id goes to which does not matter.
  */
 export async function openPostbackLogs(database: Pick<Database, 'prisma' | 'provider'>, received: readonly ReceivedPostback[]): Promise<number[]> {
-  return writeIsolated(database, (db) => insertPostbackLogs(db, database.provider, received))
+  return insertPostbackLogs(database.prisma, database.provider, received)
 }
 
 /** openPostbackLogs inside a transaction the caller holds (`db` may be one). */

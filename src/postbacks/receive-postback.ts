@@ -13,7 +13,6 @@
 // refused request is logged once, with its verdict; an accepted one is logged as
 // "received" and gets its verdict in the ledger's own transaction.
 import type { Database } from '../db/client.ts'
-import { writeIsolated } from '../db/isolated-write.ts'
 import { parseSubid } from '../tracking/subid.ts'
 import { parseAmount } from './amount.ts'
 import { applyPostback, type ApplyResult, type ConversionReport } from './apply-postback.ts'
@@ -276,7 +275,7 @@ function checkToken(ctx: PostbackContext, network: PostbackNetwork, given: strin
 
 async function settle(ctx: PostbackContext, verdict: Verdict, logId: number, replayedAt?: Date): Promise<Verdict> {
   try {
-    await writeIsolated(ctx.database, (db) => closePostbackLog(db, logId, { outcome: verdict.outcome, reason: verdict.reason, entryId: verdict.entryId, replayedAt }))
+    await closePostbackLog(ctx.database.prisma, logId, { outcome: verdict.outcome, reason: verdict.reason, entryId: verdict.entryId, replayedAt })
   } catch (err) {
     // The request itself is logged; only its verdict is missing (it stays as it was, and replay picks it up).
     ctx.onError?.(err, 'postback log verdict')

@@ -6,11 +6,9 @@
 // Known repeats skip the ledger transaction: a report whose conversion already
 // exists with the status it reports (or a later one, for a late "pending")
 // changes nothing, so it is answered from the same indexed read the ledger would
-// make, in the log line's own transaction, and its log line is written with its
-// verdict at once. Only for transactions named once in the batch: two reports of
+// make, and its log line is written with its verdict at once. Only for transactions named once in the batch: two reports of
 // one transaction in a batch are planned together by the ledger, in order.
 import type { Database } from '../db/client.ts'
-import { writeIsolated } from '../db/isolated-write.ts'
 import { applyPostback, applyPostbacks, findEntries, type ApplyResult } from './apply-postback.ts'
 import { entryKey } from './ledger-plan.ts'
 import { insertPostbackLogs, type ReceivedPostback } from './postback-log.ts'
@@ -27,21 +25,19 @@ export interface BatchLogger {
 }
 
 export async function recordPostbackBatch(database: Pick<Database, 'prisma' | 'provider'>, items: readonly BatchItem[], log?: BatchLogger): Promise<Recorded[]> {
-  const { logIds, repeats } = await writeIsolated(database, async (db) => {
-    const single = singleReports(items)
-    const existing = await findEntries(db, database.provider, [...single.values()].map((i) => items[i]!.report!))
-    const repeats = new Map<number, Extract<ApplyResult, { outcome: 'duplicate' }>>()
-    for (const entry of existing) {
-      const index = single.get(entryKey(entry.networkId, entry.txnId))!
-      const t = decideTransition(entry.status as CheckedReport['status'], items[index]!.report!.status)
-      if (t.kind === 'duplicate' || t.kind === 'stale') repeats.set(index, { outcome: 'duplicate', entryId: entry.id, reason: t.kind === 'stale' ? t.reason : null })
-    }
-    const received = items.map((item, i) => {
-      const r = repeats.get(i)
-      return r ? { ...item.received, verdict: { outcome: 'duplicate' as const, reason: r.reason, entryId: r.entryId } } : item.received
-    })
-    return { logIds: await insertPostbackLogs(db, database.provider, received), repeats }
+  const single = singleReports(items)
+  const existing = await findEntries(database.prisma, database.provider, [...single.values()].map((i) => items[i]!.report!))
+  const repeats = new Map<number, Extract<ApplyResult, { outcome: 'duplicate' }>>()
+  for (const entry of existing) {
+    const index = single.get(entryKey(entry.networkId, entry.txnId))!
+    const t = decideTransition(entry.status as CheckedReport['status'], items[index]!.report!.status)
+    if (t.kind === 'duplicate' || t.kind === 'stale') repeats.set(index, { outcome: 'duplicate', entryId: entry.id, reason: t.kind === 'stale' ? t.reason : null })
+  }
+  const received = items.map((item, i) => {
+    const r = repeats.get(i)
+    return r ? { ...item.received, verdict: { outcome: 'duplicate' as const, reason: r.reason, entryId: r.entryId } } : item.received
   })
+  const logIds = await insertPostbackLogs(database.prisma, database.provider, received)
 
   const applying = items.flatMap((item, i) => (item.report && !repeats.has(i) ? [{ index: i, report: { ...item.report, postbackLogId: logIds[i]! } }] : []))
   const results = new Map<number, ApplyResult | Error>(repeats)
