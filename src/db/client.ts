@@ -10,11 +10,12 @@ import { PrismaClient as PostgresClient } from '../generated/postgresql/client.t
 import { providerOf, sqlitePath, type Provider } from './provider.ts'
 import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.ts'
 import { statementName } from './named-statements.ts'
-import { keepConnection, TransactionGatedAdapter, type KeptConnectionFactory } from './transaction-gate.ts'
+import { TransactionGatedAdapter } from './transaction-gate.ts'
+import { keepConnection, type KeptConnectionFactory } from './kept-connection.ts'
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils'
+import type { Prisma } from '../generated/sqlite/client.ts'
 
 export type Db = SqliteClient
-import type { Prisma } from '../generated/sqlite/client.ts'
 export type { Prisma }
 /** The client, or a transaction's client: what a write that may run inside a caller's transaction takes. */
 export type DbWriter = Prisma.TransactionClient

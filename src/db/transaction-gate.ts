@@ -11,7 +11,7 @@
 // what separate connections would get from SQLite's one-writer lock, on the one
 // connection. With no transaction open, a statement runs at once.
 import { Mutex } from 'async-mutex'
-import type { IsolationLevel, SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, Transaction } from '@prisma/driver-adapter-utils'
+import type { IsolationLevel, SqlDriverAdapter, SqlQuery, Transaction } from '@prisma/driver-adapter-utils'
 
 export class TransactionGatedAdapter implements SqlDriverAdapter {
   readonly provider: SqlDriverAdapter['provider']
@@ -85,26 +85,5 @@ function gatedTransaction(tx: Transaction, release: () => void): Transaction {
     createSavepoint: tx.createSavepoint && ((name) => tx.createSavepoint!(name)),
     rollbackToSavepoint: tx.rollbackToSavepoint && ((name) => tx.rollbackToSavepoint!(name)),
     releaseSavepoint: tx.releaseSavepoint && ((name) => tx.releaseSavepoint!(name)),
-  }
-}
-
-/** A factory whose connection is kept for the app's own hottest statements (the click batch). */
-export interface KeptConnectionFactory extends SqlDriverAdapterFactory {
-  /** The connection the Prisma client connected through (after $connect). */
-  readonly connection: SqlDriverAdapter | undefined
-}
-
-export function keepConnection(factory: SqlDriverAdapterFactory, wrap: (adapter: SqlDriverAdapter) => SqlDriverAdapter = (a) => a): KeptConnectionFactory {
-  let connection: SqlDriverAdapter | undefined
-  return {
-    provider: factory.provider,
-    adapterName: factory.adapterName,
-    get connection() {
-      return connection
-    },
-    async connect() {
-      connection = wrap(await factory.connect())
-      return connection
-    },
   }
 }
