@@ -6,7 +6,7 @@
 // click batch acknowledged with a 302, then lost. (The adapter's own lock only
 // makes transactions take turns.)
 //
-// gateTransactions wraps the adapter so that, while a transaction is open,
+// TransactionGatedAdapter wraps the adapter so that, while a transaction is open,
 // statements outside it wait for it to end; transactions take turns too. That is
 // what separate connections would get from SQLite's one-writer lock, on the one
 // connection. With no transaction open, a statement runs at once.
@@ -23,11 +23,6 @@ export class TransactionGatedAdapter implements SqlDriverAdapter {
     this.provider = inner.provider
     this.adapterName = inner.adapterName
     if (inner.getConnectionInfo) this.getConnectionInfo = () => inner.getConnectionInfo!()
-  }
-
-  /** Whether a transaction holds the connection (statements outside it wait). */
-  get transactionOpen(): boolean {
-    return this.gate.isLocked()
   }
 
   queryRaw(query: SqlQuery) {

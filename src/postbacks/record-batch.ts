@@ -6,8 +6,9 @@
 // Known repeats skip the ledger transaction: a report whose conversion already
 // exists with the status it reports (or a later one, for a late "pending")
 // changes nothing, so it is answered from the same indexed read the ledger would
-// make, and its log line is written with its verdict at once. Only for transactions named once in the batch: two reports of
-// one transaction in a batch are planned together by the ledger, in order.
+// make, and its log line is written with its verdict at once. Only for
+// transactions named once in the batch: two reports of one transaction in a batch
+// are planned together by the ledger, in order.
 import type { Database } from '../db/client.ts'
 import { applyPostback, applyPostbacks, findEntries, type ApplyResult } from './apply-postback.ts'
 import { entryKey } from './ledger-plan.ts'

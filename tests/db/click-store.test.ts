@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest'
 import { insertClickEvents, type ClickEventRow } from '../../src/db/click-store.ts'
 import { describeEachDatabase } from '../helpers/databases.ts'
+import { besideRolledBackTransaction } from '../helpers/open-transaction.ts'
 
 const row = (clickId: string, ts: string, partnerId: number | null, kind: 'click' | 'bot' = 'click'): ClickEventRow => ({
   kind, ts: new Date(ts), partnerId, assignmentId: null, offerId: null, clickId, visitorHash: null, userAgent: null, referer: null, isUnique: true,
@@ -70,15 +71,11 @@ describeEachDatabase('click store beside an open transaction', (t) => {
   it('keeps a click batch written while another transaction is open, when that transaction rolls back', async () => {
     const { db } = t()
     const p = await db.partner.create({ data: { name: 'Tx' } })
-    let clicksWritten!: Promise<void>
-    const rolledBack = db.$transaction(async (tx) => {
-      await tx.partner.update({ where: { id: p.id }, data: { name: 'Tx renamed' } })
-      clicksWritten = insertClickEvents(t().database, [row('beside-tx', '2026-06-01T10:00:00Z', p.id)])
-      await new Promise((r) => setTimeout(r, 50))
-      throw new Error('business rule: roll back')
-    })
-    await expect(rolledBack).rejects.toThrow('business rule')
-    await clicksWritten
+    await besideRolledBackTransaction(
+      db,
+      (tx) => tx.partner.update({ where: { id: p.id }, data: { name: 'Tx renamed' } }),
+      () => insertClickEvents(t().database, [row('beside-tx', '2026-06-01T10:00:00Z', p.id)]),
+    )
     expect((await db.partner.findUniqueOrThrow({ where: { id: p.id } })).name).toBe('Tx')
     expect(await db.metricEvent.count({ where: { clickId: 'beside-tx' } })).toBe(1)
     const rollup = await db.clickRollup.findMany({ where: { partnerId: p.id } })
