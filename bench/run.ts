@@ -35,6 +35,10 @@ const settings = {
   connections: 50,
   seconds: quick ? 4 : 10,
   repeats: quick ? 1 : 3,
+  // The redirect's ratio is the figure the machine's drift moves most: even the
+  // quick run takes the median of three short pairs rather than trusting one.
+  pairs: 3,
+  pairSeconds: quick ? 3 : 10,
   events: Number(values.events ?? (quick ? 1_000_000 : 10_000_000)),
   rssSeconds: quick ? 10 : 60,
 }
@@ -95,7 +99,7 @@ interface PairedLoad {
 }
 
 /**
- * `repeats` pairs of runs, each pair back to back, the baseline first in one pair
+ * `pairs` pairs of runs, each pair back to back, the baseline first in one pair
  * and second in the next: the machine drifts within minutes (one run of the bench
  * saw bare Fastify go from 33,000 to 17,000 req/s in two minutes), and always
  * measuring the baseline first would charge that drift to one side.
@@ -103,8 +107,8 @@ interface PairedLoad {
 async function pairedLoad(baseUrl: string, run: () => Promise<LoadResult>): Promise<PairedLoad> {
   const bases: LoadResult[] = []
   const apps: LoadResult[] = []
-  const baseline = () => runLoad({ url: baseUrl, headers: BROWSER, connections: settings.connections, seconds: settings.seconds })
-  for (let i = 0; i < settings.repeats; i++) {
+  const baseline = () => runLoad({ url: baseUrl, headers: BROWSER, connections: settings.connections, seconds: settings.pairSeconds })
+  for (let i = 0; i < settings.pairs; i++) {
     if (i % 2 === 0) {
       bases.push(await baseline())
       apps.push(await run())
@@ -145,7 +149,7 @@ async function benchDatabase(provider: Provider, baselineUrl: string) {
     const clicksBefore = await database.prisma.metricEvent.count()
     const botsBefore = await database.prisma.metricEvent.count({ where: { kind: 'bot' } })
     const rssDuringRedirect = sampleRss(server.child.pid!)
-    const paired = await pairedLoad(baselineUrl, () => runLoad({ url: `${server.baseUrl}/r/${link.code}`, headers: BROWSER, connections: settings.connections, seconds: settings.seconds }))
+    const paired = await pairedLoad(baselineUrl, () => runLoad({ url: `${server.baseUrl}/r/${link.code}`, headers: BROWSER, connections: settings.connections, seconds: settings.pairSeconds }))
     const redirect = paired.app
     const rssRedirect = rssDuringRedirect.stop()
     const acknowledged = redirect.requests - redirect.errors
@@ -229,7 +233,7 @@ const fmtCount = (n: number) => (n >= 1e6 ? `${n / 1e6} M` : n >= 1e3 ? `${n / 1
 async function main() {
   log(`ContentFlow bench (${quick ? 'quick' : 'full'}): ${cpuCount()} cores, server ${pinServer.length ? 'pinned to core 0' : 'not pinned'}, Node ${process.version}`)
   buildServer()
-  log(`bare Fastify baseline: up for the whole run, its runs paired with the redirect's (${settings.repeats} × ${settings.seconds} s each, ${settings.connections} connections)`)
+  log(`bare Fastify baseline: up for the whole run, its runs paired with the redirect's (${settings.pairs} × ${settings.pairSeconds} s each, ${settings.connections} connections)`)
   const baseline = await startBaseline()
   try {
     const providers: Provider[] = values.db ? [values.db as Provider] : ['sqlite', 'postgresql']
@@ -257,7 +261,7 @@ async function main() {
 }
 
 function printTable(seconds: number) {
-  console.log(`\nContentFlow bench — ${quick ? 'quick' : 'full'} run, ${seconds} s, ${settings.connections} connections, ${settings.repeats} × ${settings.seconds} s runs (median)\n`)
+  console.log(`\nContentFlow bench — ${quick ? 'quick' : 'full'} run, ${seconds} s, ${settings.connections} connections, redirect ${settings.pairs} × ${settings.pairSeconds} s pairs, other loads ${settings.repeats} × ${settings.seconds} s runs (median)\n`)
   console.log(`| section | figure | value | target | ok |\n| --- | --- | --- | --- | --- |`)
   for (const [section, list] of Object.entries(figures)) {
     for (const f of list) {
