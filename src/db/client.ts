@@ -12,7 +12,8 @@ import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.ts'
 import { statementName } from './named-statements.ts'
 import { TransactionGatedAdapter } from './transaction-gate.ts'
 import { keepConnection, type KeptConnectionFactory } from './kept-connection.ts'
-import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils'
+import { preparedRunner } from './sqlite-prepared.ts'
+import type { SqlQuery } from '@prisma/driver-adapter-utils'
 import type { Prisma } from '../generated/sqlite/client.ts'
 
 export type Db = SqliteClient
@@ -24,11 +25,13 @@ export interface Database {
   prisma: Db
   provider: Provider
   /**
-   * The driver adapter connection the client itself uses (on SQLite, gated:
-   * transaction-gate.ts), for the one statement too hot for the client's own path
-   * (click-store.ts).
+   * Runs one of the app's hot statements, whose text never changes, with its one
+   * text value (the click batch, click-store.ts), on the connection the client
+   * itself uses but around the client's own path: on SQLite prepared once
+   * (sqlite-prepared.ts) and behind the transaction gate; on PostgreSQL through
+   * the pool as a named statement (named-statements.ts). Resolves to the rows changed.
    */
-  connection: SqlDriverAdapter
+  executeHot(sql: string, value: string): Promise<number>
   close(): Promise<void>
 }
 
@@ -39,16 +42,26 @@ export interface OpenOptions {
   backgroundCheckpoint?: boolean
 }
 
+// A hot statement's one value is text (the JSON of a batch's rows).
+const TEXT_ARG: SqlQuery['argTypes'] = [{ scalarType: 'string', arity: 'scalar' }]
+
 export async function openDatabase(databaseUrl: string, options: OpenOptions = {}): Promise<Database> {
   const provider = providerOf(databaseUrl)
   let prisma: Db
   let factory: KeptConnectionFactory
   let checkpointer: Checkpointer | undefined
+  let executeHot: Database['executeHot'] | undefined
   if (provider === 'sqlite') {
     const file = sqlitePath(databaseUrl)
     mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
     // Integer epoch-ms timestamps: compact, and range scans compare integers.
-    factory = keepConnection(new PrismaBetterSqlite3({ url: file, timeout: 5000 }, { timestampFormat: 'unixepoch-ms' }), (a) => new TransactionGatedAdapter(a))
+    factory = keepConnection(new PrismaBetterSqlite3({ url: file, timeout: 5000 }, { timestampFormat: 'unixepoch-ms' }), (adapter) => {
+      const gated = new TransactionGatedAdapter(adapter)
+      const run = preparedRunner(adapter)
+      // Synchronous, like the adapter's own statements; a throw becomes the promise's rejection.
+      executeHot = (sql, value) => gated.outside(async () => run(sql, value))
+      return gated
+    })
     prisma = new SqliteClient({ adapter: factory })
     // WAL: readers never block the writer; NORMAL is durable across process crashes in WAL mode.
     await prisma.$queryRawUnsafe('PRAGMA journal_mode = WAL')
@@ -63,10 +76,11 @@ export async function openDatabase(databaseUrl: string, options: OpenOptions = {
   await prisma.$connect()
   const connection = factory.connection
   if (!connection) throw new Error('the Prisma client connected without its driver adapter')
+  executeHot ??= async (sql, value) => connection.executeRaw({ sql, args: [value], argTypes: TEXT_ARG })
   return {
     prisma,
     provider,
-    connection,
+    executeHot,
     close: async () => {
       await checkpointer?.stop()
       await prisma.$disconnect()

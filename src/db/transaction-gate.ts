@@ -51,7 +51,8 @@ export class TransactionGatedAdapter implements SqlDriverAdapter {
     return this.outside(() => this.inner.dispose())
   }
 
-  private outside<T>(run: () => Promise<T>): Promise<T> {
+  /** Runs `run` at once when no transaction is open, else once it has ended (a statement on the same connection but not through this adapter: sqlite-prepared.ts). */
+  outside<T>(run: () => Promise<T>): Promise<T> {
     return this.gate.isLocked() ? this.gate.runExclusive(run) : run()
   }
 }
