@@ -2,11 +2,12 @@
 // (tests build many apps in one process); the domain modules count through
 // `app.metrics`, the HTTP layer through hooks.
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { RequestTallies } from './request-tallies.ts'
 
 export interface Metrics {
   registry: Registry
-  httpRequests: Counter<'method' | 'route' | 'status'>
-  httpDuration: Histogram<'route'>
+  /** contentflow_http_requests_total and contentflow_http_request_duration_seconds (request-tallies.ts). */
+  requests: RequestTallies
   clicksRecorded: Counter<'kind'>
   clicksLost: Counter
   clickBatchSize: Histogram
@@ -14,26 +15,6 @@ export interface Metrics {
   clickFlushFailures: Counter
   postbacks: Counter<'outcome' | 'reason'>
   databaseErrors: Counter<'operation'>
-}
-
-/**
- * Counts one answered request. prom-client hashes the labels of every inc() and
- * observe(); the children bound to one method, route and status hash them once,
- * so each request costs two plain updates (the redirect answers tens of thousands
- * a second). Series stay bounded: routes are patterns, not URLs.
- */
-export function requestRecorder(metrics: Pick<Metrics, 'httpRequests' | 'httpDuration'>): (method: string, route: string, status: number, seconds: number) => void {
-  const bound = new Map<string, { count: { inc(): void }; duration: { observe(v: number): void } }>()
-  return (method, route, status, seconds) => {
-    const key = `${method} ${status} ${route}`
-    let series = bound.get(key)
-    if (!series) {
-      series = { count: metrics.httpRequests.labels({ method, route, status }), duration: metrics.httpDuration.labels({ route }) }
-      bound.set(key, series)
-    }
-    series.count.inc()
-    series.duration.observe(seconds)
-  }
 }
 
 export function createMetrics(): Metrics {
@@ -44,8 +25,14 @@ export function createMetrics(): Metrics {
   const registers = [registry]
   return {
     registry,
-    httpRequests: new Counter({ name: 'contentflow_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['method', 'route', 'status'], registers }),
-    httpDuration: new Histogram({ name: 'contentflow_http_request_duration_seconds', help: 'Time to answer, by route (the redirect is route /r/:code)', labelNames: ['route'], buckets: seconds, registers }),
+    requests: new RequestTallies({
+      registry,
+      requestsName: 'contentflow_http_requests_total',
+      requestsHelp: 'HTTP requests by route and status',
+      durationName: 'contentflow_http_request_duration_seconds',
+      durationHelp: 'Time to answer, by route (the redirect is route /r/:code)',
+      buckets: seconds,
+    }),
     clicksRecorded: new Counter({ name: 'contentflow_clicks_recorded_total', help: 'Click events committed to the database, by kind (click, bot)', labelNames: ['kind'], registers }),
     clicksLost: new Counter({ name: 'contentflow_clicks_lost_total', help: 'Click events that could not be written after a retry', registers }),
     clickBatchSize: new Histogram({ name: 'contentflow_click_batch_size', help: 'Clicks per group-commit batch', buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500], registers }),

@@ -3,17 +3,16 @@
 // on the main port, or unguarded on METRICS_PORT for a scraper on a private network.
 import fp from 'fastify-plugin'
 import Fastify from 'fastify'
-import { createMetrics, requestRecorder, type Metrics } from '../observability/metrics.ts'
+import { createMetrics, type Metrics } from '../observability/metrics.ts'
 
 export default fp(
   async (app) => {
     const metrics = createMetrics()
     app.decorate('metrics', metrics)
-    const recordRequest = requestRecorder(metrics)
 
     app.addHook('onResponse', (request, reply, done) => {
       // The route pattern, not the URL: one series per route however many codes are clicked.
-      recordRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000)
+      metrics.requests.record(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000)
       done()
     })
 

@@ -53,6 +53,23 @@ describeEachDatabase('click redirector', (t) => {
     expect(JSON.stringify(event)).not.toContain('198.51.100.23')
   })
 
+  it('counts each redirect in the request metrics, by method and status, with its latency', async () => {
+    const scrape = async () => (await app.inject({ url: '/metrics', headers: adminHeaders })).body
+    const number = (body: string, pattern: string) => Number(new RegExp(pattern).exec(body)?.[1] ?? 0)
+    const redirects = (body: string, method: string) => number(body, `contentflow_http_requests_total\\{method="${method}",route="/r/:code",status="302",app="contentflow"\\} (\\d+)`)
+    const timed = (body: string) => number(body, `contentflow_http_request_duration_seconds_count\\{app="contentflow",route="/r/:code"\\} (\\d+)`)
+    const before = await scrape()
+    expect((await click(code)).statusCode).toBe(302)
+    expect((await click(code)).statusCode).toBe(302)
+    const head = await click(code, {}, 'HEAD')
+    expect(head.statusCode).toBe(302)
+    expect(head.headers['content-length']).toBe('0')
+    const after = await scrape()
+    expect(redirects(after, 'GET') - redirects(before, 'GET')).toBe(2)
+    expect(redirects(after, 'HEAD') - redirects(before, 'HEAD')).toBe(1)
+    expect(timed(after) - timed(before)).toBe(3)
+  })
+
   it('every click is in the database when its 302 is answered', async () => {
     const clicks = trackingOf(app)!.tracker.clicks
     const before = clicks.stats.rows

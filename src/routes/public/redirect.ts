@@ -35,8 +35,15 @@ export default async function redirect(app: FastifyInstance) {
       if (!result.found) {
         return reply.code(404).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(NOT_FOUND_PAGE)
       }
+      // The 302 is written straight to the socket: Fastify's send path (serializers,
+      // onSend hooks, content-type) has nothing to do for an empty redirect, and
+      // cost ~7 % of the redirect's throughput (alternating runs, 2026-12-02).
+      // onResponse hooks (the request metrics) still run for a hijacked reply.
+      reply.hijack()
       // Every click must reach us: no browser or proxy may replay a cached redirect.
-      return reply.code(302).header('cache-control', 'private, no-store').header('location', result.target).send()
+      reply.raw.writeHead(302, { 'cache-control': 'private, no-store', location: result.target, 'content-length': '0' })
+      reply.raw.end()
+      return reply
     },
   })
 }
