@@ -1,5 +1,5 @@
 // Many rows as ONE bound parameter: a JSON array of row arrays that the database
-// unpacks itself (SQLite jsonb_each, PostgreSQL json_array_elements) into a row
+// unpacks itself (SQLite jsonb_each, PostgreSQL jsonb_array_elements) into a row
 // source for INSERT … SELECT, joins and UPDATE … FROM. Prisma's raw-query path
 // pays per bound value (~6 µs a row of 10 values, more than SQLite's own insert),
 // and a statement whose text grows with the batch is parsed anew every time;
@@ -38,8 +38,10 @@ function selectAround(provider: Provider, columns: readonly JsonColumn[]): [befo
     const list = columns.map(([name], i) => `value->>${i} AS ${name}`).join(', ')
     return [`SELECT ${list} FROM jsonb_each(`, ')']
   }
+  // jsonb likewise: each row is parsed once; on json, every ->> parses the row's text
+  // again (a batch of 40 clicks took ~25 % less of PostgreSQL's time, 2026-12-02).
   const list = columns.map(([name, type], i) => `${pgExpression(i, type)} AS ${name}`).join(', ')
-  return [`SELECT ${list} FROM json_array_elements(`, '::json) AS r']
+  return [`SELECT ${list} FROM jsonb_array_elements(`, '::jsonb) AS r']
 }
 
 /** `SELECT <columns> FROM <the rows>`: use as `INSERT INTO t (…) ${select}` or `FROM (${select}) AS v`. */
