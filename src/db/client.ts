@@ -12,7 +12,7 @@ import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.ts'
 import { statementName } from './named-statements.ts'
 import { TransactionGatedAdapter } from './transaction-gate.ts'
 import { keepConnection, type KeptConnectionFactory } from './kept-connection.ts'
-import { preparedRunner } from './sqlite-prepared.ts'
+import { keepStatementsPrepared } from './sqlite-prepared.ts'
 import type { SqlQuery } from '@prisma/driver-adapter-utils'
 import type { Prisma } from '../generated/sqlite/client.ts'
 
@@ -27,8 +27,8 @@ export interface Database {
   /**
    * Runs one of the app's hot statements, whose text never changes, with its one
    * text value (the click batch, click-store.ts), on the connection the client
-   * itself uses but around the client's own path: on SQLite prepared once
-   * (sqlite-prepared.ts) and behind the transaction gate; on PostgreSQL through
+   * itself uses but around the client's own path: on SQLite behind the
+   * transaction gate, prepared once like every statement (sqlite-prepared.ts); on PostgreSQL through
    * the pool as a named statement (named-statements.ts). Resolves to the rows changed.
    */
   executeHot(sql: string, value: string): Promise<number>
@@ -57,7 +57,7 @@ export async function openDatabase(databaseUrl: string, options: OpenOptions = {
     // Integer epoch-ms timestamps: compact, and range scans compare integers.
     factory = keepConnection(new PrismaBetterSqlite3({ url: file, timeout: 5000 }, { timestampFormat: 'unixepoch-ms' }), (adapter) => {
       const gated = new TransactionGatedAdapter(adapter)
-      const run = preparedRunner(adapter)
+      const run = keepStatementsPrepared(adapter)
       // Synchronous, like the adapter's own statements; a throw becomes the promise's rejection.
       executeHot = (sql, value) => gated.outside(async () => run(sql, value))
       return gated
