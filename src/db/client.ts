@@ -28,8 +28,9 @@ export interface Database {
    * Runs one of the app's hot statements, whose text never changes, with its one
    * text value (the click batch, click-store.ts), on the connection the client
    * itself uses but around the client's own path: on SQLite behind the
-   * transaction gate, prepared once like every statement (sqlite-prepared.ts); on PostgreSQL through
-   * the pool as a named statement (named-statements.ts). Resolves to the rows changed.
+   * transaction gate, prepared once like every statement (sqlite-prepared.ts);
+   * on PostgreSQL through the pool as a named statement (named-statements.ts).
+   * Resolves to the rows changed.
    */
   executeHot(sql: string, value: string): Promise<number>
   close(): Promise<void>
