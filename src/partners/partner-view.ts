@@ -12,14 +12,14 @@ export async function partnerView(db: Db, rules: LedgerRules, partnerId: number,
   const partner = await db.partner.findUnique({ where: { id: partnerId }, select: { id: true, name: true, email: true, createdAt: true } })
   if (!partner) throw new NotFound(`partenaire #${partnerId} introuvable`)
   const since7d = new Date(now.getTime() - 7 * DAY_MS)
-  const [balance, clicks7d, clicks, conversions, payouts, flags, assignments, openPayouts] = await Promise.all([
+  const [balance, clicks7d, recentClicks, conversions, payouts, flags, assignments, openPayouts] = await Promise.all([
     ledgerBalance(db, rules, { partnerId, now }),
     db.metricEvent.count({ where: { partnerId, kind: 'click', ts: { gte: since7d } } }),
     db.metricEvent.findMany({
       where: { partnerId },
       orderBy: [{ ts: 'desc' }, { id: 'desc' }],
       take: 20,
-      select: { id: true, kind: true, ts: true, clickId: true, assignmentId: true, referer: true, isUnique: true, offer: { select: { name: true } } },
+      select: { id: true, kind: true, ts: true, clickId: true, assignmentId: true, offerId: true, referer: true, isUnique: true },
     }),
     db.walletEntry.findMany({
       where: { partnerId, type: 'conversion' },
@@ -32,6 +32,10 @@ export async function partnerView(db: Db, rules: LedgerRules, partnerId: number,
     db.assignment.groupBy({ by: ['status'], where: { partnerId }, _count: { _all: true } }),
     db.payout.aggregate({ where: { partnerId, status: { in: ['requested', 'approved'] } }, _sum: { amountCents: true } }),
   ])
+  // Click events keep the offer's id, not a foreign key (schema): its name is looked up.
+  const offerIds = [...new Set(recentClicks.flatMap((c) => (c.offerId === null ? [] : [c.offerId])))]
+  const offers = new Map((await db.offer.findMany({ where: { id: { in: offerIds } }, select: { id: true, name: true } })).map((o) => [o.id, o]))
+  const clicks = recentClicks.map((c) => ({ ...c, offer: c.offerId === null ? null : (offers.get(c.offerId) ?? null) }))
   const activeHold = flags.find((f) => f.flag === 'hold' && f.clearedAt === null) ?? null
   return {
     partner,

@@ -41,8 +41,11 @@ export default fp(
     const db = app.db
     const log = app.log.child({ component: 'tracking' })
     const clicks = new ClickWriter((rows) => insertClickEvents(app.database, rows), {
-      // SQLite has one writer: overlapping batches would only queue; PostgreSQL commits a few at once.
-      maxInFlight: app.database.provider === 'sqlite' ? 1 : 4,
+      // One batch at a time on both databases. SQLite has one writer, so overlapping
+      // batches would only queue. On PostgreSQL they would contend for their day's
+      // rollup row, and batches would stay small. Measured 2026-12-02: 0.44 × bare
+      // Fastify with 1 in flight, 0.35 × with 4, and a third of PostgreSQL's CPU a click.
+      maxInFlight: 1,
       logger: log,
       observer: metrics && {
         committed(rows, seconds) {

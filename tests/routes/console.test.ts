@@ -163,6 +163,24 @@ describeEachDatabase('ops console over HTTP', (t, provider) => {
     expect((await api('GET', `/admin/api/payouts?partner=${ids.xss}`)).body.payouts[0].partnerName).toBe(XSS)
   })
 
+  it('lists a partner\'s recent clicks with the name of each click\'s offer', async () => {
+    const { db } = t()
+    const network = await db.network.create({ data: { slug: 'awin', name: 'Awin' } })
+    const offer = await db.offer.create({ data: { networkId: network.id, name: 'Offre Soldes Hiver', url: 'https://shop.example/soldes' } })
+    await insertClickEvents(t().database, [
+      { kind: 'click', ts: new Date(Date.now() - 60_000), partnerId: ids.camille, assignmentId: null, offerId: offer.id, clickId: 'k2', visitorHash: null, userAgent: null, referer: 'https://blog.example/post', isUnique: true },
+    ])
+    const s = new ConsoleSession(app)
+    await s.login()
+    // The clicks table's rows: a time, then the kind.
+    const rows = (await s.get(`/admin/partners/${ids.camille}`)).body.match(/<tr><td class="when">[^<]*<\/td><td>(click|bot)<.*?<\/tr>/g) ?? []
+    expect(rows).toHaveLength(2)
+    // Newest first: the click on the offer, then the earlier one without an offer.
+    expect(rows[0]).toContain('<td>Offre Soldes Hiver</td>')
+    expect(rows[0]).toContain('https://blog.example/post')
+    expect(rows[1]).toContain('<td>click</td><td></td>')
+  })
+
   it('shows the monitoring page with the summary\'s numbers, charts and the three links; monitoring.json is summary()', async () => {
     const json = await api('GET', '/admin/monitoring.json')
     expect(json.status).toBe(200)

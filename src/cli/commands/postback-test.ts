@@ -39,8 +39,9 @@ export const postbackTest: Command = {
         }
         token ??= network.postbackToken ?? undefined
         if (!subid) {
+          const offers = await database.prisma.offer.findMany({ where: { networkId: network.id }, select: { id: true } })
           const click = await database.prisma.metricEvent.findFirst({
-            where: { kind: 'click', offer: { networkId: network.id } },
+            where: { kind: 'click', offerId: { in: offers.map((o) => o.id) } },
             orderBy: { id: 'desc' },
             select: { partnerId: true, assignmentId: true, clickId: true },
           })
