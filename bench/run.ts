@@ -22,7 +22,6 @@ import { generateBenchData } from './generate-data.ts'
 import { onboardBenchLink, type BenchLink } from '../tests/helpers/onboard.ts'
 import { measureSummary } from './lib/summary-timing.ts'
 import { sampleRss } from './lib/rss.ts'
-import { allCores, setPostgresAffinity, type PinResult } from './lib/pin-postgres.ts'
 
 const { values } = parseArgs({
   options: {
@@ -40,8 +39,6 @@ const settings = {
   // quick run takes the median of three short pairs rather than trusting one.
   pairs: 3,
   pairSeconds: quick ? 3 : 10,
-  /** PostgreSQL's redirect with its backends left to the scheduler: a figure without a target. */
-  unpinnedPairs: quick ? 1 : 3,
   events: Number(values.events ?? (quick ? 1_000_000 : 10_000_000)),
   rssSeconds: quick ? 10 : 60,
 }
@@ -107,11 +104,11 @@ interface PairedLoad {
  * saw bare Fastify go from 33,000 to 17,000 req/s in two minutes), and always
  * measuring the baseline first would charge that drift to one side.
  */
-async function pairedLoad(baseUrl: string, run: () => Promise<LoadResult>, pairs = settings.pairs): Promise<PairedLoad> {
+async function pairedLoad(baseUrl: string, run: () => Promise<LoadResult>): Promise<PairedLoad> {
   const bases: LoadResult[] = []
   const apps: LoadResult[] = []
   const baseline = () => runLoad({ url: baseUrl, headers: BROWSER, connections: settings.connections, seconds: settings.pairSeconds })
-  for (let i = 0; i < pairs; i++) {
+  for (let i = 0; i < settings.pairs; i++) {
     if (i % 2 === 0) {
       bases.push(await baseline())
       apps.push(await run())
@@ -147,30 +144,13 @@ async function benchDatabase(provider: Provider, baselineUrl: string) {
     // 1. Redirect and postbacks on a live server.
     let server = await startServer(env, APP)
     const link: BenchLink = await onboardBenchLink(server.baseUrl, ADMIN_SECRET)
-    const redirectRun = () => runLoad({ url: `${server.baseUrl}/r/${link.code}`, headers: BROWSER, connections: settings.connections, seconds: settings.pairSeconds })
     await runLoad({ url: `${server.baseUrl}/r/${link.code}`, headers: BROWSER, connections: settings.connections, seconds: 2 })
-    // PostgreSQL: its backends on the load generator's core for the figures with
-    // targets (bench/lib/pin-postgres.ts); first a shorter pass left to the
-    // scheduler, reported beside them.
-    const pinned: PinResult[] = []
-    const pinDatabase = async () => {
-      if (provider === 'postgresql') pinned.push(await setPostgresAffinity(scratch.url, String(cpuCount() - 1)))
-    }
-    if (provider === 'postgresql') {
-      const unpinned = await pairedLoad(baselineUrl, async () => (await setPostgresAffinity(scratch.url, allCores()), redirectRun()), settings.unpinnedPairs)
-      record(section, { name: 'redirect vs bare Fastify, backends not pinned', value: round(unpinned.ratio, 2), unit: '×', detail: `PostgreSQL's backends free to run on the server's core; pairs ${unpinned.ratios.map((r) => r.toFixed(2)).join(', ')}` })
-    }
     const database = await openDatabase(scratch.url, { poolSize: 2 })
     const clicksBefore = await database.prisma.metricEvent.count()
     const botsBefore = await database.prisma.metricEvent.count({ where: { kind: 'bot' } })
     const rssDuringRedirect = sampleRss(server.child.pid!)
-    const paired = await pairedLoad(baselineUrl, async () => (await pinDatabase(), redirectRun()))
+    const paired = await pairedLoad(baselineUrl, () => runLoad({ url: `${server.baseUrl}/r/${link.code}`, headers: BROWSER, connections: settings.connections, seconds: settings.pairSeconds }))
     const redirect = paired.app
-    if (provider === 'postgresql') {
-      const skipped = pinned.find((p): p is { skipped: string } => 'skipped' in p)
-      const counts = pinned.map((p) => ('pinned' in p ? p.pinned : 0))
-      record(section, { name: 'backends pinned to the load generator\'s core', value: skipped ? 0 : Math.max(...counts), unit: '', detail: skipped ? `not pinned: ${skipped.skipped}` : `the server's backends, pinned again before each run (${counts.join(', ')})` })
-    }
     const rssRedirect = rssDuringRedirect.stop()
     const acknowledged = redirect.requests - redirect.errors
     const recorded = (await database.prisma.metricEvent.count()) - clicksBefore
@@ -195,13 +175,13 @@ async function benchDatabase(provider: Provider, baselineUrl: string) {
     const pb = link.postbackUrl
     // Warmed up like the redirect (JIT, the ORM's first plans), with txn ids of their own.
     await runLoad({ url: `${pb}&txn_id=bench-w`, uniqueParam: 'txn_id', connections: settings.connections, seconds: 2 })
-    const unique = await medianLoad(async () => (await pinDatabase(), runLoad({ url: `${pb}&txn_id=bench-u`, uniqueParam: 'txn_id', connections: settings.connections, seconds: settings.seconds })))
+    const unique = await medianLoad(() => runLoad({ url: `${pb}&txn_id=bench-u`, uniqueParam: 'txn_id', connections: settings.connections, seconds: settings.seconds }))
     record(section, { name: 'postback unique req/s', value: Math.round(unique.rps), unit: 'req/s', target: provider === 'sqlite' ? '≥ 3000' : undefined, ok: provider === 'sqlite' ? unique.rps >= 3000 : undefined, detail: `runs ${unique.runs.join(', ')}` })
     record(section, { name: 'postback unique p99', value: unique.p99Ms, unit: 'ms', target: provider === 'sqlite' ? '≤ 20' : undefined, ok: provider === 'sqlite' ? unique.p99Ms <= 20 : undefined })
     record(section, { name: 'postback unique errors', value: unique.errors, unit: '', target: '= 0', ok: unique.errors === 0 })
     const seed = await fetch(`${pb}&txn_id=bench-dup`)
     if (!seed.ok) throw new Error(`postback seed failed: ${seed.status} ${await seed.text()}`)
-    const dup = await medianLoad(async () => (await pinDatabase(), runLoad({ url: `${pb}&txn_id=bench-dup`, connections: settings.connections, seconds: settings.seconds })))
+    const dup = await medianLoad(() => runLoad({ url: `${pb}&txn_id=bench-dup`, connections: settings.connections, seconds: settings.seconds }))
     const dupRatio = dup.rps / unique.rps
     // The issue's target: "≥ 3,000/s on SQLite …; duplicates ≥ 2× that", i.e. ≥ 6,000/s.
     record(section, {
@@ -220,7 +200,6 @@ async function benchDatabase(provider: Provider, baselineUrl: string) {
     // 2. Memory under a longer load.
     server = await startServer(env, APP)
     const rss = sampleRss(server.child.pid!)
-    await pinDatabase()
     await runLoad({ url: `${server.baseUrl}/r/${link.code}`, headers: BROWSER, connections: settings.connections, seconds: settings.rssSeconds })
     const rssLoad = rss.stop()
     const peak = Math.max(rssLoad.peakMb, rssRedirect.peakMb)
