@@ -6,9 +6,11 @@
 // Known repeats skip the ledger transaction: a report whose conversion already
 // exists with the status it reports (or a later one, for a late "pending")
 // changes nothing, so it is answered from the same indexed read the ledger would
-// make, and its log line is written with its verdict at once. Only for
-// transactions named once in the batch: two reports of one transaction in a batch
-// are planned together by the ledger, in order.
+// make, and its log line is written with its verdict at once. A transaction
+// named several times in the batch (a network retrying while the first answer is
+// on its way) is answered so only when every one of its reports is a repeat: a
+// repeat changes nothing, so each would meet the same status in the ledger too.
+// Otherwise its reports are planned together by the ledger, in order.
 import type { Database } from '../db/client.ts'
 import { applyPostback, applyPostbacks, findEntries, type ApplyResult } from './apply-postback.ts'
 import { entryKey } from './ledger-plan.ts'
@@ -26,13 +28,14 @@ export interface BatchLogger {
 }
 
 export async function recordPostbackBatch(database: Pick<Database, 'prisma' | 'provider'>, items: readonly BatchItem[], log?: BatchLogger): Promise<Recorded[]> {
-  const single = singleReports(items)
-  const existing = await findEntries(database.prisma, database.provider, [...single.values()].map((i) => items[i]!.report!))
+  const byTransaction = reportsByTransaction(items)
+  const existing = await findEntries(database.prisma, database.provider, [...byTransaction.values()].map((indexes) => items[indexes[0]!]!.report!))
   const repeats = new Map<number, Extract<ApplyResult, { outcome: 'duplicate' }>>()
   for (const entry of existing) {
-    const index = single.get(entryKey(entry.networkId, entry.txnId))!
-    const t = decideTransition(entry.status as CheckedReport['status'], items[index]!.report!.status)
-    if (t.kind === 'duplicate' || t.kind === 'stale') repeats.set(index, { outcome: 'duplicate', entryId: entry.id, reason: t.kind === 'stale' ? t.reason : null })
+    const indexes = byTransaction.get(entryKey(entry.networkId, entry.txnId))!
+    const verdicts = indexes.map((i) => decideTransition(entry.status as CheckedReport['status'], items[i]!.report!.status))
+    if (!verdicts.every((t) => t.kind === 'duplicate' || t.kind === 'stale')) continue
+    verdicts.forEach((t, k) => repeats.set(indexes[k]!, { outcome: 'duplicate', entryId: entry.id, reason: t.kind === 'stale' ? t.reason : null }))
   }
   const received = items.map((item, i) => {
     const r = repeats.get(i)
@@ -58,16 +61,15 @@ export async function recordPostbackBatch(database: Pick<Database, 'prisma' | 'p
   })
 }
 
-/** Item index of each transaction that exactly one report of the batch names. */
-function singleReports(items: readonly BatchItem[]): Map<string, number> {
-  const seen = new Map<string, number>()
-  const repeated = new Set<string>()
+/** The item indexes of each transaction's reports, in arrival order. */
+function reportsByTransaction(items: readonly BatchItem[]): Map<string, number[]> {
+  const groups = new Map<string, number[]>()
   items.forEach((item, i) => {
     if (!item.report) return
     const key = entryKey(item.report.networkId, item.report.txnId)
-    if (seen.has(key)) repeated.add(key)
-    else seen.set(key, i)
+    const group = groups.get(key)
+    if (group) group.push(i)
+    else groups.set(key, [i])
   })
-  for (const key of repeated) seen.delete(key)
-  return seen
+  return groups
 }

@@ -53,6 +53,26 @@ describeEachDatabase('recordPostbackBatch', (t, provider) => {
     expect((await t().db.walletEntry.findFirstOrThrow({ where: { txnId: 'R2' } })).status).toBe('confirmed')
   })
 
+  it('a transaction repeated several times in one batch: every report a duplicate, the ledger untouched', async () => {
+    await recordPostbackBatch(t().database, [item(report('R4', 'confirmed'))])
+    const before = await history()
+    const entry = await t().db.walletEntry.findFirstOrThrow({ where: { txnId: 'R4' } })
+    const batch = await recordPostbackBatch(t().database, [item(report('R4', 'confirmed')), item(report('R4', 'pending')), item(report('R4', 'confirmed'))])
+    expect(batch.map((b) => b.result)).toEqual([
+      { outcome: 'duplicate', entryId: entry.id, reason: null },
+      { outcome: 'duplicate', entryId: entry.id, reason: 'late pending ignored: the conversion is already confirmed' },
+      { outcome: 'duplicate', entryId: entry.id, reason: null },
+    ])
+    expect(await history()).toBe(before)
+    const lines = await t().db.postbackLog.findMany({ where: { id: { in: batch.map((b) => b.logId) } }, orderBy: { id: 'asc' } })
+    expect(lines.map((l) => [l.outcome, l.entryId])).toEqual([['duplicate', entry.id], ['duplicate', entry.id], ['duplicate', entry.id]])
+    expect(await t().db.walletEntry.count({ where: { txnId: 'R4' } })).toBe(1)
+    // A repeat followed by a change: the change is applied, in order, after the repeat.
+    const mixed = await recordPostbackBatch(t().database, [item(report('R4', 'confirmed')), item(report('R4', 'reversed', null))])
+    expect(outcomes(mixed)).toEqual(['duplicate', 'updated'])
+    expect((await t().db.walletEntry.findFirstOrThrow({ where: { txnId: 'R4' } })).status).toBe('reversed')
+  })
+
   it('two reports of one transaction in a batch go through the ledger in order, not as repeats', async () => {
     await recordPostbackBatch(t().database, [item(report('R3', 'confirmed'))])
     // Alone, "confirmed" would be a repeat; after "reversed" in the same batch it is an invalid change.
