@@ -5,6 +5,10 @@
 // transaction with one multi-row INSERT (insertClickEvents), capped per batch;
 // every request waits for its batch's commit. While a batch is being written,
 // newly arrived clicks wait for the next batch, which makes batches grow with load.
+// That next batch goes to the database as soon as its predecessor commits, before
+// the predecessor's requests are answered: its clicks have waited a whole batch
+// already, and writing the answers first made them wait for those too
+// (PostgreSQL's redirect p99 25 → 13 ms in alternating rounds, 2026-12-02).
 //
 // A failed batch is logged and retried once; if the retry fails too the lost count
 // is logged and the requests are released anyway: the visitor is redirected, never
@@ -56,6 +60,8 @@ export class ClickWriter {
   private waiters: Release[] = []
   private scheduled = false
   private inFlight = new Set<Promise<void>>()
+  /** Batches whose statement has not settled yet (inFlight also holds those still releasing their requests). */
+  private writing = 0
   private readonly maxBatch: number
   private readonly maxInFlight: number
   private readonly ackTimeoutMs: number
@@ -103,7 +109,7 @@ export class ClickWriter {
 
   private readonly drain = () => {
     this.scheduled = false
-    while (this.rows.length > 0 && this.inFlight.size < this.maxInFlight) this.startBatch()
+    while (this.rows.length > 0 && this.writing < this.maxInFlight) this.startBatch()
   }
 
   private startBatch() {
@@ -134,6 +140,7 @@ export class ClickWriter {
     }, this.ackTimeoutMs)
     const started = performance.now()
     let committed = false
+    this.writing++
     try {
       await this.write(rows)
       committed = true
@@ -159,7 +166,9 @@ export class ClickWriter {
       }
     } finally {
       clearTimeout(timer)
+      this.writing--
     }
+    if (this.rows.length > 0 && this.writing < this.maxInFlight) this.startBatch()
     this.stats.lastFlushMs = performance.now() - started
     if (committed) {
       this.observer?.committed(rows, this.stats.lastFlushMs / 1000)

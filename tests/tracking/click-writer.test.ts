@@ -64,6 +64,19 @@ describe('click group commit', () => {
     expect(s.batches.map((b) => b.length)).toEqual([1, 30])
   })
 
+  it('the waiting clicks go to the database as soon as a batch commits, before its clicks are answered', async () => {
+    const events: string[] = []
+    const w = new ClickWriter(async (rows) => {
+      events.push(`write ${rows.map((r) => r.clickId).join(',')}`)
+      await new Promise((r) => setTimeout(r, 10))
+    })
+    const first = w.record(row(0)).then(() => events.push('answered c0'))
+    await new Promise((r) => setTimeout(r, 3))
+    const second = w.record(row(1)).then(() => events.push('answered c1'))
+    await Promise.all([first, second])
+    expect(events).toEqual(['write c0', 'write c1', 'answered c0', 'answered c1'])
+  })
+
   it('retries a failed batch once', async () => {
     const s = store({ failures: 1 })
     const w = new ClickWriter(s.write, { logger: silent })
