@@ -13,6 +13,7 @@ import { statementName } from './named-statements.ts'
 import { TransactionGatedAdapter } from './transaction-gate.ts'
 import { keepConnection, type KeptConnectionFactory } from './kept-connection.ts'
 import { keepStatementsPrepared } from './sqlite-prepared.ts'
+import { directSql, type DirectSql } from './direct-sql.ts'
 import type { SqlQuery } from '@prisma/driver-adapter-utils'
 import type { Prisma } from '../generated/sqlite/client.ts'
 
@@ -33,6 +34,8 @@ export interface Database {
    * Resolves to the rows changed.
    */
   executeHot(sql: string, value: string): Promise<number>
+  /** The postback batch's statements and transaction, on the same connection but around the client's path (direct-sql.ts). */
+  sql: DirectSql
   close(): Promise<void>
 }
 
@@ -82,6 +85,7 @@ export async function openDatabase(databaseUrl: string, options: OpenOptions = {
     prisma,
     provider,
     executeHot,
+    sql: directSql(connection, provider),
     close: async () => {
       await checkpointer?.stop()
       await prisma.$disconnect()

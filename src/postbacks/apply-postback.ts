@@ -11,7 +11,8 @@
 // runs again, now finding the entry (a duplicate). A status change is a
 // conditional update (WHERE status = the status read): a concurrent change makes
 // it match nothing, and the batch runs again on fresh data.
-import type { Database, Prisma } from '../db/client.ts'
+import type { Database } from '../db/client.ts'
+import type { SqlRunner } from '../db/direct-sql.ts'
 import { isTransientConflict, isUniqueViolation } from '../db/errors.ts'
 import { Prisma as SqlTag } from '../generated/sqlite/client.ts'
 import { jsonRowsSelect, msOf, type JsonColumn, type JsonValue } from '../db/json-rows.ts'
@@ -33,11 +34,11 @@ class ConcurrentChange extends Error {}
 
 const MAX_ATTEMPTS = 5
 
-export async function applyPostbacks(database: Pick<Database, 'prisma' | 'provider'>, reports: readonly ConversionReport[]): Promise<ApplyResult[]> {
+export async function applyPostbacks(database: Pick<Database, 'sql' | 'provider'>, reports: readonly ConversionReport[]): Promise<ApplyResult[]> {
   if (reports.length === 0) return []
   for (let attempt = 1; ; attempt++) {
     try {
-      return await database.prisma.$transaction((tx) => applyBatch(tx, database.provider, reports), { maxWait: 10_000, timeout: 15_000 })
+      return await database.sql.transaction((tx) => applyBatch(tx, database.provider, reports))
     } catch (err) {
       const retry = err instanceof ConcurrentChange || isUniqueViolation(err) || isTransientConflict(err)
       if (!retry || attempt >= MAX_ATTEMPTS) throw err
@@ -45,17 +46,17 @@ export async function applyPostbacks(database: Pick<Database, 'prisma' | 'provid
   }
 }
 
-export async function applyPostback(database: Pick<Database, 'prisma' | 'provider'>, report: ConversionReport): Promise<ApplyResult> {
+export async function applyPostback(database: Pick<Database, 'sql' | 'provider'>, report: ConversionReport): Promise<ApplyResult> {
   return (await applyPostbacks(database, [report]))[0]!
 }
 
 /** The conversions these reports name, by (network, txn id): one indexed probe each, one statement. */
-export async function findEntries(db: Prisma.TransactionClient, provider: Provider, reports: readonly Pick<ConversionReport, 'networkId' | 'txnId'>[]): Promise<ExistingEntry[]> {
+export async function findEntries(db: SqlRunner, provider: Provider, reports: readonly Pick<ConversionReport, 'networkId' | 'txnId'>[]): Promise<ExistingEntry[]> {
   const keys = new Map<string, { networkId: number; txnId: string }>()
   for (const r of reports) keys.set(entryKey(r.networkId, r.txnId), { networkId: r.networkId, txnId: r.txnId })
   if (keys.size === 0) return []
   const wanted = jsonRowsSelect(provider, [['network_id', 'int'], ['txn_id', 'text']], [...keys.values()].map((k) => [k.networkId, k.txnId]))
-  const rows = await db.$queryRaw<{ id: number; network_id: number; txn_id: string; status: string }[]>(SqlTag.sql`
+  const rows = await db.query<{ id: number; network_id: number; txn_id: string; status: string }>(SqlTag.sql`
     SELECT e.id, e.network_id, e.txn_id, e.status FROM (${wanted}) AS k
     JOIN wallet_entries e ON e.network_id = k.network_id AND e.txn_id = k.txn_id`)
   return rows.map((e) => ({ id: Number(e.id), networkId: Number(e.network_id), txnId: e.txn_id, status: e.status }))
@@ -65,7 +66,7 @@ export async function findEntries(db: Prisma.TransactionClient, provider: Provid
 // (db/json-rows.ts): an ORM query compiles a new plan for every new batch shape
 // (that compile cost more than the whole rest of a postback), and a bound value
 // per field costs more than the database's own work.
-async function applyBatch(tx: Prisma.TransactionClient, provider: Provider, reports: readonly ConversionReport[]): Promise<ApplyResult[]> {
+async function applyBatch(tx: SqlRunner, provider: Provider, reports: readonly ConversionReport[]): Promise<ApplyResult[]> {
   const rowsOf = (columns: readonly JsonColumn[], rows: readonly (readonly JsonValue[])[]) => jsonRowsSelect(provider, columns, rows)
   const existing = await findEntries(tx, provider, reports)
   const known = new Set(existing.map((e) => entryKey(e.networkId, e.txnId)))
@@ -75,7 +76,7 @@ async function applyBatch(tx: Prisma.TransactionClient, provider: Provider, repo
   const partners = new Set<number>()
   if (creating.length > 0) {
     const clickIds = rowsOf([['click_id', 'text']], [...new Set(creating.map((r) => r.subid.clickId))].map((id) => [id]))
-    const found = await tx.$queryRaw<{ click_id: string; partner_id: number | null; assignment_id: number | null; kind: string }[]>(SqlTag.sql`
+    const found = await tx.query<{ click_id: string; partner_id: number | null; assignment_id: number | null; kind: string }>(SqlTag.sql`
       SELECT m.click_id, m.partner_id, m.assignment_id, m.kind FROM (${clickIds}) AS c JOIN metric_events m ON m.click_id = c.click_id`)
     for (const c of found) {
       clicks.set(c.click_id, {
@@ -88,7 +89,7 @@ async function applyBatch(tx: Prisma.TransactionClient, provider: Provider, repo
     const toCheck = partnersToCheck(creating, clicks)
     if (toCheck.length > 0) {
       const ids = rowsOf([['id', 'int']], toCheck.map((id) => [id]))
-      const rows = await tx.$queryRaw<{ id: number }[]>(SqlTag.sql`SELECT p.id FROM (${ids}) AS w JOIN partners p ON p.id = w.id`)
+      const rows = await tx.query<{ id: number }>(SqlTag.sql`SELECT p.id FROM (${ids}) AS w JOIN partners p ON p.id = w.id`)
       for (const p of rows) partners.add(Number(p.id))
     }
   }
@@ -101,7 +102,7 @@ async function applyBatch(tx: Prisma.TransactionClient, provider: Provider, repo
       c.partnerId, 'conversion', c.status, c.money.cents, c.money.originalAmount, c.money.currency, c.money.rate,
       c.networkId, c.txnId, c.clickId, c.assignmentId, c.flag, now.getTime(), now.getTime(),
     ])
-    const created = await tx.$queryRaw<{ id: number; network_id: number; txn_id: string }[]>(SqlTag.sql`
+    const created = await tx.query<{ id: number; network_id: number; txn_id: string }>(SqlTag.sql`
       INSERT INTO wallet_entries (partner_id, type, status, amount_cents, original_amount, original_currency, fx_rate,
                                   network_id, txn_id, click_id, assignment_id, flag, created_at, updated_at)
       ${rowsOf(ENTRY_COLUMNS, entries)}
@@ -113,16 +114,22 @@ async function applyBatch(tx: Prisma.TransactionClient, provider: Provider, repo
   const idOf = (index: number) => createdIds[index]!
 
   for (const u of plan.updates) {
-    const money = u.money ? { amountCents: u.money.cents, originalAmount: u.money.originalAmount, originalCurrency: u.money.currency, fxRate: u.money.rate } : {}
-    const changed = await tx.walletEntry.updateMany({ where: { id: u.id, status: u.from }, data: { status: u.to, ...money } })
-    if (changed.count !== 1) throw new ConcurrentChange()
+    // A report without an amount leaves the money as it was.
+    const m = u.money
+    const money = m
+      ? SqlTag.sql`, amount_cents = ${m.cents}, original_amount = ${m.originalAmount}, original_currency = ${m.currency}, fx_rate = ${m.rate}`
+      : SqlTag.empty
+    const changed = await tx.execute(SqlTag.sql`
+      UPDATE wallet_entries SET status = ${u.to}, updated_at = ${now}${money}
+      WHERE id = ${u.id} AND status = ${u.from}`)
+    if (changed !== 1) throw new ConcurrentChange()
   }
 
   if (plan.history.length > 0) {
     const history = plan.history.map((h) => [
       'id' in h.entry ? h.entry.id : idOf(h.entry.create), h.fromStatus, h.toStatus, h.networkWord, h.amountCents, h.postbackLogId, now.getTime(),
     ])
-    await tx.$executeRaw(SqlTag.sql`
+    await tx.execute(SqlTag.sql`
       INSERT INTO wallet_entry_history (entry_id, from_status, to_status, network_word, amount_cents, postback_log_id, changed_at)
       ${rowsOf(HISTORY_COLUMNS, history)}`)
   }
@@ -133,7 +140,7 @@ async function applyBatch(tx: Prisma.TransactionClient, provider: Provider, repo
 }
 
 /** Each report's verdict into its log line: one UPDATE … FROM for the whole batch. */
-async function writeVerdicts(tx: Prisma.TransactionClient, provider: Provider, reports: readonly ConversionReport[], results: readonly ApplyResult[]) {
+async function writeVerdicts(tx: SqlRunner, provider: Provider, reports: readonly ConversionReport[], results: readonly ApplyResult[]) {
   const outcomeOf = (r: ApplyResult) => (r.outcome === 'refused' ? 'rejected' : r.outcome)
   const reasonOf = (r: ApplyResult) => ('reason' in r ? r.reason : 'flag' in r ? r.flag : null)
   const entryOf = (r: ApplyResult) => ('entryId' in r ? r.entryId : null)
@@ -144,7 +151,7 @@ async function writeVerdicts(tx: Prisma.TransactionClient, provider: Provider, r
     rows.push([r.postbackLogId, outcomeOf(result), reasonOf(result)?.slice(0, 500) ?? null, entryOf(result), msOf(r.replayedAt)])
   })
   if (rows.length === 0) return
-  await tx.$executeRaw(SqlTag.sql`
+  await tx.execute(SqlTag.sql`
     UPDATE postback_logs SET
       outcome = v.outcome, reason = v.reason, entry_id = v.entry_id, processed_at = ${new Date()},
       replayed_at = COALESCE(v.replayed_at, postback_logs.replayed_at)

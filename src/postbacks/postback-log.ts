@@ -2,6 +2,7 @@
 // touches the ledger (token masked), with its verdict. Nothing a network sends is
 // lost, and a rejected postback can be replayed from it once its cause is fixed.
 import type { Database, DbWriter } from '../db/client.ts'
+import type { SqlRunner } from '../db/direct-sql.ts'
 import { Prisma as SqlTag } from '../generated/sqlite/client.ts'
 import type { Provider } from '../db/provider.ts'
 import { jsonRowsSelect, type JsonColumn } from '../db/json-rows.ts'
@@ -50,12 +51,12 @@ const contentKey = (r: { method: string; rawQuery: string; rawBody: string | nul
  * given. Rows are matched back by content: two rows with the same content are
  * the same request sent twice, so which id goes to which does not matter.
  */
-export async function openPostbackLogs(database: Pick<Database, 'prisma' | 'provider'>, received: readonly ReceivedPostback[]): Promise<number[]> {
-  return insertPostbackLogs(database.prisma, database.provider, received)
+export async function openPostbackLogs(database: Pick<Database, 'sql' | 'provider'>, received: readonly ReceivedPostback[]): Promise<number[]> {
+  return insertPostbackLogs(database.sql, database.provider, received)
 }
 
-/** openPostbackLogs inside a transaction the caller holds (`db` may be one). */
-export async function insertPostbackLogs(db: DbWriter, provider: Provider, received: readonly ReceivedPostback[]): Promise<number[]> {
+/** openPostbackLogs on a runner of the caller's (`db` may be a transaction). */
+export async function insertPostbackLogs(db: SqlRunner, provider: Provider, received: readonly ReceivedPostback[]): Promise<number[]> {
   if (received.length === 0) return []
   const now = new Date()
   // One INSERT … SELECT over the lines as one JSON parameter (db/json-rows.ts).
@@ -64,7 +65,7 @@ export async function insertPostbackLogs(db: DbWriter, provider: Provider, recei
     r.verdict?.outcome ?? 'received', r.verdict?.reason?.slice(0, 500) ?? null, r.verdict?.entryId ?? null,
     now.getTime(), r.verdict ? now.getTime() : null,
   ])
-  const rows = await db.$queryRaw<{ id: number; method: string; raw_query: string; raw_body: string | null; source_ip: string | null }[]>(SqlTag.sql`
+  const rows = await db.query<{ id: number; method: string; raw_query: string; raw_body: string | null; source_ip: string | null }>(SqlTag.sql`
     INSERT INTO postback_logs (method, raw_query, raw_body, source_ip, network_slug, outcome, reason, entry_id, received_at, processed_at)
     ${jsonRowsSelect(provider, LOG_COLUMNS, lines)}
     RETURNING id, method, raw_query, raw_body, source_ip`)

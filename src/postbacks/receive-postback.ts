@@ -13,6 +13,7 @@
 // refused request is logged once, with its verdict; an accepted one is logged as
 // "received" and gets its verdict in the ledger's own transaction.
 import type { Database } from '../db/client.ts'
+import { adapterCause } from '../db/errors.ts'
 import { parseSubid } from '../tracking/subid.ts'
 import { parseAmount } from './amount.ts'
 import { applyPostback, type ApplyResult, type ConversionReport } from './apply-postback.ts'
@@ -25,7 +26,7 @@ import { recordPostbackBatch } from './record-batch.ts'
 import { statusFromWord } from './status-words.ts'
 
 export interface PostbackContext {
-  database: Pick<Database, 'prisma' | 'provider'>
+  database: Pick<Database, 'prisma' | 'provider' | 'sql'>
   fxRates: Record<string, string>
   /** Keys the token fingerprint kept in the log. */
   salt: string
@@ -86,6 +87,12 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   // resources (53…), operator intervention (57P…: a shutdown terminates busy backends).
   const sqlState = (err as { meta?: { code?: unknown } } | null)?.meta?.code
   if (code === 'P2010' && typeof sqlState === 'string' && /^(08|53|57P)/.test(sqlState)) return true
+  // The same said by the driver adapter (statements run on it: db/direct-sql.ts).
+  const cause = adapterCause(err)
+  if (cause) {
+    if (['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections'].includes(String(cause.kind))) return true
+    if (cause.kind === 'postgres' && typeof cause.code === 'string' && /^(08|53|57P)/.test(cause.code)) return true
+  }
   const message = typeof e?.message === 'string' ? e.message : ''
   return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|terminating connection|database is locked|SQLITE_BUSY|too many clients|the database system is (starting up|shutting down)/i.test(message)
 }

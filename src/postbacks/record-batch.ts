@@ -27,9 +27,9 @@ export interface BatchLogger {
   warn(obj: object, msg: string): void
 }
 
-export async function recordPostbackBatch(database: Pick<Database, 'prisma' | 'provider'>, items: readonly BatchItem[], log?: BatchLogger): Promise<Recorded[]> {
+export async function recordPostbackBatch(database: Pick<Database, 'sql' | 'provider'>, items: readonly BatchItem[], log?: BatchLogger): Promise<Recorded[]> {
   const byTransaction = reportsByTransaction(items)
-  const existing = await findEntries(database.prisma, database.provider, [...byTransaction.values()].map((indexes) => items[indexes[0]!]!.report!))
+  const existing = await findEntries(database.sql, database.provider, [...byTransaction.values()].map((indexes) => items[indexes[0]!]!.report!))
   const repeats = new Map<number, Extract<ApplyResult, { outcome: 'duplicate' }>>()
   for (const entry of existing) {
     const indexes = byTransaction.get(entryKey(entry.networkId, entry.txnId))!
@@ -41,7 +41,7 @@ export async function recordPostbackBatch(database: Pick<Database, 'prisma' | 'p
     const r = repeats.get(i)
     return r ? { ...item.received, verdict: { outcome: 'duplicate' as const, reason: r.reason, entryId: r.entryId } } : item.received
   })
-  const logIds = await insertPostbackLogs(database.prisma, database.provider, received)
+  const logIds = await insertPostbackLogs(database.sql, database.provider, received)
 
   const applying = items.flatMap((item, i) => (item.report && !repeats.has(i) ? [{ index: i, report: { ...item.report, postbackLogId: logIds[i]! } }] : []))
   const results = new Map<number, ApplyResult | Error>(repeats)

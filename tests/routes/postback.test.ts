@@ -259,7 +259,8 @@ describeEachDatabase('postback endpoint', (t) => {
     const [replayed] = await replayPostbacks(base, { ids: [failed.logId!] })
     expect(replayed).toMatchObject({ before: 'error', after: 'duplicate' })
 
-    const noLog = await receivePostback({ ...base, database: { provider: t().database.provider, prisma: new Proxy(t().db, { get: () => () => Promise.reject(new Error('connect ECONNREFUSED')) }) } }, incoming)
+    const refusing = <T extends object>(target: T) => new Proxy(target, { get: () => () => Promise.reject(new Error('connect ECONNREFUSED')) })
+    const noLog = await receivePostback({ ...base, database: { provider: t().database.provider, prisma: refusing(t().db), sql: refusing(t().database.sql) } }, incoming)
     expect([noLog.status, noLog.body]).toEqual([503, 'ERROR temporarily unavailable, retry later'])
   })
 
