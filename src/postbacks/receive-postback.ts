@@ -82,7 +82,8 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   const e = err as { code?: unknown; name?: unknown; message?: unknown } | null
   const code = typeof e?.code === 'string' ? e.code : ''
   if (['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028'].includes(code)) return true
-  if (e?.name === 'PrismaClientInitializationError') return true
+  // A ledger transaction past its deadline (db/direct-sql.ts), as the client's P2028.
+  if (e?.name === 'PrismaClientInitializationError' || e?.name === 'TransactionTimeout') return true
   // PostgreSQL's own codes on raw statements: connection exception (08…), insufficient
   // resources (53…), operator intervention (57P…: a shutdown terminates busy backends).
   const sqlState = (err as { meta?: { code?: unknown } } | null)?.meta?.code

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { DriverAdapterError } from '@prisma/driver-adapter-utils'
 import { isDatabaseUnavailable } from '../../src/postbacks/receive-postback.ts'
 import { isTransientConflict } from '../../src/db/errors.ts'
+import { TransactionTimeout } from '../../src/db/direct-sql.ts'
 
 const raw = (sqlState: string, message: string) => Object.assign(new Error(`Raw query failed. Code: \`${sqlState}\`. Message: \`${message}\``), { code: 'P2010', meta: { code: sqlState } })
 
@@ -21,6 +22,7 @@ describe('isDatabaseUnavailable', () => {
     expect(isDatabaseUnavailable(new DriverAdapterError({ kind: 'DatabaseNotReachable', host: '127.0.0.1', port: 5432 }))).toBe(true)
     expect(isDatabaseUnavailable(new DriverAdapterError({ kind: 'ConnectionClosed' }))).toBe(true)
     expect(isDatabaseUnavailable(pg('57P01', 'terminating connection due to administrator command'))).toBe(true)
+    expect(isDatabaseUnavailable(new TransactionTimeout(15_000))).toBe(true)
     expect(isDatabaseUnavailable(pg('42P01', 'relation "wallet_entries" does not exist'))).toBe(false)
     expect(isDatabaseUnavailable(new DriverAdapterError({ kind: 'UniqueConstraintViolation', constraint: { fields: ['txn_id'] } }))).toBe(false)
     // A busy SQLite and a PostgreSQL serialization failure are worth another attempt.
