@@ -84,16 +84,14 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   if (['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028'].includes(code)) return true
   // A ledger transaction past its deadline (db/direct-sql.ts), as the client's P2028.
   if (e?.name === 'PrismaClientInitializationError' || e?.name === 'TransactionTimeout') return true
-  // PostgreSQL's own codes on raw statements: connection exception (08…), insufficient
-  // resources (53…), operator intervention (57P…: a shutdown terminates busy backends).
-  const sqlState = (err as { meta?: { code?: unknown } } | null)?.meta?.code
-  if (code === 'P2010' && typeof sqlState === 'string' && /^(08|53|57P)/.test(sqlState)) return true
-  // The same said by the driver adapter (statements run on it: db/direct-sql.ts).
+  // The driver adapter's own kinds (statements run on it: db/direct-sql.ts).
   const cause = adapterCause(err)
-  if (cause) {
-    if (['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections'].includes(String(cause.kind))) return true
-    if (cause.kind === 'postgres' && typeof cause.code === 'string' && /^(08|53|57P)/.test(cause.code)) return true
-  }
+  if (['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections'].includes(String(cause?.kind))) return true
+  // PostgreSQL's own codes, on a raw statement through the client (P2010) or on the adapter:
+  // connection exception (08…), insufficient resources (53…), operator intervention
+  // (57P…: a shutdown terminates busy backends).
+  const sqlState = code === 'P2010' ? (err as { meta?: { code?: unknown } }).meta?.code : cause?.kind === 'postgres' ? cause.code : undefined
+  if (typeof sqlState === 'string' && /^(08|53|57P)/.test(sqlState)) return true
   const message = typeof e?.message === 'string' ? e.message : ''
   return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|terminating connection|database is locked|SQLITE_BUSY|too many clients|the database system is (starting up|shutting down)/i.test(message)
 }
