@@ -10,6 +10,15 @@
 // already, and writing the answers first made them wait for those too
 // (PostgreSQL's redirect p99 25 → 13 ms in alternating rounds, 2026-12-02).
 //
+// Under load the event loop keeps turning while a batch is written (busy-polling,
+// see keepTurning): on PostgreSQL the loop otherwise falls asleep in epoll while
+// the batch is out and is woken by the answer, and on this kind of virtual
+// machine each sleep and wake-up costs far more CPU than the turns it saves
+// (redirect on PostgreSQL 7,098 → 9,641 req/s, faster in 5 of 6 alternating
+// rounds, p99 17.7 → 14.0 ms, CPU 120.7 → 112.3 µs a click, 2026-12-03). Only a batch of
+// busyPollMinRows clicks or more starts it, so a quiet server sleeps as before,
+// and it stops after busyPollMaxMs (a hanging database must not cost a core).
+//
 // A failed batch is logged and retried once; if the retry fails too the lost count
 // is logged and the requests are released anyway: the visitor is redirected, never
 // shown our fault. A request also stops waiting after ackTimeoutMs (a database
@@ -29,6 +38,13 @@ export interface ClickWriterOptions {
   maxInFlight?: number
   /** How long a request waits for its batch before redirecting anyway. */
   ackTimeoutMs?: number
+  /**
+   * While a batch of at least this many clicks is being written, keep the event
+   * loop turning instead of sleeping until the database answers (default: never).
+   */
+  busyPollMinRows?: number
+  /** Longest busy-poll for one batch; after that the loop sleeps until the answer. */
+  busyPollMaxMs?: number
   /** Pause before the one retry of a failed batch. */
   retryDelayMs?: number
   logger?: ClickWriterLogger
@@ -66,6 +82,10 @@ export class ClickWriter {
   private readonly maxInFlight: number
   private readonly ackTimeoutMs: number
   private readonly retryDelayMs: number
+  private readonly busyPollMinRows: number
+  private readonly busyPollMaxMs: number
+  private busyPollUntil = 0
+  private busyPolling = false
   private readonly logger: ClickWriterLogger | undefined
   private readonly observer: ClickWriterObserver | undefined
   readonly stats: ClickWriterStats = { batches: 0, rows: 0, maxBatchRows: 0, failedAttempts: 0, lostRows: 0, ackTimeouts: 0, lastFlushMs: 0 }
@@ -78,6 +98,8 @@ export class ClickWriter {
     this.maxInFlight = options.maxInFlight ?? 1
     this.ackTimeoutMs = options.ackTimeoutMs ?? 2_000
     this.retryDelayMs = options.retryDelayMs ?? 25
+    this.busyPollMinRows = options.busyPollMinRows ?? Infinity
+    this.busyPollMaxMs = options.busyPollMaxMs ?? 50
     this.logger = options.logger
     this.observer = options.observer
   }
@@ -114,6 +136,7 @@ export class ClickWriter {
 
   private startBatch() {
     const rows = this.rows.splice(0, this.maxBatch)
+    if (rows.length >= this.busyPollMinRows) this.busyPoll()
     const waiters = this.waiters.splice(0, rows.length)
     const done = this.commit(rows, waiters).finally(() => {
       this.inFlight.delete(done)
@@ -124,6 +147,19 @@ export class ClickWriter {
       }
     })
     this.inFlight.add(done)
+  }
+
+  /** An immediate per turn keeps libuv polling without blocking (epoll timeout 0) while a batch is written. */
+  private busyPoll() {
+    this.busyPollUntil = performance.now() + this.busyPollMaxMs
+    if (this.busyPolling) return
+    this.busyPolling = true
+    setImmediate(this.keepTurning)
+  }
+
+  private readonly keepTurning = () => {
+    if (this.writing > 0 && performance.now() < this.busyPollUntil) setImmediate(this.keepTurning)
+    else this.busyPolling = false
   }
 
   private async commit(rows: ClickEventRow[], waiters: Release[]): Promise<void> {

@@ -1,6 +1,7 @@
 // The group commit, against a fake store: batching per event-loop turn, the cap,
 // acknowledgement only after commit, one retry, the lost count, the ack timeout,
-// and the flush on close.
+// the flush on close, and the busy-poll under load.
+import { performance } from 'node:perf_hooks'
 import { describe, expect, it } from 'vitest'
 import type { ClickEventRow } from '../../src/db/click-store.ts'
 import { ClickWriter } from '../../src/tracking/click-writer.ts'
@@ -126,5 +127,37 @@ describe('click group commit', () => {
     const w = new ClickWriter(s.write, { observer: { committed: (rows) => seen.push(rows.length), failedAttempt: () => {}, lost: () => {} } })
     await Promise.all(Array.from({ length: 7 }, (_, i) => w.record(row(i))))
     expect(seen).toEqual([7])
+  })
+
+  describe('busy-poll while a batch is written', () => {
+    // The share of the time this thread's event loop spent working, not asleep
+    // waiting for I/O: what the operator sees as the process's CPU.
+    async function loopBusyDuring(work: Promise<unknown>): Promise<number> {
+      const before = performance.eventLoopUtilization()
+      await work
+      return performance.eventLoopUtilization(before).utilization
+    }
+    const clicks = (w: ClickWriter, n: number) => Promise.all(Array.from({ length: n }, (_, i) => w.record(row(i))))
+
+    it('under load (a batch of busyPollMinRows clicks or more) the loop keeps turning until the commit', async () => {
+      const s = store({ delayMs: 60 })
+      const w = new ClickWriter(s.write, { busyPollMinRows: 8 })
+      expect(await loopBusyDuring(clicks(w, 10))).toBeGreaterThan(0.8)
+      expect(s.batches.flat()).toHaveLength(10)
+    })
+
+    it('a quiet server (smaller batches, or no threshold set) sleeps while the database works', async () => {
+      const s = store({ delayMs: 60 })
+      expect(await loopBusyDuring(clicks(new ClickWriter(s.write, { busyPollMinRows: 8 }), 7))).toBeLessThan(0.3)
+      expect(await loopBusyDuring(clicks(new ClickWriter(s.write), 50))).toBeLessThan(0.3)
+      expect(s.batches.map((b) => b.length)).toEqual([7, 50])
+    })
+
+    it('a hanging database costs busyPollMaxMs of polling, then the loop sleeps until the answer', async () => {
+      const s = store({ delayMs: 300 })
+      const w = new ClickWriter(s.write, { busyPollMinRows: 1, busyPollMaxMs: 30, ackTimeoutMs: 5_000 })
+      expect(await loopBusyDuring(clicks(w, 3))).toBeLessThan(0.4)
+      expect(s.batches.flat()).toHaveLength(3)
+    })
   })
 })
