@@ -8,7 +8,7 @@ import { PrismaPg } from '@prisma/adapter-pg'
 import { PrismaClient as SqliteClient } from '../generated/sqlite/client.ts'
 import { PrismaClient as PostgresClient } from '../generated/postgresql/client.ts'
 import { providerOf, sqlitePath, type Provider } from './provider.ts'
-import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.ts'
+import { IN_COMMIT_CHECKPOINT_PAGES, startCheckpointer, type Checkpointer } from './sqlite-checkpointer.ts'
 import { statementName } from './named-statements.ts'
 import { TransactionGatedAdapter } from './transaction-gate.ts'
 import { keepConnection, type KeptConnectionFactory } from './kept-connection.ts'
@@ -71,7 +71,10 @@ export async function openDatabase(databaseUrl: string, options: OpenOptions = {
     await prisma.$queryRawUnsafe('PRAGMA journal_mode = WAL')
     await prisma.$executeRawUnsafe('PRAGMA synchronous = NORMAL')
     await prisma.$executeRawUnsafe('PRAGMA foreign_keys = ON')
-    if (options.backgroundCheckpoint) checkpointer = startCheckpointer(file)
+    if (options.backgroundCheckpoint) {
+      await prisma.$queryRawUnsafe(`PRAGMA wal_autocheckpoint = ${IN_COMMIT_CHECKPOINT_PAGES}`)
+      checkpointer = startCheckpointer(file)
+    }
   } else {
     // A pool: a transaction holds its own connection, so no gate is needed.
     factory = keepConnection(new PrismaPg({ connectionString: databaseUrl, max: options.poolSize ?? 10 }, { statementNameGenerator: statementName }))

@@ -1,12 +1,15 @@
 // The server's SQLite WAL is copied into the database file by a worker thread,
 // not inside a commit on the event loop: with the in-commit checkpoint switched
-// off, committed rows still reach the main file within a moment.
+// off, committed rows still reach the main file within a moment; and with the
+// worker running, a commit on the event loop checkpoints only far past SQLite's
+// default threshold (a safety net, not the usual path).
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../src/db/client.ts'
+import { IN_COMMIT_CHECKPOINT_PAGES } from '../../src/db/sqlite-checkpointer.ts'
 import { applyMigrations } from '../../src/db/migrator.ts'
 
 describe('SQLite background checkpoint', () => {
@@ -40,4 +43,18 @@ describe('SQLite background checkpoint', () => {
       }
     })
   }
+
+  it('with the checkpointer, a commit checkpoints only past IN_COMMIT_CHECKPOINT_PAGES; without it, at SQLite\'s 1000', async () => {
+    for (const background of [false, true]) {
+      const file = path.join(dir, `threshold-${background}.db`)
+      await applyMigrations(`file:${file}`)
+      const database = await openDatabase(`file:${file}`, { backgroundCheckpoint: background })
+      try {
+        const [row] = await database.prisma.$queryRawUnsafe<{ wal_autocheckpoint: number | bigint }[]>('PRAGMA wal_autocheckpoint')
+        expect(Number(row!.wal_autocheckpoint)).toBe(background ? IN_COMMIT_CHECKPOINT_PAGES : 1000)
+      } finally {
+        await database.close()
+      }
+    }
+  })
 })
