@@ -7,7 +7,8 @@
 // loop, and the in-commit checkpoint is left as a safety net only: its threshold
 // is raised (IN_COMMIT_CHECKPOINT_PAGES), since at 1000 pages a burst between two
 // ticks still crossed it on the event loop. Measured 2026-12-03 (6 alternating
-// rounds): redirect 12,800 → 19,430 req/s, slow inserts (> 4 ms) halved.
+// rounds): redirect 12,800 → 19,430 req/s, inserts over 4 ms halved (its p99 no
+// better: the remaining stalls are elsewhere).
 import { Worker } from 'node:worker_threads'
 
 /** The main connection's in-commit checkpoint, once the worker runs (~40 MB of log: it has fallen far behind). */
