@@ -22,6 +22,7 @@ import { generateBenchData } from './generate-data.ts'
 import { onboardBenchLink, type BenchLink } from '../tests/helpers/onboard.ts'
 import { measureSummary } from './lib/summary-timing.ts'
 import { sampleRss } from './lib/rss.ts'
+import { withCpuPerRequest } from './lib/cpu-time.ts'
 
 const { values } = parseArgs({
   options: {
@@ -78,13 +79,18 @@ const pinServer = pinArgs(0)
 /** ContentFlow as npm start runs it (see main: built first). */
 const APP = { prefix: pinServer, nodeArgs: npmStartNodeArgs(), entry: 'dist/server.js' }
 
+interface Baseline {
+  server: ServerProcess
+  url: string
+}
+
 /**
  * Bare Fastify, up for the whole run next to the server measured (the idle one
  * costs nothing): its runs alternate with the redirect's, so each ratio compares
  * two runs made seconds apart. These machines drift by ±25 % within minutes; a
  * baseline measured once, minutes before, moved the ratio by as much.
  */
-async function startBaseline(): Promise<{ server: ServerProcess; url: string }> {
+async function startBaseline(): Promise<Baseline> {
   const server = await startServer({}, { prefix: pinServer, entry: 'bench/baseline-server.ts' })
   await runLoad({ url: `${server.baseUrl}/r/warmup`, headers: BROWSER, connections: settings.connections, seconds: 2 })
   return { server, url: `${server.baseUrl}/r/abc123` }
@@ -96,6 +102,9 @@ interface PairedLoad {
   /** Median of the runs' app/base ratios, each pair measured back to back. */
   ratio: number
   ratios: number[]
+  /** Median server CPU per request over the runs (µs), when /proc tells it. */
+  baseCpuUs: number | undefined
+  appCpuUs: number | undefined
 }
 
 /**
@@ -104,21 +113,27 @@ interface PairedLoad {
  * saw bare Fastify go from 33,000 to 17,000 req/s in two minutes), and always
  * measuring the baseline first would charge that drift to one side.
  */
-async function pairedLoad(baseUrl: string, run: () => Promise<LoadResult>): Promise<PairedLoad> {
-  const bases: LoadResult[] = []
-  const apps: LoadResult[] = []
-  const baseline = () => runLoad({ url: baseUrl, headers: BROWSER, connections: settings.connections, seconds: settings.pairSeconds })
+async function pairedLoad(baseline: Baseline, appPid: number | undefined, load: () => Promise<LoadResult>): Promise<PairedLoad> {
+  const bases: (LoadResult & { cpuUsPerRequest: number | undefined })[] = []
+  const apps: (LoadResult & { cpuUsPerRequest: number | undefined })[] = []
+  const base = () => withCpuPerRequest(baseline.server.child.pid, () => runLoad({ url: baseline.url, headers: BROWSER, connections: settings.connections, seconds: settings.pairSeconds }))
+  const run = () => withCpuPerRequest(appPid, load)
   for (let i = 0; i < settings.pairs; i++) {
     if (i % 2 === 0) {
-      bases.push(await baseline())
+      bases.push(await base())
       apps.push(await run())
     } else {
       apps.push(await run())
-      bases.push(await baseline())
+      bases.push(await base())
     }
   }
   const ratios = apps.map((a, i) => a.rps / bases[i]!.rps)
-  return { base: medianOf(bases), app: medianOf(apps), ratio: median(ratios), ratios }
+  return { base: medianOf(bases), app: medianOf(apps), ratio: median(ratios), ratios, baseCpuUs: medianCpu(bases), appCpuUs: medianCpu(apps) }
+}
+
+function medianCpu(runs: readonly { cpuUsPerRequest: number | undefined }[]): number | undefined {
+  const known = runs.map((r) => r.cpuUsPerRequest).filter((v): v is number => v !== undefined)
+  return known.length === runs.length ? median(known) : undefined
 }
 
 /** The middle item by `by` (the upper one of an even count). */
@@ -131,7 +146,7 @@ async function stop(server: ServerProcess): Promise<void> {
   if (code === 'timeout') server.child.kill('SIGKILL')
 }
 
-async function benchDatabase(provider: Provider, baselineUrl: string) {
+async function benchDatabase(provider: Provider, baseline: Baseline) {
   const section = provider
   const scratch = await createScratchDatabase(provider)
   const env = {
@@ -149,7 +164,7 @@ async function benchDatabase(provider: Provider, baselineUrl: string) {
     const clicksBefore = await database.prisma.metricEvent.count()
     const botsBefore = await database.prisma.metricEvent.count({ where: { kind: 'bot' } })
     const rssDuringRedirect = sampleRss(server.child.pid!)
-    const paired = await pairedLoad(baselineUrl, () => runLoad({ url: `${server.baseUrl}/r/${link.code}`, headers: BROWSER, connections: settings.connections, seconds: settings.pairSeconds }))
+    const paired = await pairedLoad(baseline, server.child.pid, () => runLoad({ url: `${server.baseUrl}/r/${link.code}`, headers: BROWSER, connections: settings.connections, seconds: settings.pairSeconds }))
     const redirect = paired.app
     const rssRedirect = rssDuringRedirect.stop()
     const acknowledged = redirect.requests - redirect.errors
@@ -159,6 +174,17 @@ async function benchDatabase(provider: Provider, baselineUrl: string) {
     record(section, { name: 'bare Fastify 302 req/s (paired runs)', value: Math.round(base.rps), unit: 'req/s', detail: `runs ${base.runs.join(', ')}; p50 ${base.p50Ms} ms, p99 ${base.p99Ms} ms (${base.tool})` })
     record(section, { name: 'redirect req/s (click recorded)', value: Math.round(redirect.rps), unit: 'req/s', detail: `runs ${redirect.runs.join(', ')}` })
     record(section, { name: 'redirect vs bare Fastify', value: round(ratio, 2), unit: '×', target: '≥ 0.5', ok: ratio >= 0.5, detail: `median of the pairs' ratios ${paired.ratios.map((r) => r.toFixed(2)).join(', ')}` })
+    if (paired.appCpuUs !== undefined && paired.baseCpuUs !== undefined) {
+      record(section, {
+        name: 'server CPU per redirect',
+        value: round(paired.appCpuUs, 1),
+        unit: 'µs',
+        detail:
+          `bare Fastify ${round(paired.baseCpuUs, 1)} µs (${round(paired.baseCpuUs / paired.appCpuUs, 2)} × ours); every thread of the server process, medians of the paired runs` +
+          // Busy-polling fills the core while a batch is out: CPU there is not all work.
+          (provider === 'postgresql' ? '; includes busy-polling while a click batch is out' : ''),
+      })
+    }
     record(section, { name: 'redirect p50', value: redirect.p50Ms, unit: 'ms' })
     record(section, { name: 'redirect p99', value: redirect.p99Ms, unit: 'ms', target: '≤ 10', ok: redirect.p99Ms <= 10 })
     record(section, { name: 'redirect non-3xx', value: redirect.errors, unit: '', target: '= 0', ok: redirect.errors === 0 })
@@ -244,7 +270,7 @@ async function main() {
         continue
       }
       log(`${provider}: redirect, postbacks, memory, dashboard`)
-      await benchDatabase(provider, baseline.url)
+      await benchDatabase(provider, baseline)
     }
   } finally {
     await stop(baseline.server)
