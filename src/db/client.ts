@@ -9,7 +9,8 @@ import { PrismaClient as SqliteClient } from '../generated/sqlite/client.ts'
 import { PrismaClient as PostgresClient } from '../generated/postgresql/client.ts'
 import { providerOf, sqlitePath, type Provider } from './provider.ts'
 import { IN_COMMIT_CHECKPOINT_PAGES, startCheckpointer, type Checkpointer } from './sqlite-checkpointer.ts'
-import { statementName } from './named-statements.ts'
+import { nameOf, statementName } from './named-statements.ts'
+import { pgHotClient, type HotClient } from './pg-hot-client.ts'
 import { TransactionGatedAdapter } from './transaction-gate.ts'
 import { keepConnection, type KeptConnectionFactory } from './kept-connection.ts'
 import { keepStatementsPrepared } from './sqlite-prepared.ts'
@@ -27,10 +28,11 @@ export interface Database {
   provider: Provider
   /**
    * Runs one of the app's hot statements, whose text never changes, with its one
-   * text value (the click batch, click-store.ts), on the connection the client
-   * itself uses but around the client's own path: on SQLite behind the
-   * transaction gate, prepared once like every statement (sqlite-prepared.ts);
-   * on PostgreSQL through the pool as a named statement (named-statements.ts).
+   * text value (the click batch, click-store.ts), around the client's own path:
+   * on SQLite on the client's own connection, behind the transaction gate,
+   * prepared once like every statement (sqlite-prepared.ts); on PostgreSQL on a
+   * connection of its own, outside the pool, as a named statement
+   * (pg-hot-client.ts, named-statements.ts).
    * Resolves to the rows changed.
    */
   executeHot(sql: string, value: string): Promise<number>
@@ -55,6 +57,7 @@ export async function openDatabase(databaseUrl: string, options: OpenOptions = {
   let factory: KeptConnectionFactory
   let checkpointer: Checkpointer | undefined
   let executeHot: Database['executeHot'] | undefined
+  let hot: HotClient | undefined
   if (provider === 'sqlite') {
     const file = sqlitePath(databaseUrl)
     mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
@@ -79,6 +82,9 @@ export async function openDatabase(databaseUrl: string, options: OpenOptions = {
     // A pool: a transaction holds its own connection, so no gate is needed.
     factory = keepConnection(new PrismaPg({ connectionString: databaseUrl, max: options.poolSize ?? 10 }, { statementNameGenerator: statementName }))
     prisma = new PostgresClient({ adapter: factory }) as unknown as Db
+    // The click batch on a connection of its own, outside the pool (pg-hot-client.ts).
+    hot = pgHotClient(databaseUrl)
+    executeHot = (sql, value) => hot!.run(sql, value, nameOf(sql) || undefined)
   }
   await prisma.$connect()
   const connection = factory.connection
@@ -91,6 +97,7 @@ export async function openDatabase(databaseUrl: string, options: OpenOptions = {
     sql: directSql(connection, provider),
     close: async () => {
       await checkpointer?.stop()
+      await hot?.close()
       await prisma.$disconnect()
     },
   }

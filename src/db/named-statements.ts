@@ -16,4 +16,7 @@ export function namedStatement(name: string, sql: string): string {
 }
 
 /** For PrismaPg's statementNameGenerator: a registered statement's name, else none (pg reads '' as unnamed). */
-export const statementName = (query: SqlQuery): string => names.get(query.sql) ?? ''
+export const statementName = (query: SqlQuery): string => nameOf(query.sql)
+
+/** A registered statement's name, else '' (unnamed). */
+export const nameOf = (sql: string): string => names.get(sql) ?? ''

