@@ -15,7 +15,6 @@ import { TransactionGatedAdapter } from './transaction-gate.ts'
 import { keepConnection, type KeptConnectionFactory } from './kept-connection.ts'
 import { keepStatementsPrepared } from './sqlite-prepared.ts'
 import { directSql, type DirectSql } from './direct-sql.ts'
-import type { SqlQuery } from '@prisma/driver-adapter-utils'
 import type { Prisma } from '../generated/sqlite/client.ts'
 
 export type Db = SqliteClient
@@ -47,9 +46,6 @@ export interface OpenOptions {
   /** SQLite: checkpoint the WAL from a worker thread (the server; see sqlite-checkpointer.ts). */
   backgroundCheckpoint?: boolean
 }
-
-// A hot statement's one value is text (the JSON of a batch's rows).
-const TEXT_ARG: SqlQuery['argTypes'] = [{ scalarType: 'string', arity: 'scalar' }]
 
 export async function openDatabase(databaseUrl: string, options: OpenOptions = {}): Promise<Database> {
   const provider = providerOf(databaseUrl)
@@ -83,13 +79,14 @@ export async function openDatabase(databaseUrl: string, options: OpenOptions = {
     factory = keepConnection(new PrismaPg({ connectionString: databaseUrl, max: options.poolSize ?? 10 }, { statementNameGenerator: statementName }))
     prisma = new PostgresClient({ adapter: factory }) as unknown as Db
     // The click batch on a connection of its own, outside the pool (pg-hot-client.ts).
-    hot = pgHotClient(databaseUrl)
-    executeHot = (sql, value) => hot!.run(sql, value, nameOf(sql) || undefined)
+    const clicks = pgHotClient(databaseUrl)
+    hot = clicks
+    executeHot = (sql, value) => clicks.run(sql, value, nameOf(sql) || undefined)
   }
   await prisma.$connect()
   const connection = factory.connection
-  if (!connection) throw new Error('the Prisma client connected without its driver adapter')
-  executeHot ??= async (sql, value) => connection.executeRaw({ sql, args: [value], argTypes: TEXT_ARG })
+  // Both set while connecting (SQLite's runner needs the adapter's connection).
+  if (!connection || !executeHot) throw new Error('the Prisma client connected without its driver adapter')
   return {
     prisma,
     provider,
