@@ -22,7 +22,7 @@ import { generateBenchData } from './generate-data.ts'
 import { onboardBenchLink, type BenchLink } from '../tests/helpers/onboard.ts'
 import { measureSummary } from './lib/summary-timing.ts'
 import { sampleRss } from './lib/rss.ts'
-import { withCpuPerRequest } from './lib/cpu-time.ts'
+import { withCpuPerRequest, type MeasuredLoad } from './lib/cpu-time.ts'
 
 const { values } = parseArgs({
   options: {
@@ -114,8 +114,8 @@ interface PairedLoad {
  * measuring the baseline first would charge that drift to one side.
  */
 async function pairedLoad(baseline: Baseline, appPid: number | undefined, load: () => Promise<LoadResult>): Promise<PairedLoad> {
-  const bases: (LoadResult & { cpuUsPerRequest: number | undefined })[] = []
-  const apps: (LoadResult & { cpuUsPerRequest: number | undefined })[] = []
+  const bases: MeasuredLoad[] = []
+  const apps: MeasuredLoad[] = []
   const base = () => withCpuPerRequest(baseline.server.child.pid, () => runLoad({ url: baseline.url, headers: BROWSER, connections: settings.connections, seconds: settings.pairSeconds }))
   const run = () => withCpuPerRequest(appPid, load)
   for (let i = 0; i < settings.pairs; i++) {
@@ -131,7 +131,7 @@ async function pairedLoad(baseline: Baseline, appPid: number | undefined, load: 
   return { base: medianOf(bases), app: medianOf(apps), ratio: median(ratios), ratios, baseCpuUs: medianCpu(bases), appCpuUs: medianCpu(apps) }
 }
 
-function medianCpu(runs: readonly { cpuUsPerRequest: number | undefined }[]): number | undefined {
+function medianCpu(runs: readonly MeasuredLoad[]): number | undefined {
   const known = runs.map((r) => r.cpuUsPerRequest).filter((v): v is number => v !== undefined)
   return known.length === runs.length ? median(known) : undefined
 }

@@ -5,6 +5,7 @@
 // moved when the machine's speed moves the ratio.
 import { readFileSync } from 'node:fs'
 import { execFileSync } from 'node:child_process'
+import type { LoadResult } from './load.ts'
 
 let ticksPerSecond: number | undefined
 
@@ -30,11 +31,15 @@ function clockTicks(): number {
   }
 }
 
-/** Runs `load` and adds the CPU `pid` spent per request during it (µs; undefined when unreadable). */
+/** A load's result with the CPU the server spent per request during it (µs; undefined when unreadable). */
+export type MeasuredLoad = LoadResult & { cpuUsPerRequest: number | undefined }
+
+/** Runs `load` and adds the CPU `pid` spent per request during it. */
 export async function withCpuPerRequest<T extends { requests: number }>(pid: number | undefined, load: () => Promise<T>): Promise<T & { cpuUsPerRequest: number | undefined }> {
-  const before = pid === undefined ? undefined : processCpuMs(pid)
+  const read = () => (pid === undefined ? undefined : processCpuMs(pid))
+  const before = read()
   const result = await load()
-  const after = pid === undefined ? undefined : processCpuMs(pid)
+  const after = read()
   const cpuUsPerRequest = before === undefined || after === undefined || result.requests === 0 ? undefined : ((after - before) * 1000) / result.requests
   return { ...result, cpuUsPerRequest }
 }
