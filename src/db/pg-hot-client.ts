@@ -8,7 +8,10 @@
 // session state).
 // A broken connection is dropped and the next statement opens a new one: the
 // click writer retries a failed batch once, so a restart of PostgreSQL costs at
-// most the batches in flight their first attempt.
+// most the batches in flight their first attempt. A statement or a connection
+// attempt that gets no answer in time fails the same way: on a network that
+// drops packets TCP alone would take many minutes to give up on it, and every
+// click queued behind that batch would wait as long to be written.
 import pg from 'pg'
 
 /** The connection's application_name. */
@@ -20,7 +23,17 @@ export interface HotClient {
   close(): Promise<void>
 }
 
-export function pgHotClient(connectionString: string): HotClient {
+export interface HotClientOptions {
+  /** A statement with no answer after this long fails, and its connection is dropped. */
+  queryTimeoutMs?: number
+  /** Likewise for opening the connection. */
+  connectTimeoutMs?: number
+}
+
+export function pgHotClient(connectionString: string, options: HotClientOptions = {}): HotClient {
+  // Far above a batch's few milliseconds, even on a slow disk.
+  const queryTimeout = options.queryTimeoutMs ?? 10_000
+  const connectTimeout = options.connectTimeoutMs ?? 5_000
   let client: Promise<pg.Client> | undefined
   let closed = false
 
@@ -34,7 +47,7 @@ export function pgHotClient(connectionString: string): HotClient {
     if (closed) return Promise.reject(new Error('the database is closed'))
     if (!client) {
       // Named for pg_stat_activity: an operator sees which connection writes the clicks.
-      const c = new pg.Client({ connectionString, application_name: HOT_CLIENT_NAME })
+      const c = new pg.Client({ connectionString, application_name: HOT_CLIENT_NAME, query_timeout: queryTimeout, connectionTimeoutMillis: connectTimeout })
       const opening: Promise<pg.Client> = c.connect().then(() => c)
       // An idle connection the server ends (restart, idle timeout) errors here, not in a query.
       c.on('error', () => drop(opening))

@@ -1,19 +1,20 @@
 // The click batch's own PostgreSQL connection (src/db/pg-hot-client.ts): named
 // statements prepared once on it, a lost connection replaced, a statement's own
-// error leaving it in place, and nothing left open after close().
+// error leaving it in place, a statement with no answer given up on, and nothing
+// left open after close().
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { openDatabase, type Database } from '../../src/db/client.ts'
 import { applyMigrations } from '../../src/db/migrator.ts'
 import { createScratchDatabase, type ScratchDatabase } from '../../src/db/scratch-database.ts'
-import { HOT_CLIENT_NAME, pgHotClient, type HotClient } from '../../src/db/pg-hot-client.ts'
+import { HOT_CLIENT_NAME, pgHotClient, type HotClient, type HotClientOptions } from '../../src/db/pg-hot-client.ts'
 import { isUniqueViolation } from '../../src/db/errors.ts'
 
 describe.skipIf(!inject('postgresAvailable'))('the click batch connection [postgresql]', () => {
   let scratch: ScratchDatabase
   let database: Database
   const clients: HotClient[] = []
-  const open = () => {
-    const c = pgHotClient(scratch.url)
+  const open = (options?: HotClientOptions) => {
+    const c = pgHotClient(scratch.url, options)
     clients.push(c)
     return c
   }
@@ -67,6 +68,24 @@ describe.skipIf(!inject('postgresAvailable'))('the click batch connection [postg
     expect(after).toHaveLength(1)
     expect(after[0]).not.toBe(pid)
     expect(await database.prisma.network.count({ where: { slug: 'hot-f' } })).toBe(1)
+  })
+
+  it('gives up on a statement that gets no answer in time, and goes on on a new connection', async () => {
+    const before = await backends()
+    const hot = open({ queryTimeoutMs: 300 })
+    await hot.run(insert, 'hot-t1', 'hot_test_insert')
+    const [pid] = (await backends()).filter((p) => !before.includes(p))
+    // Thirty seconds of silence: only the timeout ends this before the test's own.
+    const stuck = await hot.run('SELECT pg_sleep(30), $1::text', 'x').catch((err: unknown) => err)
+    expect(stuck).toBeInstanceOf(Error)
+    expect((stuck as Error).message).toMatch(/timeout/i)
+    expect(await hot.run(insert, 'hot-t2', 'hot_test_insert')).toBe(1)
+    const now = (await backends()).filter((p) => !before.includes(p) && p !== pid)
+    expect(now).toHaveLength(1)
+    expect(await database.prisma.network.count({ where: { slug: { in: ['hot-t1', 'hot-t2'] } } })).toBe(2)
+    // The abandoned backend is still asleep: end it rather than leave it to the scratch database.
+    await database.prisma.$queryRawUnsafe('SELECT pg_terminate_backend($1::int)', pid)
+    await hot.close()
   })
 
   it('closes its connection, and refuses statements after', async () => {

@@ -1,5 +1,6 @@
 // Several stateless instances on one PostgreSQL, and PostgreSQL going away:
-// idempotency holds across instances, and service resumes by itself.
+// idempotency holds across instances, service resumes by itself, and a stalled
+// PostgreSQL does not stall the redirect.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createScratchDatabase, type ScratchDatabase } from '../../src/db/scratch-database.ts'
 import { openDatabase, type Database } from '../../src/db/client.ts'
@@ -8,6 +9,7 @@ import { onboardBenchLink, type BenchLink } from '../helpers/onboard.ts'
 import { startProxy, type CuttableProxy } from '../helpers/tcp-proxy.ts'
 import { integrityProblems } from '../helpers/integrity.ts'
 import { report } from '../helpers/report.ts'
+import pg from 'pg'
 
 const ADMIN_SECRET = 'reliability-admin-secret-0123456789'
 const postbackAt = (baseUrl: string, link: BenchLink, txn: string) => {
@@ -190,5 +192,53 @@ describe.skipIf(!inject('postgresAvailable'))('PostgreSQL unavailable mid-run', 
     expect(more).toEqual([])
     expect(entry!.history).toHaveLength(1)
     expect(await integrityProblems(db)).toEqual([])
+  })
+})
+
+describe.skipIf(!inject('postgresAvailable'))('PostgreSQL stalled: the click table locked by another session', () => {
+  let scratch: ScratchDatabase
+  let server: ServerProcess
+  let link: BenchLink
+  let database: Database
+
+  beforeAll(async () => {
+    scratch = await createScratchDatabase('postgresql')
+    server = await startServer({ NODE_ENV: 'production', ADMIN_SECRET, DATABASE_URL: scratch.url, LOG_LEVEL: 'warn' })
+    link = await onboardBenchLink(server.baseUrl, ADMIN_SECRET)
+    database = await openDatabase(scratch.url, { poolSize: 2 })
+  })
+  afterAll(async () => {
+    server?.child.kill('SIGKILL')
+    await database?.close()
+    await scratch?.drop()
+  })
+
+  it('keeps redirecting without waiting for it, and writes every click once the lock is gone', async () => {
+    const before = await database.prisma.metricEvent.count()
+    // What a migration or a VACUUM FULL run by hand does to the click batch: it waits for the lock.
+    const locker = new pg.Client({ connectionString: scratch.url })
+    await locker.connect()
+    await locker.query('BEGIN')
+    await locker.query('LOCK TABLE metric_events IN EXCLUSIVE MODE')
+    const statuses: number[] = []
+    const started = Date.now()
+    let slowest = 0
+    let stalledFor: number
+    try {
+      for (let i = 0; i < 20; i++) {
+        const sent = Date.now()
+        const res = await fetch(`${server.baseUrl}/r/${link.code}`, { redirect: 'manual', signal: AbortSignal.timeout(10_000) })
+        statuses.push(res.status)
+        slowest = Math.max(slowest, Date.now() - sent)
+      }
+      expect(await database.prisma.metricEvent.count()).toBe(before) // nothing got past the lock
+    } finally {
+      stalledFor = Date.now() - started
+      await locker.query('COMMIT')
+      await locker.end()
+    }
+    expect(statuses).toEqual(Array(20).fill(302))
+    await expect.poll(() => database.prisma.metricEvent.count(), { timeout: 15_000 }).toBe(before + 20)
+    report(`click table locked: 20 redirects answered 302 in ${stalledFor} ms (slowest ${slowest} ms: the first, after the ack timeout); all 20 clicks written once the lock was released`)
   })
 })

@@ -1,6 +1,7 @@
 // The group commit, against a fake store: batching per event-loop turn, the cap,
 // acknowledgement only after commit, one retry, the lost count, the ack timeout,
-// the flush on close, and the busy-poll under load.
+// a stalled database (nobody waits, bounded queue), the flush on close, and the
+// busy-poll under load.
 import { performance } from 'node:perf_hooks'
 import { describe, expect, it } from 'vitest'
 import type { ClickEventRow } from '../../src/db/click-store.ts'
@@ -110,6 +111,71 @@ describe('click group commit', () => {
     expect(performance.now() - started).toBeLessThan(150)
     await w.flush()
     expect(s.batches.flat()).toHaveLength(1)
+  })
+
+  /** A database that does not answer until `answer()` is called. */
+  function hangingStore() {
+    const batches: ClickEventRow[][] = []
+    let answer = () => {}
+    const answered = new Promise<void>((r) => (answer = r))
+    let first = true
+    return {
+      batches,
+      answer: () => answer(),
+      write: async (rows: ClickEventRow[]) => {
+        if (first) {
+          first = false
+          await answered
+        }
+        batches.push([...rows])
+      },
+    }
+  }
+  const turn = () => new Promise((r) => setImmediate(r))
+  /** The value, or 'still waiting' if it takes a second (the hung batch never answers by itself). */
+  const within1s = <T>(p: Promise<T>) => Promise.race([p, new Promise<'still waiting'>((r) => setTimeout(() => r('still waiting'), 1_000))])
+
+  it('a stalled database holds no request: those queued behind its batch go too, later ones at once, and every row is written once it answers', async () => {
+    const s = hangingStore()
+    const w = new ClickWriter(s.write, { ackTimeoutMs: 30, logger: silent })
+    const first = w.record(row(1))
+    await turn()
+    const behind = w.record(row(2))
+    expect(await within1s(first)).toBe(false)
+    expect(await within1s(behind)).toBe(false)
+    expect(await within1s(w.record(row(3)))).toBe(false)
+    expect(w.stats.ackTimeouts).toBe(3)
+    s.answer()
+    await w.flush()
+    expect(s.batches.flat().map((r) => r.clickId).sort()).toEqual(['c1', 'c2', 'c3'])
+    expect(w.stats.lostRows).toBe(0)
+    // The stall is over: a click waits for its commit again.
+    const next = w.record(row(4))
+    expect(await next).toBe(true)
+  })
+
+  it('while the database is stalled the queue is bounded: beyond maxQueued a click is counted lost, logged once, and still answered', async () => {
+    const s = hangingStore()
+    const errors: string[] = []
+    const lost: number[] = []
+    const w = new ClickWriter(s.write, {
+      ackTimeoutMs: 30,
+      maxQueued: 3,
+      logger: { warn: () => {}, error: (_o, msg) => errors.push(msg) },
+      observer: { committed: () => {}, failedAttempt: () => {}, lost: (n) => lost.push(n) },
+    })
+    const first = w.record(row(1))
+    await turn()
+    expect(await within1s(first)).toBe(false)
+    const answers = await Promise.all([2, 3, 4, 5, 6].map((i) => within1s(w.record(row(i)))))
+    expect(answers).toEqual([false, false, false, false, false])
+    expect(w.stats.lostRows).toBe(2)
+    expect(lost).toEqual([1, 1])
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toMatch(/queue full/)
+    s.answer()
+    await w.flush()
+    expect(s.batches.flat().map((r) => r.clickId).sort()).toEqual(['c1', 'c2', 'c3', 'c4'])
   })
 
   it('flush writes everything queued and waits for it (server stop)', async () => {
