@@ -34,7 +34,7 @@ export function createMetrics(): Metrics {
       buckets: seconds,
     }),
     clicksRecorded: new Counter({ name: 'contentflow_clicks_recorded_total', help: 'Click events committed to the database, by kind (click, bot)', labelNames: ['kind'], registers }),
-    clicksLost: new Counter({ name: 'contentflow_clicks_lost_total', help: 'Click events that could not be written after a retry', registers }),
+    clicksLost: new Counter({ name: 'contentflow_clicks_lost_total', help: 'Click events lost: not written after a retry, or dropped because the queue was full while the database was stalled', registers }),
     clickBatchSize: new Histogram({ name: 'contentflow_click_batch_size', help: 'Clicks per group-commit batch', buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500], registers }),
     clickFlushSeconds: new Histogram({ name: 'contentflow_click_flush_duration_seconds', help: 'Time to commit one click batch', buckets: seconds, registers }),
     clickFlushFailures: new Counter({ name: 'contentflow_click_flush_failures_total', help: 'Click batches whose commit failed (before retry)', registers }),
