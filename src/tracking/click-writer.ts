@@ -219,7 +219,10 @@ export class ClickWriter {
       stalled = true
       this.stalledBatches++
       const behind = this.releaseQueued()
-      this.stats.ackTimeouts += rows.length + behind
+      // Clicks that came during an earlier stall were answered (and counted) already.
+      let waiting = 0
+      for (const w of waiters) if (w) waiting++
+      this.stats.ackTimeouts += waiting + behind
       this.logger?.warn({ rows: rows.length, queued: behind, waitedMs: this.ackTimeoutMs }, 'click batch slow: redirecting before its commit')
       release(false)
     }, this.ackTimeoutMs)
