@@ -97,8 +97,8 @@ export class ClickWriter {
   private readonly maxQueued: number
   /** Batches still out after ackTimeoutMs: while any is, nobody waits for the database. */
   private stalledBatches = 0
-  /** Clicks dropped since the last commit (the first of a run is logged). */
-  private overflowed = 0
+  /** Clicks have been dropped since the last commit (only the first of a run is logged). */
+  private overflowing = false
   private busyPollUntil = 0
   private busyPolling = false
   private readonly logger: ClickWriterLogger | undefined
@@ -144,7 +144,8 @@ export class ClickWriter {
   private overflow(): false {
     this.stats.lostRows++
     this.observer?.lost(1)
-    if (this.overflowed++ === 0) this.logger?.error({ queued: this.rows.length }, 'click queue full while the database is stalled: clicks are being lost')
+    if (!this.overflowing) this.logger?.error({ queued: this.rows.length }, 'click queue full while the database is stalled: clicks are being lost')
+    this.overflowing = true
     return false
   }
 
@@ -260,7 +261,7 @@ export class ClickWriter {
     if (this.rows.length > 0 && this.writing < this.maxInFlight) this.startBatch()
     this.stats.lastFlushMs = performance.now() - started
     if (committed) {
-      this.overflowed = 0
+      this.overflowing = false
       this.observer?.committed(rows, this.stats.lastFlushMs / 1000)
       this.stats.batches++
       this.stats.rows += rows.length
