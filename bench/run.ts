@@ -17,7 +17,7 @@ import { projectRoot } from '../src/db/schema-source.ts'
 import { loadConfig } from '../src/config.ts'
 import type { Provider } from '../src/db/provider.ts'
 import { runLoad, type LoadResult } from './lib/load.ts'
-import { cpuCount, pinArgs } from './lib/cores.ts'
+import { cpuCount, pinArgs, pinBenchToLoadCore } from './lib/cores.ts'
 import { generateBenchData } from './generate-data.ts'
 import { onboardBenchLink, type BenchLink } from '../tests/helpers/onboard.ts'
 import { measureSummary } from './lib/summary-timing.ts'
@@ -257,7 +257,8 @@ const round = (v: number, d: number) => Math.round(v * 10 ** d) / 10 ** d
 const fmtCount = (n: number) => (n >= 1e6 ? `${n / 1e6} M` : n >= 1e3 ? `${n / 1e3} k` : String(n))
 
 async function main() {
-  log(`ContentFlow bench (${quick ? 'quick' : 'full'}): ${cpuCount()} cores, server ${pinServer.length ? 'pinned to core 0' : 'not pinned'}, Node ${process.version}`)
+  const benchPinned = pinBenchToLoadCore()
+  log(`ContentFlow bench (${quick ? 'quick' : 'full'}): ${cpuCount()} cores, server ${pinServer.length ? 'pinned to core 0' : 'not pinned'}${benchPinned ? ', the bench itself with the load generator' : ''}, Node ${process.version}`)
   buildServer()
   log(`bare Fastify baseline: up for the whole run, its runs paired with the redirect's (${settings.pairs} × ${settings.pairSeconds} s each, ${settings.connections} connections)`)
   const baseline = await startBaseline()

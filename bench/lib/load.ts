@@ -6,7 +6,7 @@ import { writeFileSync, mkdtempSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
-import { cpuCount, pinArgs } from './cores.ts'
+import { loadCore, pinArgs } from './cores.ts'
 
 const run = promisify(execFile)
 
@@ -40,9 +40,6 @@ async function findWrk(): Promise<string | null> {
   }
   return wrkPath
 }
-
-/** The load generator's core: the last one, away from the server's. */
-const loadCore = () => cpuCount() - 1
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const wrk = process.env.BENCH_LOADGEN === 'autocannon' ? null : await findWrk()

@@ -2,13 +2,18 @@
 // with an fsync) inside whichever commit pushes the log past 1000 pages: on the
 // event loop, so every request in flight waits for it. Under click load that is
 // a few times a second. This worker thread, with its own connection, checkpoints
-// every few hundred milliseconds instead, PASSIVE (it never waits on a reader or
-// the writer): the log stays under the threshold, the fsync happens off the event
+// every 50 milliseconds instead, PASSIVE (it never waits on a reader or the
+// writer): the log stays under the threshold, the fsync happens off the event
 // loop, and the in-commit checkpoint is left as a safety net only: its threshold
 // is raised (IN_COMMIT_CHECKPOINT_PAGES), since at 1000 pages a burst between two
 // ticks still crossed it on the event loop. Measured 2026-12-03 (6 alternating
-// rounds): redirect 12,800 → 19,430 req/s, inserts over 4 ms halved (its p99 no
-// better: the remaining stalls are elsewhere).
+// rounds): redirect 12,800 → 19,430 req/s, inserts over 4 ms halved.
+// The interval sets how much each checkpoint flushes, and a commit that lands
+// during a big flush still stalls in the kernel: at 200 ms, 6 – 8 click batches
+// a run took 25 – 50 ms (the redirect's p99 13 – 24 ms); at 50 ms or less none
+// did (2026-12-04, 50 connections, 3 × 5 s per interval). The worker's CPU
+// grows as the interval shrinks (2 % of the core at 200 ms, 3 % at 50, 8 % at
+// 10), so not lower.
 import { Worker } from 'node:worker_threads'
 
 /** The main connection's in-commit checkpoint, once the worker runs (~40 MB of log: it has fallen far behind). */
@@ -20,7 +25,7 @@ export interface Checkpointer {
 
 const entry = new URL('./sqlite-checkpoint-worker.mjs', import.meta.url)
 
-export function startCheckpointer(file: string, intervalMs = 200): Checkpointer {
+export function startCheckpointer(file: string, intervalMs = 50): Checkpointer {
   // A tiny heap: the worker only runs one pragma (its isolate's default heap sizing would cost the server ~25 MB).
   const worker = new Worker(entry, { workerData: { file, intervalMs }, resourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 1, codeRangeSizeMb: 4 } })
   // A checkpointer that dies leaves the in-commit checkpoint doing the work: no harm to data.
