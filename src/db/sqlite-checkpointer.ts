@@ -9,7 +9,8 @@
 // ticks still crossed it on the event loop. Measured 2026-12-03 (6 alternating
 // rounds): redirect 12,800 → 19,430 req/s, inserts over 4 ms halved.
 // The interval sets how much each checkpoint flushes, and a commit that lands
-// during a big flush still stalls in the kernel: at 200 ms, 6 – 8 click batches
+// during a big flush can stall behind it (how, not pinned down: the event loop's
+// thread was seen waiting in the kernel up to 10 ms): at 200 ms, 6 – 8 click batches
 // a run took 25 – 50 ms (the redirect's p99 13 – 24 ms); at 50 ms or less none
 // did (2026-12-04, 50 connections, 3 × 5 s per interval). The worker's CPU
 // grows as the interval shrinks (2 % of the core at 200 ms, 3 % at 50, 8 % at
