@@ -63,16 +63,28 @@ const figures: Record<string, Figure[]> = {}
 const record = (section: string, f: Figure) => (figures[section] ??= []).push(f)
 
 /** Median of `repeats` runs (by req/s), as the issue's table measures. */
-async function medianLoad(run: () => Promise<LoadResult>): Promise<LoadResult & { runs: number[] }> {
+async function medianLoad(run: () => Promise<LoadResult>): Promise<ReturnType<typeof medianOf>> {
   const results: LoadResult[] = []
   for (let i = 0; i < settings.repeats; i++) results.push(await run())
   return medianOf(results)
 }
 
-/** The median run by req/s, with the errors and requests of all runs. */
-function medianOf(results: LoadResult[]): LoadResult & { runs: number[] } {
-  const mid = middle(results, (r) => r.rps)
-  return { ...mid, errors: results.reduce((s, r) => s + r.errors, 0), requests: results.reduce((s, r) => s + r.requests, 0), runs: results.map((r) => Math.round(r.rps)) }
+/**
+ * The medians of the runs: req/s, p50 and p99 each (one stall in one run moves
+ * that run's p99 by tens of milliseconds on these machines, and the p99 of the
+ * run with the median req/s let it decide), with the errors and requests of all
+ * runs and every run's req/s and p99 for the table's detail.
+ */
+function medianOf(results: LoadResult[]): LoadResult & { runs: number[]; p99s: number[] } {
+  return {
+    ...middle(results, (r) => r.rps),
+    p50Ms: median(results.map((r) => r.p50Ms)),
+    p99Ms: median(results.map((r) => r.p99Ms)),
+    errors: results.reduce((s, r) => s + r.errors, 0),
+    requests: results.reduce((s, r) => s + r.requests, 0),
+    runs: results.map((r) => Math.round(r.rps)),
+    p99s: results.map((r) => r.p99Ms),
+  }
 }
 
 const pinServer = pinArgs(0)
@@ -97,8 +109,8 @@ async function startBaseline(): Promise<Baseline> {
 }
 
 interface PairedLoad {
-  base: LoadResult & { runs: number[] }
-  app: LoadResult & { runs: number[] }
+  base: ReturnType<typeof medianOf>
+  app: ReturnType<typeof medianOf>
   /** Median of the runs' app/base ratios, each pair measured back to back. */
   ratio: number
   ratios: number[]
@@ -171,7 +183,7 @@ async function benchDatabase(provider: Provider, baseline: Baseline) {
     const recorded = (await database.prisma.metricEvent.count()) - clicksBefore
     const recordedAsBots = (await database.prisma.metricEvent.count({ where: { kind: 'bot' } })) - botsBefore
     const { ratio, base } = paired
-    record(section, { name: 'bare Fastify 302 req/s (paired runs)', value: Math.round(base.rps), unit: 'req/s', detail: `runs ${base.runs.join(', ')}; p50 ${base.p50Ms} ms, p99 ${base.p99Ms} ms (${base.tool})` })
+    record(section, { name: 'bare Fastify 302 req/s (paired runs)', value: Math.round(base.rps), unit: 'req/s', detail: `runs ${base.runs.join(', ')}; p50 ${base.p50Ms} ms, p99 ${base.p99Ms} ms (runs ${base.p99s.join(', ')}; ${base.tool})` })
     record(section, { name: 'redirect req/s (click recorded)', value: Math.round(redirect.rps), unit: 'req/s', detail: `runs ${redirect.runs.join(', ')}` })
     record(section, { name: 'redirect vs bare Fastify', value: round(ratio, 2), unit: '×', target: '≥ 0.5', ok: ratio >= 0.5, detail: `median of the pairs' ratios ${paired.ratios.map((r) => r.toFixed(2)).join(', ')}` })
     if (paired.appCpuUs !== undefined && paired.baseCpuUs !== undefined) {
@@ -186,7 +198,7 @@ async function benchDatabase(provider: Provider, baseline: Baseline) {
       })
     }
     record(section, { name: 'redirect p50', value: redirect.p50Ms, unit: 'ms' })
-    record(section, { name: 'redirect p99', value: redirect.p99Ms, unit: 'ms', target: '≤ 10', ok: redirect.p99Ms <= 10 })
+    record(section, { name: 'redirect p99', value: redirect.p99Ms, unit: 'ms', target: '≤ 10', ok: redirect.p99Ms <= 10, detail: `median of the runs' ${redirect.p99s.join(', ')}` })
     record(section, { name: 'redirect non-3xx', value: redirect.errors, unit: '', target: '= 0', ok: redirect.errors === 0 })
     record(section, {
       name: 'acknowledged clicks missing from DB',
