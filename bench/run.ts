@@ -62,10 +62,10 @@ interface Figure {
 const figures: Record<string, Figure[]> = {}
 const record = (section: string, f: Figure) => (figures[section] ??= []).push(f)
 
-/** Median of `repeats` runs (by req/s), as the issue's table measures. */
-async function medianLoad(run: (index: number) => Promise<LoadResult>, repeats = settings.repeats): Promise<ReturnType<typeof medianOf>> {
+/** The medians of `settings.repeats` runs, as the issue's table measures; `run` gets the run's index. */
+async function medianLoad(run: (index: number) => Promise<LoadResult>): Promise<ReturnType<typeof medianOf>> {
   const results: LoadResult[] = []
-  for (let i = 0; i < repeats; i++) results.push(await run(i))
+  for (let i = 0; i < settings.repeats; i++) results.push(await run(i))
   return medianOf(results)
 }
 
