@@ -28,6 +28,17 @@ export async function dailyTotal(db: LedgerSqlReader, type: string, status: stri
   return { entries: num(rows[0]?.n), cents: num(rows[0]?.cents) }
 }
 
+/** Entries of one type, every status, over the days ≥ fromDay: each entry is counted once, under its current status. */
+export async function dailyEntriesOfType(db: LedgerSqlReader, type: string, fromDay: Date): Promise<number> {
+  const rows = await db.$queryRaw<{ n: unknown }[]>`
+    SELECT CAST(SUM(entries) AS BIGINT) AS n FROM (
+      SELECT entries FROM ledger_daily WHERE type = ${type} AND day >= ${fromDay}
+      UNION ALL
+      SELECT entries FROM ledger_deltas WHERE type = ${type} AND day >= ${fromDay}
+    ) AS t`
+  return num(rows[0]?.n)
+}
+
 /** Per-day entries and amount of one type and status for days in [fromDay, toDay). */
 export async function dailyTotalsByDay(db: LedgerSqlReader, type: string, status: string, fromDay: Date, toDay: Date): Promise<Map<number, DailyTotal>> {
   const rows = await db.$queryRaw<{ day: unknown; n: unknown; cents: unknown }[]>`
