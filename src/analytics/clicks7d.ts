@@ -4,7 +4,7 @@
 // smaller half: either [since, next midnight) counted directly, or the whole day
 // from the rollup minus [midnight, since).
 import type { Db } from '../db/client.ts'
-import { DAY_MS, daysAgo, rollupSplit, toNumber } from './window.ts'
+import { countSince, daysAgo, toNumber } from './window.ts'
 
 export async function rollupClicksFrom(db: Db, day: Date): Promise<number> {
   const rows = await db.$queryRaw<{ n: unknown }[]>`SELECT SUM(count) AS n FROM click_rollups WHERE kind = 'click' AND day >= ${day}`
@@ -17,17 +17,8 @@ export async function rawClicksBetween(db: Db, from: Date, to: Date): Promise<nu
 }
 
 /** Click events with ts ≥ since, exact. */
-export async function clicksSince(db: Db, since: Date): Promise<number> {
-  const split = rollupSplit(since)
-  if (!split.partial) return rollupClicksFrom(db, since)
-  const beforeSince = since.getTime() - split.edgeDay.getTime()
-  if (beforeSince >= DAY_MS / 2) {
-    // The window starts late in its day: count the short tail of that day directly.
-    const [tail, rest] = await Promise.all([rawClicksBetween(db, since, split.firstFullDay), rollupClicksFrom(db, split.firstFullDay)])
-    return tail + rest
-  }
-  const [fromEdge, head] = await Promise.all([rollupClicksFrom(db, split.edgeDay), rawClicksBetween(db, split.edgeDay, since)])
-  return fromEdge - head
+export function clicksSince(db: Db, since: Date): Promise<number> {
+  return countSince(since, (day) => rollupClicksFrom(db, day), (from, to) => rawClicksBetween(db, from, to))
 }
 
 export function clicks7d(db: Db, now: Date): Promise<number> {

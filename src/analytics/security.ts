@@ -2,8 +2,8 @@
 // sketch's postbacks_24h), plus what ops must review: flagged conversions
 // (unknown partner or click…) and postbacks refused in the last 24 h.
 import type { Db } from '../db/client.ts'
-import { dailyEntriesOfType } from '../ledger/ledger-daily.ts'
-import { DAY_MS, daysAgo, rollupSplit } from './window.ts'
+import { dailyTotal, EVERY_STATUS } from '../ledger/ledger-daily.ts'
+import { countSince, daysAgo } from './window.ts'
 
 /** Active partner flags "hold" (not lifted). */
 export function activeHolds(db: Db): Promise<number> {
@@ -12,23 +12,17 @@ export function activeHolds(db: Db): Promise<number> {
 
 /**
  * Conversion entries created in the last 24 h, any status: whole UTC days from
- * the ledger's daily totals, and only the smaller half of the window's partial
- * first day from the entries (counted directly, or subtracted from its day's
- * total), so the cost does not grow with the day's postbacks. Counting the
- * entries alone took 3.6 ms over the ~25,000 of a quick bench run's day on a
- * slow machine, and grows with them (the full bench books ~200,000 in its day).
+ * the ledger's daily totals, only the smaller half of the partial first day from
+ * the entries (countSince), so the cost does not grow with the day's postbacks.
+ * Counting the entries alone took 3.6 ms over the ~25,000 of a quick bench run's
+ * day on a slow machine, and grows with them (the full bench books ~200,000 in its day).
  */
-export async function postbacks24h(db: Db, now: Date): Promise<number> {
-  const since = daysAgo(now, 1)
-  const split = rollupSplit(since)
-  const raw = (from: Date, to: Date) => db.walletEntry.count({ where: { type: 'conversion', createdAt: { gte: from, lt: to } } })
-  if (!split.partial) return dailyEntriesOfType(db, 'conversion', since)
-  if (since.getTime() - split.edgeDay.getTime() >= DAY_MS / 2) {
-    const [tail, rest] = await Promise.all([raw(since, split.firstFullDay), dailyEntriesOfType(db, 'conversion', split.firstFullDay)])
-    return tail + rest
-  }
-  const [fromEdge, head] = await Promise.all([dailyEntriesOfType(db, 'conversion', split.edgeDay), raw(split.edgeDay, since)])
-  return fromEdge - head
+export function postbacks24h(db: Db, now: Date): Promise<number> {
+  return countSince(
+    daysAgo(now, 1),
+    async (day) => (await dailyTotal(db, 'conversion', EVERY_STATUS, day)).entries,
+    (from, to) => db.walletEntry.count({ where: { type: 'conversion', createdAt: { gte: from, lt: to } } }),
+  )
 }
 
 /** Conversions booked with a flag (unknown_partner, unknown_click, click_mismatch, bot_click). */

@@ -37,3 +37,21 @@ export function toNumber(v: unknown): number {
   if (v === null || v === undefined) return 0
   return typeof v === 'bigint' ? Number(v) : Number(v)
 }
+
+/**
+ * An exact count of what happened at ts ≥ since, from a per-day total (`fromDay`:
+ * everything on days ≥ a midnight) and a raw count (`between`: [from, to)). Only
+ * the smaller half of the partial first day is counted raw: the tail from
+ * `since` to the next midnight, or the head from midnight to `since` subtracted
+ * from that day's total.
+ */
+export async function countSince(since: Date, fromDay: (day: Date) => Promise<number>, between: (from: Date, to: Date) => Promise<number>): Promise<number> {
+  const split = rollupSplit(since)
+  if (!split.partial) return fromDay(since)
+  if (since.getTime() - split.edgeDay.getTime() >= DAY_MS / 2) {
+    const [tail, rest] = await Promise.all([between(since, split.firstFullDay), fromDay(split.firstFullDay)])
+    return tail + rest
+  }
+  const [fromEdge, head] = await Promise.all([fromDay(split.edgeDay), between(split.edgeDay, since)])
+  return fromEdge - head
+}

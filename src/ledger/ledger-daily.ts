@@ -15,28 +15,21 @@ export interface DailyTotal {
 
 const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v))
 
+/** `status` for dailyTotal: the entries of the type under every status (each counted once, under its current one). */
+export const EVERY_STATUS = null
+
 /** Entries and amount of one type and status over the days ≥ fromDay (all days when omitted). */
-export async function dailyTotal(db: LedgerSqlReader, type: string, status: string, fromDay?: Date): Promise<DailyTotal> {
+export async function dailyTotal(db: LedgerSqlReader, type: string, status: string | typeof EVERY_STATUS, fromDay?: Date): Promise<DailyTotal> {
   const since = fromDay ? SqlTag.sql`AND day >= ${fromDay}` : SqlTag.empty
+  const ofStatus = status === EVERY_STATUS ? SqlTag.empty : SqlTag.sql`AND status = ${status}`
   // One statement: on PostgreSQL a concurrent fold is seen entirely or not at all.
   const rows = await db.$queryRaw<{ n: unknown; cents: unknown }[]>`
     SELECT CAST(SUM(entries) AS BIGINT) AS n, CAST(SUM(amount_cents) AS BIGINT) AS cents FROM (
-      SELECT entries, amount_cents FROM ledger_daily WHERE type = ${type} AND status = ${status} ${since}
+      SELECT entries, amount_cents FROM ledger_daily WHERE type = ${type} ${ofStatus} ${since}
       UNION ALL
-      SELECT entries, amount_cents FROM ledger_deltas WHERE type = ${type} AND status = ${status} ${since}
+      SELECT entries, amount_cents FROM ledger_deltas WHERE type = ${type} ${ofStatus} ${since}
     ) AS t`
   return { entries: num(rows[0]?.n), cents: num(rows[0]?.cents) }
-}
-
-/** Entries of one type, every status, over the days ≥ fromDay: each entry is counted once, under its current status. */
-export async function dailyEntriesOfType(db: LedgerSqlReader, type: string, fromDay: Date): Promise<number> {
-  const rows = await db.$queryRaw<{ n: unknown }[]>`
-    SELECT CAST(SUM(entries) AS BIGINT) AS n FROM (
-      SELECT entries FROM ledger_daily WHERE type = ${type} AND day >= ${fromDay}
-      UNION ALL
-      SELECT entries FROM ledger_deltas WHERE type = ${type} AND day >= ${fromDay}
-    ) AS t`
-  return num(rows[0]?.n)
 }
 
 /** Per-day entries and amount of one type and status for days in [fromDay, toDay). */
