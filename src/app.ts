@@ -4,7 +4,7 @@
 // (src/routes/pages.ts, src/routes/console).
 import Fastify, { type FastifyInstance } from 'fastify'
 import formbody from '@fastify/formbody'
-import type { Config } from './config.ts'
+import type { Config, TrustProxy } from './config.ts'
 import type { Database } from './db/client.ts'
 import { loggerOptions } from './http/logging.ts'
 import databasePlugin from './plugins/database.ts'
@@ -31,7 +31,7 @@ export interface BuildOptions {
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger === false ? false : { ...loggerOptions(config), ...(options.logStream ? { stream: options.logStream } : {}) },
-    trustProxy: config.trustProxy,
+    trustProxy: trustProxyOption(config.trustProxy),
     // Networks send long query strings, but nothing legitimate comes close to these.
     routerOptions: { maxParamLength: 200 },
     bodyLimit: MAX_BODY_BYTES,
@@ -65,6 +65,18 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(publicRoutes)
   await app.register(pageRoutes)
   return app
+}
+
+/**
+ * Fastify's trustProxy for TRUST_PROXY. A hop count is passed as a function:
+ * Fastify's own numeric form trusts no hop at all; ours trusts the last `hops`
+ * peers (the socket's, then X-Forwarded-For from the right), so the client is the
+ * entry the outermost proxy wrote, never one the client put in front of it.
+ */
+export function trustProxyOption(trust: TrustProxy): false | string[] | ((address: string, hop: number) => boolean) {
+  if (trust === false) return false
+  if (typeof trust === 'number') return (_address, hop) => hop < trust
+  return trust
 }
 
 export interface RegisteredRoute {

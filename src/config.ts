@@ -1,5 +1,6 @@
 // The environment, validated once at start-up into a typed config.
 import { createHash, randomBytes } from 'node:crypto'
+import { isIP } from 'node:net'
 import { z } from 'zod'
 
 const fraction = z.coerce.number().min(0).max(1)
@@ -21,6 +22,49 @@ const fxRates = z.string().transform((raw, ctx) => {
   return rates
 })
 
+/**
+ * Which peers are proxies whose X-Forwarded-For entry we believe: none (false),
+ * the last N hops (a count), or the listed proxy addresses/CIDRs. The client is
+ * the first address, counted from the right, that is not a trusted proxy.
+ */
+export type TrustProxy = false | number | string[]
+
+// proxy-addr's names for the usual private ranges.
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal'])
+
+/** TRUST_PROXY: false | 0 | a hop count | "10.0.0.1, 10.1.0.0/16, loopback"; `true` is refused (it would trust what the client writes). */
+const trustProxy = z.string().transform((raw, ctx): TrustProxy => {
+  const text = raw.trim().toLowerCase()
+  if (text === 'false' || text === 'no' || text === '0') return false
+  if (text === 'true' || text === 'yes') {
+    ctx.addIssue({ code: 'custom', message: 'true would trust the left-most X-Forwarded-For entry, which the client writes; set the number of proxies in front (e.g. 1) or their addresses (e.g. 10.0.0.2,10.1.0.0/16)' })
+    return z.NEVER
+  }
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text)
+    if (hops > 10) {
+      ctx.addIssue({ code: 'custom', message: `${hops} proxies in front is not a real set-up (a hop count is 1 to 10)` })
+      return z.NEVER
+    }
+    return hops
+  }
+  const entries = text.split(',').map((e) => e.trim()).filter(Boolean)
+  for (const entry of entries) {
+    if (PROXY_RANGE_NAMES.has(entry)) continue
+    const [address, prefix, extra] = entry.split('/')
+    const family = isIP(address ?? '')
+    const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128))
+    if (family === 0 || extra !== undefined || !prefixOk) {
+      ctx.addIssue({ code: 'custom', message: `"${entry}" is not false, a hop count, a proxy address or CIDR (e.g. 1, or 10.0.0.2,10.1.0.0/16)` })
+      return z.NEVER
+    }
+  }
+  if (entries.length === 0) return false
+  return entries
+})
+
+const milliseconds = (max: number) => z.coerce.number().int().min(1).max(max)
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -37,7 +81,13 @@ const envSchema = z.object({
   PAYOUT_RELEASE_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   FX_RATES: fxRates.default({ EUR: '1', USD: '0.92', GBP: '1.17', CHF: '1.05', CAD: '0.68', AUD: '0.61' }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  TRUST_PROXY: boolish.default(false),
+  TRUST_PROXY: trustProxy.default(false),
+  // Slow clients must not hold connections (src/http/timeouts.ts): the whole request, its headers, an idle keep-alive.
+  REQUEST_TIMEOUT_MS: milliseconds(600_000).default(10_000),
+  HEADERS_TIMEOUT_MS: milliseconds(600_000).default(5_000),
+  KEEP_ALIVE_TIMEOUT_MS: milliseconds(600_000).default(5_000),
+  // Open connections at once (0: derived from the process's file-descriptor limit).
+  MAX_CONNECTIONS: z.coerce.number().int().min(0).max(10_000_000).default(0),
   AUTO_MIGRATE: boolish.default(true),
   METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   // Postbacks per second from one source address (0: no limit); see src/plugins/postback-rate-limit.ts.
@@ -67,13 +117,26 @@ export interface Config {
   payoutReleaseDays: number
   fxRates: Record<string, string>
   logLevel: Env['LOG_LEVEL']
-  trustProxy: boolean
+  trustProxy: TrustProxy
+  timeouts: TimeoutConfig
   autoMigrate: boolean
   /** Serve /metrics unguarded on this port (for a Prometheus scraper); unset: /metrics behind the admin guard. */
   metricsPort: number | undefined
   /** Postbacks per second accepted from one source address; 0: no limit. */
   postbackRateLimit: number
   pricing: PricingConfig
+}
+
+/** Bounds on how long a client may take (src/http/timeouts.ts). */
+export interface TimeoutConfig {
+  /** From the connection's first byte to the request's last (headers and body). */
+  requestMs: number
+  /** From the connection's first byte to the end of the headers. */
+  headersMs: number
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveMs: number
+  /** Connections open at once; 0: from the file-descriptor limit. */
+  maxConnections: number
 }
 
 /** The pricing rule's parameters (see src/pricing/current-offer.ts). */
@@ -108,6 +171,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`))
   }
   const env = parsed.data
+  if (env.HEADERS_TIMEOUT_MS > env.REQUEST_TIMEOUT_MS) {
+    throw new ConfigError([`HEADERS_TIMEOUT_MS: must not exceed REQUEST_TIMEOUT_MS (${env.HEADERS_TIMEOUT_MS} > ${env.REQUEST_TIMEOUT_MS})`])
+  }
   if (env.PRICING_CPC_FLOOR_CENTS > env.PRICING_CPC_CAP_CENTS) {
     throw new ConfigError([`PRICING_CPC_FLOOR_CENTS: must not exceed PRICING_CPC_CAP_CENTS (${env.PRICING_CPC_FLOOR_CENTS} > ${env.PRICING_CPC_CAP_CENTS})`])
   }
@@ -137,6 +203,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     fxRates: env.FX_RATES,
     logLevel: env.LOG_LEVEL,
     trustProxy: env.TRUST_PROXY,
+    timeouts: {
+      requestMs: env.REQUEST_TIMEOUT_MS,
+      headersMs: env.HEADERS_TIMEOUT_MS,
+      keepAliveMs: env.KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: env.MAX_CONNECTIONS,
+    },
     autoMigrate: env.AUTO_MIGRATE,
     metricsPort: env.METRICS_PORT,
     postbackRateLimit: env.POSTBACK_RATE_LIMIT,

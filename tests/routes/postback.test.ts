@@ -158,7 +158,7 @@ describeEachDatabase('postback endpoint', (t) => {
     expect([outside.statusCode, outside.body]).toEqual([403, 'ERROR source IP 198.51.100.7 not allowed'])
     // Without TRUST_PROXY, a forged X-Forwarded-For changes nothing.
     expect((await app.inject({ url: url('I4'), remoteAddress: '198.51.100.7', headers: { 'x-forwarded-for': '203.0.113.5' } })).statusCode).toBe(403)
-    const proxied = await buildTestApp(t(), { TRUST_PROXY: 'true' })
+    const proxied = await buildTestApp(t(), { TRUST_PROXY: '1' })
     try {
       expect((await proxied.inject({ url: url('I5'), remoteAddress: '10.0.0.2', headers: { 'x-forwarded-for': '203.0.113.5' } })).statusCode).toBe(200)
       expect((await proxied.inject({ url: url('I6'), remoteAddress: '10.0.0.2', headers: { 'x-forwarded-for': '198.51.100.7' } })).statusCode).toBe(403)
