@@ -1,4 +1,8 @@
-// npm run bench [-- --quick] [--events N] [--db sqlite|postgresql]
+// npm run bench [-- --quick] [--events N] [--db sqlite|postgresql] [--compare DIR]
+//
+// --compare DIR: another checkout of ContentFlow (installed; built here) whose
+// redirect and postbacks are measured in the same run, its runs interleaved with
+// ours, so a change is judged before/after on the same machine minutes apart.
 //
 // Measures, in one run and with the same settings, the bare-Fastify 302 baseline
 // and ContentFlow's redirect (click durably recorded), postbacks (unique and
@@ -29,8 +33,10 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     events: { type: 'string' },
     db: { type: 'string' },
+    compare: { type: 'string' },
   },
 })
+const compareRoot = values.compare ? path.resolve(values.compare) : undefined
 const quick = values.quick!
 const settings = {
   connections: 50,
@@ -90,6 +96,8 @@ function medianOf(results: LoadResult[]): LoadResult & { runs: number[]; p99s: n
 const pinServer = pinArgs(0)
 /** ContentFlow as npm start runs it (see main: built first). */
 const APP = { prefix: pinServer, nodeArgs: npmStartNodeArgs(), entry: 'dist/server.js' }
+/** The --compare checkout, run the same way. */
+const BEFORE = compareRoot ? { ...APP, root: compareRoot } : undefined
 
 interface Baseline {
   server: ServerProcess
@@ -126,21 +134,35 @@ interface PairedLoad {
  * measuring the baseline first would charge that drift to one side.
  */
 async function pairedLoad(baseline: Baseline, appPid: number | undefined, load: () => Promise<LoadResult>): Promise<PairedLoad> {
+  return (await pairedLoads(baseline, [{ pid: appPid, load }]))[0]!
+}
+
+interface LoadTarget {
+  pid: number | undefined
+  load: () => Promise<LoadResult>
+}
+
+/**
+ * The same, for several servers at once (ours and --compare's): each round runs
+ * the baseline and every target back to back, in an order that rotates from one
+ * round to the next, and each target's ratio is taken against its round's baseline.
+ */
+async function pairedLoads(baseline: Baseline, targets: readonly LoadTarget[]): Promise<PairedLoad[]> {
   const bases: MeasuredLoad[] = []
-  const apps: MeasuredLoad[] = []
+  const runs: MeasuredLoad[][] = targets.map(() => [])
   const base = () => withCpuPerRequest(baseline.server.child.pid, () => runLoad({ url: baseline.url, headers: BROWSER, connections: settings.connections, seconds: settings.pairSeconds }))
-  const run = () => withCpuPerRequest(appPid, load)
+  const steps = [-1, ...targets.keys()]
   for (let i = 0; i < settings.pairs; i++) {
-    if (i % 2 === 0) {
-      bases.push(await base())
-      apps.push(await run())
-    } else {
-      apps.push(await run())
-      bases.push(await base())
+    const order = i % 2 === 0 ? steps : [...steps].reverse()
+    for (const step of order) {
+      if (step === -1) bases.push(await base())
+      else runs[step]!.push(await withCpuPerRequest(targets[step]!.pid, targets[step]!.load))
     }
   }
-  const ratios = apps.map((a, i) => a.rps / bases[i]!.rps)
-  return { base: medianOf(bases), app: medianOf(apps), ratio: median(ratios), ratios, baseCpuUs: medianCpu(bases), appCpuUs: medianCpu(apps) }
+  return runs.map((apps) => {
+    const ratios = apps.map((a, i) => a.rps / bases[i]!.rps)
+    return { base: medianOf(bases), app: medianOf(apps), ratio: median(ratios), ratios, baseCpuUs: medianCpu(bases), appCpuUs: medianCpu(apps) }
+  })
 }
 
 function medianCpu(runs: readonly MeasuredLoad[]): number | undefined {
@@ -176,7 +198,13 @@ async function benchDatabase(provider: Provider, baseline: Baseline) {
     const clicksBefore = await database.prisma.metricEvent.count()
     const botsBefore = await database.prisma.metricEvent.count({ where: { kind: 'bot' } })
     const rssDuringRedirect = sampleRss(server.child.pid!)
-    const paired = await pairedLoad(baseline, server.child.pid, () => runLoad({ url: `${server.baseUrl}/r/${link.code}`, headers: BROWSER, connections: settings.connections, seconds: settings.pairSeconds }))
+    const redirectOf = (s: ServerProcess, code: string): LoadTarget => ({
+      pid: s.child.pid,
+      load: () => runLoad({ url: `${s.baseUrl}/r/${code}`, headers: BROWSER, connections: settings.connections, seconds: settings.pairSeconds }),
+    })
+    const before = BEFORE ? await startBefore(provider, env) : undefined
+    const [paired, pairedBefore] = await pairedLoads(baseline, [redirectOf(server, link.code), ...(before ? [redirectOf(before.server, before.link.code)] : [])])
+    if (!paired) throw new Error('no paired load')
     const redirect = paired.app
     const rssRedirect = rssDuringRedirect.stop()
     const acknowledged = redirect.requests - redirect.errors
@@ -247,6 +275,9 @@ async function benchDatabase(provider: Provider, baseline: Baseline) {
     record(section, { name: 'duplicates vs unique (same run)', value: round(dupRatio, 2), unit: '×' })
     const entries = await database.prisma.walletEntry.count({ where: { txnId: { startsWith: 'bench-dup' } } })
     record(section, { name: 'entries for the repeated txn id', value: entries, unit: '', target: '= 1', ok: entries === 1 })
+    if (before && pairedBefore) {
+      await compareBefore(`${section} before`, before, pairedBefore, { redirect, unique, dup })
+    }
     await stop(server)
 
     // 2. Memory under a longer load.
@@ -279,6 +310,48 @@ async function benchDatabase(provider: Provider, baseline: Baseline) {
   }
 }
 
+interface BeforeServer {
+  server: ServerProcess
+  link: BenchLink
+  drop(): Promise<void>
+}
+
+/** The --compare checkout's server, on a scratch database of its own. */
+async function startBefore(provider: Provider, env: Record<string, string>): Promise<BeforeServer> {
+  const scratch = await createScratchDatabase(provider)
+  const server = await startServer({ ...env, DATABASE_URL: scratch.url }, BEFORE)
+  const link = await onboardBenchLink(server.baseUrl, ADMIN_SECRET)
+  await runLoad({ url: `${server.baseUrl}/r/${link.code}`, headers: BROWSER, connections: settings.connections, seconds: 2 })
+  return {
+    server,
+    link,
+    drop: async () => {
+      await stop(server)
+      await scratch.drop()
+    },
+  }
+}
+
+/**
+ * The --compare server's redirect (already paired with ours) and postbacks, each
+ * postback load right after ours, with our figure beside it.
+ */
+async function compareBefore(section: string, before: BeforeServer, paired: PairedLoad, ours: { redirect: LoadResult; unique: LoadResult; dup: LoadResult }) {
+  const pb = before.link.postbackUrl
+  await runLoad({ url: `${pb}&txn_id=bench-w`, uniqueParam: 'txn_id', connections: settings.connections, seconds: 2 })
+  const unique = await medianLoad((i) => runLoad({ url: `${pb}&txn_id=bench-u${i}`, uniqueParam: 'txn_id', connections: settings.connections, seconds: settings.seconds }))
+  const seed = await fetch(`${pb}&txn_id=bench-dup`)
+  if (!seed.ok) throw new Error(`postback seed (before) failed: ${seed.status}`)
+  const dup = await medianLoad(() => runLoad({ url: `${pb}&txn_id=bench-dup`, connections: settings.connections, seconds: settings.seconds }))
+  const vs = (theirs: number, mine: number, unit: string) => `ours ${round(mine, 2)} ${unit} (${mine >= theirs ? '+' : ''}${round(((mine - theirs) / theirs) * 100, 1)} %)`
+  record(section, { name: 'redirect vs bare Fastify', value: round(paired.ratio, 2), unit: '×', detail: `pairs ${paired.ratios.map((r) => r.toFixed(2)).join(', ')}; ${vs(paired.app.rps, ours.redirect.rps, 'req/s')}` })
+  record(section, { name: 'redirect p99', value: paired.app.p99Ms, unit: 'ms', detail: `runs ${paired.app.p99s.join(', ')}; ours ${ours.redirect.p99Ms} ms` })
+  record(section, { name: 'postback unique req/s', value: Math.round(unique.rps), unit: 'req/s', detail: vs(unique.rps, ours.unique.rps, 'req/s') })
+  record(section, { name: 'postback unique p99', value: unique.p99Ms, unit: 'ms', detail: `ours ${ours.unique.p99Ms} ms` })
+  record(section, { name: 'postback duplicate req/s', value: Math.round(dup.rps), unit: 'req/s', detail: vs(dup.rps, ours.dup.rps, 'req/s') })
+  await before.drop()
+}
+
 const round = (v: number, d: number) => Math.round(v * 10 ** d) / 10 ** d
 const fmtCount = (n: number) => (n >= 1e6 ? `${n / 1e6} M` : n >= 1e3 ? `${n / 1e3} k` : String(n))
 
@@ -286,6 +359,10 @@ async function main() {
   const benchPinned = pinBenchToLoadCore()
   log(`ContentFlow bench (${quick ? 'quick' : 'full'}): ${cpuCount()} cores, server ${pinServer.length ? 'pinned to core 0' : 'not pinned'}${benchPinned ? ', the bench itself with the load generator' : ''}, Node ${process.version}`)
   buildServer()
+  if (compareRoot) {
+    log(`--compare ${compareRoot}: building it; its redirect and postbacks are measured beside ours`)
+    buildServer(compareRoot)
+  }
   log(`bare Fastify baseline: up for the whole run, its runs paired with the redirect's (${settings.pairs} × ${settings.pairSeconds} s each, ${settings.connections} connections)`)
   const baseline = await startBaseline()
   try {

@@ -33,17 +33,20 @@ export interface StartOptions {
   nodeArgs?: string[]
   /** Entry file relative to the project (default src/server.ts; dist/server.js is the built server). */
   entry?: string
+  /** Another checkout to run instead of this one (the bench's --compare). */
+  root?: string
 }
 
 export async function startServer(env: Record<string, string>, options: StartOptions = {}): Promise<ServerProcess> {
   const timeoutMs = options.timeoutMs ?? 30_000
   const port = Number(env.PORT ?? (await freePort()))
   const entry = options.entry ?? 'src/server.ts'
+  const root = options.root ?? projectRoot
   // JavaScript (the built server in dist/, as npm start runs it) needs no TypeScript loader.
   const loader = /\.[cm]?ts$/.test(entry) ? ['--import', 'tsx'] : []
-  const [cmd, ...args] = [...(options.prefix ?? []), process.execPath, ...(options.nodeArgs ?? []), ...loader, path.join(projectRoot, entry)]
+  const [cmd, ...args] = [...(options.prefix ?? []), process.execPath, ...(options.nodeArgs ?? []), ...loader, path.join(root, entry)]
   const child = spawn(cmd!, args, {
-    cwd: projectRoot,
+    cwd: root,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, HOST: '127.0.0.1', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -82,9 +85,9 @@ export async function runServerExpectingExit(env: Record<string, string>): Promi
 }
 
 /** Compiles the server to dist/ as `npm start` does (incremental: fast when nothing changed). */
-export function buildServer(): void {
-  execFileSync(process.execPath, [path.join(projectRoot, 'node_modules/typescript/bin/tsc'), '-p', path.join(projectRoot, 'tsconfig.build.json')], {
-    cwd: projectRoot,
+export function buildServer(root = projectRoot): void {
+  execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], {
+    cwd: root,
     stdio: 'inherit',
   })
 }
