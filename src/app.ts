@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import formbody from '@fastify/formbody'
 import type { Config, TrustProxy } from './config.ts'
 import type { Database } from './db/client.ts'
-import { loggerOptions } from './http/logging.ts'
+import { loggerOptions, requestId } from './http/logging.ts'
 import databasePlugin from './plugins/database.ts'
 import errorHandlers from './plugins/error-handlers.ts'
 import adminAuth from './plugins/admin-auth.ts'
@@ -38,7 +38,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // Room for URLs up to 32 KiB to reach our own 414 (and its log line) instead of Node's 431.
     http: { maxHeaderSize: 32 * 1024 },
     clientErrorHandler,
-    requestIdHeader: 'x-request-id',
+    // x-request-id only when short and plain (requestId), never copied whatever its size.
+    genReqId: requestId,
     // The database plugin applies pending migrations before the server listens; on
     // a large table, or a busy machine, that takes far longer than Fastify's 10 s default.
     pluginTimeout: 10 * 60 * 1000,

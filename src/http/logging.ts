@@ -1,6 +1,23 @@
 // Fastify's pino logger: request ids, and secrets kept out of every line.
+import { randomBytes } from 'node:crypto'
+import type { IncomingMessage } from 'node:http'
 import type { FastifyRequest, FastifyLoggerOptions } from 'fastify'
 import type { Config } from '../config.ts'
+
+/** An upstream x-request-id we keep: short and plain, so it cannot bloat or forge log lines. */
+const PLAIN_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/
+// A per-process prefix keeps ids distinct across instances and restarts; the counter keeps them cheap.
+const ID_PREFIX = randomBytes(6).toString('base64url').replace(/[-_]/g, 'x')
+const MAX_COUNTER = 2 ** 31 - 1
+let counter = 0
+
+/** Fastify's genReqId: the caller's x-request-id when short and plain, otherwise a fresh id. */
+export function requestId(req: IncomingMessage): string {
+  const given = req.headers['x-request-id']
+  if (typeof given === 'string' && given.length <= 64 && PLAIN_REQUEST_ID.test(given)) return given
+  counter = counter === MAX_COUNTER ? 1 : counter + 1
+  return `${ID_PREFIX}-${counter.toString(36)}`
+}
 
 /**
  * Query parameters whose values never reach a log line — also percent-encoded
