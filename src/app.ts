@@ -15,7 +15,7 @@ import csrf from './plugins/csrf.ts'
 import ledgerMaintenance from './plugins/ledger-maintenance.ts'
 import views from './plugins/views.ts'
 import metrics from './plugins/metrics.ts'
-import requestLimits, { clientErrorHandler, MAX_BODY_BYTES } from './plugins/request-limits.ts'
+import requestLimits, { boundConnections, clientErrorHandler, connectionBound, MAX_BODY_BYTES, serverLimits } from './plugins/request-limits.ts'
 import publicRoutes from './routes/public/index.ts'
 import pageRoutes from './routes/pages.ts'
 
@@ -29,14 +29,17 @@ export interface BuildOptions {
 }
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const limits = serverLimits(config.timeouts)
   const app = Fastify({
     logger: options.logger === false ? false : { ...loggerOptions(config), ...(options.logStream ? { stream: options.logStream } : {}) },
     trustProxy: trustProxyOption(config.trustProxy),
     // Networks send long query strings, but nothing legitimate comes close to these.
     routerOptions: { maxParamLength: 200 },
     bodyLimit: MAX_BODY_BYTES,
+    // Slow clients are cut off: request, header and keep-alive timeouts (request-limits.ts).
+    ...limits,
     // Room for URLs up to 32 KiB to reach our own 414 (and its log line) instead of Node's 431.
-    http: { maxHeaderSize: 32 * 1024 },
+    http: { ...limits.http, maxHeaderSize: 32 * 1024 },
     clientErrorHandler,
     // x-request-id only when short and plain (requestId), never copied whatever its size.
     genReqId: requestId,
@@ -45,6 +48,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     pluginTimeout: 10 * 60 * 1000,
   })
   app.decorate('config', config)
+  boundConnections(app, config.timeouts, connectionBound(config.timeouts))
   // Every route as registered, for the guard test that walks them all.
   const routes: RegisteredRoute[] = []
   app.decorate('registeredRoutes', routes)
