@@ -53,7 +53,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const routes: RegisteredRoute[] = []
   app.decorate('registeredRoutes', routes)
   app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) routes.push({ method, url: route.url })
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url, ownerOnly: route.config?.ownerOnly === true })
   })
 
   await app.register(requestLimits)
@@ -87,6 +87,8 @@ export function trustProxyOption(trust: TrustProxy): false | string[] | ((addres
 export interface RegisteredRoute {
   method: string
   url: string
+  /** Marked for owners only (src/routes/console/index.ts). */
+  ownerOnly: boolean
 }
 
 declare module 'fastify' {

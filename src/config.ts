@@ -76,6 +76,9 @@ const envSchema = z.object({
     .refine((u) => u.startsWith('file:') || /^postgres(ql)?:\/\//.test(u), 'must be file:<path> (SQLite) or postgresql://… (PostgreSQL)'),
   ADMIN_SECRET: z.string().optional(),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  // Console sessions (src/accounts/sessions.ts): absolute lifetime and idle limit.
+  SESSION_MAX_HOURS: z.coerce.number().positive().max(24 * 30).default(8),
+  SESSION_IDLE_MINUTES: z.coerce.number().positive().max(24 * 60).default(30),
   IP_HASH_SALT: z.string().min(16, 'must be at least 16 characters').optional(),
   PAYOUT_RESERVE_PCT: fraction.default(0.3),
   PAYOUT_RELEASE_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
@@ -112,6 +115,10 @@ export interface Config {
   /** Set when the admin secret was generated for this run (development only). */
   adminSecretGenerated: boolean
   sessionSecret: string
+  /** A console session ends this long after login, whatever happens. */
+  sessionMaxMs: number
+  /** …or after this long without a request. */
+  sessionIdleMs: number
   ipHashSalt: string
   payoutReservePct: number
   payoutReleaseDays: number
@@ -197,6 +204,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     adminSecret: adminSecret!,
     adminSecretGenerated,
     sessionSecret: env.SESSION_SECRET ?? derive(adminSecret!, 'session'),
+    sessionMaxMs: Math.round(env.SESSION_MAX_HOURS * 3_600_000),
+    sessionIdleMs: Math.round(env.SESSION_IDLE_MINUTES * 60_000),
     ipHashSalt: env.IP_HASH_SALT ?? derive(adminSecret!, 'ip-hash'),
     payoutReservePct: env.PAYOUT_RESERVE_PCT,
     payoutReleaseDays: env.PAYOUT_RELEASE_DAYS,

@@ -1,7 +1,7 @@
 // Errors on console pages (and the login page) are answered with an HTML page in
 // the console's layout, in French, instead of the API's plain text or JSON.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { NAV } from '../routes/console/page.ts'
+import { navFor } from '../routes/console/page.ts'
 import { actorOf } from './actor.ts'
 
 /** A page of the console or the login form — not the JSON API, the CSV or the tracking endpoints. */
@@ -32,16 +32,17 @@ function explain(status: number, message: string, code: string | undefined): str
 export async function sendErrorPage(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, status: number, message: string, code?: string) {
   // An unmatched URL has no route to opt into the security headers: give them here.
   if (!reply.hasHeader('content-security-policy')) app.applyPageHeaders(request, reply)
-  const signedIn = app.isAdmin(request)
+  // A failed lookup (database down) must not turn the error page itself into one.
+  const signedIn = (request.account ?? (await app.sessionAccount(request).catch(() => null))) !== null
   const html = await reply.viewAsync('error', {
     title: `${TITLES[status] ?? (status >= 500 ? 'Erreur' : 'Requête refusée')} — ContentFlow`,
     heading: TITLES[status] ?? (status >= 500 ? 'Erreur' : 'Requête refusée'),
     status,
     message: explain(status, message, code),
     signedIn,
-    navItems: NAV,
+    navItems: navFor(request.account),
     nav: 'none',
-    csrfToken: signedIn ? reply.generateCsrf() : '',
+    csrfToken: signedIn ? app.csrfTokenFor(request, reply) : '',
     actor: signedIn ? actorOf(request) : '',
   })
   return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html)

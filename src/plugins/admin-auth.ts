@@ -1,15 +1,20 @@
-// Who may use the console and the admin API: the `x-admin-secret` header (as in the
-// sketch, compared in constant time) or a signed, HttpOnly, SameSite session cookie
-// set by the login form. Route folders guard themselves with `app.requireAdmin`
-// in their autohooks.ts, so no route under /admin or /ops can forget it.
-import { hash, randomBytes, timingSafeEqual } from 'node:crypto'
+// Who may use the console and the admin API: a person's server-side session (its
+// random token in an HttpOnly, SameSite=Strict cookie set by the login form, see
+// src/accounts/sessions.ts), or the `x-admin-secret` header (as in the sketch,
+// compared in constant time) for automation, which acts as an owner. No other
+// cookie can act as a session. Route folders guard themselves with
+// `app.requireAdmin` in one hook, so no route under /admin or /ops can forget it.
+import { hash, timingSafeEqual } from 'node:crypto'
 import fp from 'fastify-plugin'
 import cookie from '@fastify/cookie'
+import { normalizeIP } from '@fastify/rate-limit'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { maskUrl } from '../http/logging.ts'
+import type { Role } from '../accounts/roles.ts'
+import { endSession, findSession, type NewSession, type SessionAccount } from '../accounts/sessions.ts'
+import { SecretGuessLimiter } from '../accounts/throttle.ts'
 
 export const SESSION_COOKIE = 'cf_session'
-export const SESSION_TTL_MS = 8 * 60 * 60 * 1000
 
 /** Constant-time equality of two secrets of any length. */
 export function secretsEqual(given: string, expected: string): boolean {
@@ -18,68 +23,92 @@ export function secretsEqual(given: string, expected: string): boolean {
   return timingSafeEqual(hash('sha256', given, 'buffer'), hash('sha256', expected, 'buffer'))
 }
 
-export interface AdminSession {
-  id: string
-  expiresAt: number
+/** Who makes a request: an account's session, or automation with the header secret. */
+export interface Account {
+  role: Role
+  /** For the audit log: the account's email, or "admin-api". */
+  actor: string
+  name: string
+  /** Null for the header secret (no session, no CSRF token needed). */
+  session: SessionAccount | null
 }
 
-function readSession(request: FastifyRequest, now = Date.now()): AdminSession | null {
-  const raw = request.cookies[SESSION_COOKIE]
-  if (!raw) return null
-  const unsigned = request.unsignCookie(raw)
-  if (!unsigned.valid || !unsigned.value) return null
-  const [id, exp] = unsigned.value.split('.')
-  const expiresAt = Number(exp)
-  if (!id || !Number.isFinite(expiresAt) || expiresAt <= now) return null
-  return { id, expiresAt }
-}
+export const API_ACCOUNT: Account = Object.freeze({ role: 'owner', actor: 'admin-api', name: 'admin-api', session: null })
 
 function wantsPage(request: FastifyRequest): boolean {
   if (request.url.startsWith('/admin/api') || request.url.includes('.json') || request.url.startsWith('/metrics')) return false
   return request.method === 'GET' && (request.headers.accept ?? '').includes('text/html')
 }
 
+function wantsJson(request: FastifyRequest): boolean {
+  return request.url.startsWith('/admin/api') || request.url.includes('.json')
+}
+
+const LOOKED_UP = Symbol('session looked up')
+
 export default fp(
   async (app) => {
+    // The secret signs the flash and the login form's CSRF cookies; sessions need no signature (they live in the database).
     await app.register(cookie, { secret: app.config.sessionSecret, hook: 'onRequest' })
+    const policy = { maxMs: app.config.sessionMaxMs, idleMs: app.config.sessionIdleMs }
+    const guesses = new SecretGuessLimiter()
 
-    app.decorateRequest('adminSession', null)
+    app.decorateRequest('account', null)
+    app.decorateRequest(LOOKED_UP, false)
 
-    app.decorate('isAdmin', (request: FastifyRequest): boolean => {
-      const header = request.headers['x-admin-secret']
-      if (typeof header === 'string') return secretsEqual(header, app.config.adminSecret)
-      const session = readSession(request)
-      if (session) request.adminSession = session
-      return session !== null
+    /** The request's session account, if its cookie names a live session (looked up once per request). */
+    app.decorate('sessionAccount', async (request: FastifyRequest): Promise<Account | null> => {
+      const r = request as FastifyRequest & { [LOOKED_UP]: boolean }
+      if (r[LOOKED_UP]) return request.account
+      r[LOOKED_UP] = true
+      const session = await findSession(app.db, request.cookies[SESSION_COOKIE], policy)
+      request.account = session ? { role: session.role, actor: session.email, name: session.name, session } : null
+      return request.account
     })
 
     app.decorate('requireAdmin', async (request: FastifyRequest, reply: FastifyReply) => {
-      if (app.isAdmin(request)) return
-      const triedSecret = typeof request.headers['x-admin-secret'] === 'string'
+      const header = request.headers['x-admin-secret']
+      if (typeof header === 'string') {
+        const address = normalizeIP(request.ip)
+        const waitMs = guesses.waitFor(address)
+        if (waitMs > 0) {
+          request.log.warn({ url: maskUrl(request.url) }, 'admin secret refused: too many wrong guesses from this address')
+          reply.code(429).header('retry-after', String(Math.ceil(waitMs / 1000)))
+          return wantsJson(request) ? reply.send({ error: 'Too Many Requests' }) : reply.type('text/plain; charset=utf-8').send('Too Many Requests')
+        }
+        if (secretsEqual(header, app.config.adminSecret)) {
+          request.account = API_ACCOUNT
+          return
+        }
+        guesses.failed(address)
+      } else if (await app.sessionAccount(request)) {
+        return
+      }
+      const triedSecret = typeof header === 'string'
       request.log.warn({ url: maskUrl(request.url), triedSecret }, 'admin access refused')
       if (!triedSecret && wantsPage(request)) {
         return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 302)
       }
       reply.code(401)
-      if (request.url.startsWith('/admin/api') || request.url.includes('.json')) return reply.send({ error: 'Unauthorized' })
+      if (wantsJson(request)) return reply.send({ error: 'Unauthorized' })
       return reply.type('text/html; charset=utf-8').send('<h3>Unauthorized</h3>')
     })
 
-    /** Starts a fresh session (a new id on every login: no session fixation). */
-    app.decorate('startAdminSession', (reply: FastifyReply, now = Date.now()): AdminSession => {
-      const session = { id: randomBytes(16).toString('base64url'), expiresAt: now + SESSION_TTL_MS }
-      reply.setCookie(SESSION_COOKIE, `${session.id}.${session.expiresAt}`, {
-        signed: true,
+    /** Hands a new session's token to the browser (a new one at every login: no session fixation). */
+    app.decorate('setSessionCookie', (reply: FastifyReply, session: NewSession) => {
+      reply.setCookie(SESSION_COOKIE, session.token, {
         httpOnly: true,
         sameSite: 'strict',
         secure: app.config.env === 'production',
         path: '/',
-        expires: new Date(session.expiresAt),
+        expires: session.expiresAt,
       })
-      return session
     })
 
-    app.decorate('endAdminSession', (reply: FastifyReply) => {
+    /** Logout: the session ends on the server, whatever the browser keeps. */
+    app.decorate('endAdminSession', async (request: FastifyRequest, reply: FastifyReply) => {
+      const account = await app.sessionAccount(request)
+      if (account?.session) await endSession(app.db, account.session.id)
       reply.clearCookie(SESSION_COOKIE, { path: '/' })
     })
   },
@@ -88,12 +117,13 @@ export default fp(
 
 declare module 'fastify' {
   interface FastifyInstance {
-    isAdmin(request: FastifyRequest): boolean
+    sessionAccount(request: FastifyRequest): Promise<Account | null>
     requireAdmin(request: FastifyRequest, reply: FastifyReply): Promise<unknown>
-    startAdminSession(reply: FastifyReply, now?: number): AdminSession
-    endAdminSession(reply: FastifyReply): void
+    setSessionCookie(reply: FastifyReply, session: NewSession): void
+    endAdminSession(request: FastifyRequest, reply: FastifyReply): Promise<void>
   }
   interface FastifyRequest {
-    adminSession: AdminSession | null
+    /** Set by requireAdmin (or sessionAccount): who makes this request. */
+    account: Account | null
   }
 }

@@ -22,6 +22,7 @@ import { testConfig, TEST_ADMIN_SECRET } from '../helpers/app.ts'
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 const SHOTS = path.join(projectRoot, 'test-artifacts', 'screenshots')
+const PASSWORD = 'a long pass phrase for Camille'
 
 const haveChromium = existsSync(CHROMIUM)
 if (!haveChromium) {
@@ -74,18 +75,25 @@ describe.skipIf(!haveChromium)('ops console in Chromium', () => {
     await t?.drop()
   })
 
-  it('sends a visitor without a session to the login page, and logs in with the secret', async () => {
+  it('sends a visitor without a session to the login page, and logs in with an email and a password', async () => {
+    // The first owner, as automation makes one.
+    const made = await fetch(`${base}/admin/api/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-admin-secret': TEST_ADMIN_SECRET },
+      body: JSON.stringify({ email: 'camille@ops.example', name: 'Camille', role: 'owner', password: PASSWORD }),
+    })
+    expect(made.status).toBe(201)
     await page.goto(`${base}/admin/monitoring`)
     expect(new URL(page.url()).pathname).toBe('/login')
     await screenshot('login')
-    await page.fill('input[name=secret]', 'not-the-secret')
+    await page.fill('input[name=email]', 'camille@ops.example')
+    await page.fill('input[name=password]', 'not-the-password')
     await page.click('button[type=submit]')
-    expect(await flash()).toBe('Secret incorrect.')
-    await page.fill('input[name=secret]', TEST_ADMIN_SECRET)
-    await page.fill('input[name=name]', 'Camille')
+    expect(await flash()).toBe('Email ou mot de passe incorrect.')
+    await page.fill('input[name=password]', PASSWORD)
     await page.click('button[type=submit]')
     expect(new URL(page.url()).pathname).toBe('/admin/monitoring')
-    expect(plain(await page.locator('.who').textContent())).toBe('ops:Camille')
+    expect(plain(await page.locator('.who').textContent())).toBe('camille@ops.example')
   })
 
   it('shows every card of the sketch with the numbers of summary(), and the charts', async () => {
@@ -220,7 +228,7 @@ describe.skipIf(!haveChromium)('ops console in Chromium', () => {
     await page.locator(`tr[data-payout="${id}"] button`, { hasText: 'Approuver' }).click()
     expect(await flash()).toBe(`Payout #${id} approuvé (€ 20,00).`)
     const audit = await t.db.auditLog.findMany({ where: { subject: `partner:${partnerId}` }, orderBy: { id: 'asc' } })
-    expect(audit.map((a) => [a.actor, a.action])).toEqual([['ops:Camille', 'hold.set'], ['ops:Camille', 'hold.lift']])
+    expect(audit.map((a) => [a.actor, a.action])).toEqual([['camille@ops.example', 'hold.set'], ['camille@ops.example', 'hold.lift']])
   })
 
   it('exports the payout journal as CSV', async () => {

@@ -1,7 +1,7 @@
 // The console's defences, each walked over every route it must cover rather
-// than a sample, on both databases: sessions (forged, tampered, planted, expired
-// cookies; fresh id at login; cookie attributes), CSRF on every state-changing
-// route a browser session can reach, security headers on every console route
+// than a sample, on both databases: sessions (forged, tampered and planted
+// cookies, the old signed-cookie forms; a fresh token at login; cookie
+// attributes), CSRF on every state-changing route a browser session can reach, security headers on every console route
 // and none on the public endpoints, escaped output of every field a person or a
 // network can fill, and no secret, token or cookie in any log line.
 import { Writable } from 'node:stream'
@@ -10,10 +10,11 @@ import type { FastifyInstance } from 'fastify'
 import { sign } from '@fastify/cookie'
 import { buildApp } from '../../src/app.ts'
 import { loadConfig, type Config } from '../../src/config.ts'
-import { SESSION_COOKIE, SESSION_TTL_MS } from '../../src/plugins/admin-auth.ts'
+import { SESSION_COOKIE } from '../../src/plugins/admin-auth.ts'
+import { sessionIdOf } from '../../src/accounts/sessions.ts'
 import { describeEachDatabase } from '../helpers/databases.ts'
 import { adminHeaders, TEST_ADMIN_SECRET } from '../helpers/app.ts'
-import { ConsoleSession } from '../helpers/console-session.ts'
+import { ConsoleSession, createAccount } from '../helpers/console-session.ts'
 
 const XSS = '"><script>alert(1)</script><img src=x onerror=alert(2)>'
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
@@ -73,17 +74,23 @@ describeEachDatabase('console defences, route by route', (t) => {
     return JSON.stringify([all, updated])
   }
 
-  it('a session cookie that the server did not issue, or that has expired, opens nothing', async () => {
+  it('a session cookie that the server did not issue, or that has ended, opens nothing', async () => {
     const now = Date.now()
+    const owner = new ConsoleSession(app)
+    await owner.login()
+    const live = owner.cookies.get(SESSION_COOKIE)!
+    const flip = (token: string) => token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A')
     const forged = [
       'abc',
       `attacker.${now + 3_600_000}`,
-      sign(`attacker.${now + 3_600_000}`, 'another-key-of-some-length-0123456789'),
-      // a real signature on a session, with the expiry pushed back
-      app.signCookie(`valid.${now + 60_000}`).replace(String(now + 60_000), String(now + 30 * 86_400_000)),
-      // a real signature, expired
-      app.signCookie(`expired.${now - 1_000}`),
-      app.signCookie(`noexpiry`),
+      // The old signed-cookie sessions, and the actor-name cookie a login name like this one made.
+      sign(`attacker.${now + 3_600_000}`, config.sessionSecret),
+      app.signCookie('x.99999999999999'),
+      app.signCookie(`valid.${now + 60_000}`),
+      // A token of the right shape that was never issued, a real one altered, and the row id a copy of the table would show.
+      'A'.repeat(43),
+      flip(live),
+      sessionIdOf(live),
     ]
     for (const value of forged) {
       const cookie = `${SESSION_COOKIE}=${encodeURIComponent(value)}`
@@ -92,32 +99,37 @@ describeEachDatabase('console defences, route by route', (t) => {
       const json = await app.inject({ url: '/admin/monitoring.json', headers: { cookie } })
       expect(json.statusCode, value).toBe(401)
     }
-    // The same signature on an unexpired session does open it: the refusals above are about the cookie, not the method.
-    const live = await app.inject({ url: '/admin/monitoring.json', headers: { cookie: `${SESSION_COOKIE}=${encodeURIComponent(app.signCookie(`valid.${now + 60_000}`))}` } })
-    expect(live.statusCode).toBe(200)
+    // A cookie the server issued opens the console: the refusals above are about the cookie, not the method.
+    expect((await app.inject({ url: '/admin/monitoring.json', headers: { cookie: `${SESSION_COOKIE}=${live}` } })).statusCode).toBe(200)
   })
 
   it('logging in replaces whatever session cookie the browser had (no fixation), with an 8-hour HttpOnly SameSite=Strict cookie', async () => {
+    const attacker = new ConsoleSession(app)
+    await attacker.login({ role: 'viewer' })
     // Forged, or a real session of the attacker's own: either way not the one the login gives.
-    for (const planted of [`planted.${Date.now() + 3_600_000}`, app.signCookie(`planted-by-attacker.${Date.now() + 3_600_000}`)]) {
+    for (const planted of [`planted.${Date.now() + 3_600_000}`, app.signCookie(`planted-by-attacker.${Date.now() + 3_600_000}`), attacker.cookies.get(SESSION_COOKIE)!]) {
+      const victim = await createAccount(app)
       const s = new ConsoleSession(app)
       const form = await s.get('/login')
       s.cookies.set(SESSION_COOKIE, encodeURIComponent(planted))
       const before = Date.now()
-      const res = await s.post('/login', { _csrf: ConsoleSession.csrfOf(form.body), secret: TEST_ADMIN_SECRET, next: '/admin/monitoring' })
+      const res = await s.post('/login', { _csrf: ConsoleSession.csrfOf(form.body), email: victim.email, password: victim.password, next: '/admin/monitoring' })
       expect(res.statusCode).toBe(303)
       const set = [res.headers['set-cookie']].flat().map(String).find((c) => c.startsWith(`${SESSION_COOKIE}=`))!
       expect(set).toMatch(/HttpOnly/)
       expect(set).toMatch(/SameSite=Strict/)
       expect(set).toMatch(/Path=\//)
       const expires = Date.parse(/Expires=([^;]+)/.exec(set)![1]!)
-      expect(Math.abs(expires - (before + SESSION_TTL_MS))).toBeLessThan(10_000)
+      expect(Math.abs(expires - (before + 8 * 3_600_000))).toBeLessThan(10_000)
       const issued = decodeURIComponent(s.cookies.get(SESSION_COOKIE)!)
       expect(issued).not.toBe(planted)
       expect(issued).not.toContain('planted')
-      // The session id inside is fresh and unguessable (128 random bits).
-      expect(app.unsignCookie(issued).value).toMatch(/^[A-Za-z0-9_-]{22}\.\d{13}$/)
-      expect((await s.get('/admin/monitoring')).statusCode).toBe(200)
+      // The cookie is only a fresh, unguessable token (256 random bits); the server keeps the rest.
+      expect(issued).toMatch(/^[A-Za-z0-9_-]{43}$/)
+      expect(await t().db.adminSession.count({ where: { id: sessionIdOf(issued), userId: victim.id } })).toBe(1)
+      const page = await s.get('/admin/monitoring')
+      expect(page.statusCode).toBe(200)
+      expect(page.body).toContain(victim.email)
     }
   })
 
@@ -219,8 +231,9 @@ describeEachDatabase('console defences, route by route', (t) => {
     await app.inject({ url: `/aff/postback?token=${ids.token}&${'x'.repeat(9000)}` })
     const s = new ConsoleSession(app)
     const form = await s.get('/login')
-    await s.post('/login', { _csrf: ConsoleSession.csrfOf(form.body), secret: 'wrong-login-secret-0123456789' })
-    await s.login()
+    const typed = await createAccount(app, { password: 'the-account-password-0123' })
+    await s.post('/login', { _csrf: ConsoleSession.csrfOf(form.body), email: typed.email, password: 'wrong-login-password-0123456789' })
+    await s.signIn(typed.email, typed.password)
     await api('PATCH', `/admin/api/networks/${ids.slug}`, { rotateToken: true })
     const rotated = (await t().db.network.findUnique({ where: { slug: ids.slug } }))!.postbackToken!
     const log = logLines.join('')
@@ -235,7 +248,8 @@ describeEachDatabase('console defences, route by route', (t) => {
       urlSecret: 'url-secret-0123',
       wrongHeaderSecret: 'wrong-secret-typed-by-someone',
       wrongPostbackToken: 'wrong-token-0123456789',
-      wrongLoginSecret: 'wrong-login-secret-0123456789',
+      wrongLoginPassword: 'wrong-login-password-0123456789',
+      accountPassword: typed.password,
       sessionCookie: decodeURIComponent(s.cookies.get(SESSION_COOKIE)!),
       csrfCookie: decodeURIComponent(s.cookies.get('cf_csrf')!),
     }

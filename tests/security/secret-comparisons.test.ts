@@ -1,8 +1,8 @@
-// Secrets are compared in constant time: the admin secret (header and login
-// form) and the networks' postback tokens go through secretsEqual (hashes, then
-// timingSafeEqual), and no line of src compares a secret or a token with ===.
-// (The session cookie's signature and the CSRF token are checked by
-// @fastify/cookie and @fastify/csrf, which use timingSafeEqual themselves.)
+// Secrets are compared in constant time: the admin secret (header) and the
+// networks' postback tokens go through secretsEqual (hashes, then
+// timingSafeEqual), passwords and sessions' CSRF tokens through timingSafeEqual,
+// and no line of src compares a secret or a token with ===. (The login form's
+// CSRF token is checked by @fastify/csrf, which uses timingSafeEqual itself.)
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -36,11 +36,12 @@ describe('secret comparisons', () => {
     expect(tokenMatches('tok', 'tok')).toBe(true)
   })
 
-  it('the admin secret and the postback tokens are checked with secretsEqual', () => {
+  it('the admin secret, the postback tokens, passwords and CSRF tokens are compared in constant time', () => {
     const read = (f: string) => readFileSync(path.join(SRC, f), 'utf8')
     expect(read('plugins/admin-auth.ts')).toMatch(/secretsEqual\(header, app\.config\.adminSecret\)/)
     expect(read('plugins/admin-auth.ts')).toMatch(/timingSafeEqual\(hash\('sha256', given, 'buffer'\), hash\('sha256', expected, 'buffer'\)\)/)
-    expect(read('routes/public/login.ts')).toMatch(/secretsEqual\(secret, app\.config\.adminSecret\)/)
+    expect(read('accounts/passwords.ts')).toMatch(/timingSafeEqual\(key, expected\)/)
+    expect(read('accounts/sessions.ts')).toMatch(/timingSafeEqual\(digest\(given\), digest\(csrfTokenOf\(session\)\)\)/)
     expect(read('postbacks/network-auth.ts')).toMatch(/secretsEqual\(given, expected\)/)
     expect(read('postbacks/receive-postback.ts')).toMatch(/tokenMatches\(given, network\.token\)/)
   })

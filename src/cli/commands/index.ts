@@ -8,5 +8,6 @@ import { partners } from './partners.ts'
 import { assignments } from './assignments.ts'
 import { postbackTest } from './postback-test.ts'
 import { postbacksReplay } from './postbacks-replay.ts'
+import { users } from './users.ts'
 
-export const commands: Command[] = [migrate, demo, networks, offers, partners, assignments, postbackTest, postbacksReplay]
+export const commands: Command[] = [migrate, demo, networks, offers, partners, assignments, postbackTest, postbacksReplay, users]

@@ -22,7 +22,6 @@ export function auditReason(detail: string | null): string {
 }
 
 export default async function holdPages(app: FastifyInstance) {
-  const csrf = { preHandler: app.csrfProtection }
   const partnerLabel = async (id: number) => {
     const p = await app.db.partner.findUnique({ where: { id }, select: { name: true } })
     return p ? `${p.name} (#${id})` : `Partenaire #${id}`
@@ -43,7 +42,6 @@ export default async function holdPages(app: FastifyInstance) {
 
   app.post<{ Params: Record<string, string>; Body: Record<string, unknown> }>(
     '/ops/holds',
-    csrf,
     formAction(
       () => '/ops/holds',
       async (request) => {
@@ -56,7 +54,6 @@ export default async function holdPages(app: FastifyInstance) {
 
   app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
     '/ops/holds/:id/lift',
-    csrf,
     formAction(
       () => '/ops/holds',
       async (request) => {

@@ -1,13 +1,15 @@
 // What every console page and form shares: the layout's data (navigation, the
 // CSRF token of its forms, the flash message), the French formatters, and the
 // POST → redirect → GET of forms with the outcome as a flash message.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { ZodError } from 'zod'
 import { DomainError } from '../../errors.ts'
 import { formatCents, formatCount, formatEpc, formatEur } from '../../format/money.ts'
 import { formatDate, formatDateTime, isoDay } from '../../format/dates.ts'
 import { setFlash, takeFlash } from '../../console/flash.ts'
 import { actorOf } from '../../console/actor.ts'
+import type { Account } from '../../plugins/admin-auth.ts'
+import { ROLE_LABELS } from '../../accounts/roles.ts'
 
 export const fmt = { cents: formatCents, eur: formatEur, epc: formatEpc, count: formatCount, date: formatDate, dateTime: formatDateTime, isoDay }
 
@@ -17,7 +19,13 @@ export const NAV = [
   { key: 'holds', href: '/ops/holds', label: 'Holds' },
   { key: 'journal', href: '/admin/payouts', label: 'Journal des payouts' },
   { key: 'partners', href: '/admin/partners', label: 'Partenaires' },
+  { key: 'users', href: '/admin/users', label: 'Utilisateurs', ownerOnly: true },
 ] as const
+
+/** The navigation an account sees: owners' pages only for owners. */
+export function navFor(account: Account | null) {
+  return NAV.filter((item) => !('ownerOnly' in item) || account?.role === 'owner')
+}
 
 export type NavKey = (typeof NAV)[number]['key'] | 'none'
 
@@ -30,8 +38,20 @@ export interface PageData {
 /** Renders a console page in the shared layout; pages are never cached (they show live money). */
 export async function renderPage(request: FastifyRequest, reply: FastifyReply, view: string, data: PageData, status = 200) {
   const flash = takeFlash(request, reply)
-  const csrfToken = reply.generateCsrf()
-  const html = await reply.viewAsync(view, { ...data, flash, csrfToken, fmt, navItems: NAV, actor: actorOf(request), signedIn: true })
+  const csrfToken = request.server.csrfTokenFor(request, reply)
+  const account = request.account
+  const html = await reply.viewAsync(view, {
+    ...data,
+    flash,
+    csrfToken,
+    fmt,
+    navItems: navFor(account),
+    actor: actorOf(request),
+    roleLabel: account ? ROLE_LABELS[account.role] : '',
+    // Viewers see every page; their forms are not shown (the server refuses them anyway).
+    canChange: account !== null && account.role !== 'viewer',
+    signedIn: true,
+  })
   return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html)
 }
 
@@ -77,8 +97,4 @@ export function formAction<P = Record<string, string>>(
 export function field(body: Record<string, unknown> | undefined, name: string): string {
   const v = body?.[name]
   return typeof v === 'string' ? v : ''
-}
-
-export function csrfFor(app: FastifyInstance) {
-  return { preHandler: app.csrfProtection }
 }

@@ -17,7 +17,6 @@ import { idParams, payoutContext } from './context.ts'
 export const STATUS_LABELS: Record<string, string> = { requested: 'demandé', approved: 'approuvé', paid: 'payé', rejected: 'rejeté' }
 
 export default async function payoutPages(app: FastifyInstance) {
-  const csrf = { preHandler: app.csrfProtection }
 
   app.get('/ops/payouts/pending', async (request, reply) => {
     const now = new Date()
@@ -42,7 +41,6 @@ export default async function payoutPages(app: FastifyInstance) {
 
   app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
     '/ops/payouts/:id/approve',
-    csrf,
     formAction(backToQueue, async (request) => {
       const { id } = idParams.parse(request.params)
       const p = await approvePayout(payoutContext(app, request), id)
@@ -52,7 +50,6 @@ export default async function payoutPages(app: FastifyInstance) {
 
   app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
     '/ops/payouts/:id/reject',
-    csrf,
     formAction(backToQueue, async (request) => {
       const { id } = idParams.parse(request.params)
       const p = await rejectPayout(payoutContext(app, request), id, { reason: field(request.body, 'reason') })
@@ -62,7 +59,6 @@ export default async function payoutPages(app: FastifyInstance) {
 
   app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
     '/ops/payouts/:id/pay',
-    csrf,
     formAction(backToQueue, async (request) => {
       const { id } = idParams.parse(request.params)
       const p = await payPayout(payoutContext(app, request), id, { reference: field(request.body, 'reference') })
@@ -72,7 +68,6 @@ export default async function payoutPages(app: FastifyInstance) {
 
   app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
     '/admin/partners/:id/payouts',
-    csrf,
     formAction(
       (request) => `/admin/partners/${idParams.safeParse(request.params).data?.id ?? ''}`,
       async (request) => {

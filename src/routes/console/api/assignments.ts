@@ -1,5 +1,5 @@
 // /admin/api/assignments — a partner's content for an offer, with its tracked link.
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { createAssignment, listAssignments, updateAssignment } from '../../../onboarding/assignments.ts'
 import { trackingOf } from '../../../plugins/tracking.ts'
@@ -8,20 +8,20 @@ import { baseUrlFor, idParam, onboardingContext } from './context.ts'
 const listQuery = z.object({ partnerId: z.coerce.number().int().positive().optional() })
 
 export default async function assignmentsApi(app: FastifyInstance) {
-  const ctx = onboardingContext(app)
+  const ctx = (request: FastifyRequest) => onboardingContext(app, request)
 
   app.get('/admin/api/assignments', async (request) => ({
-    assignments: await listAssignments(ctx, baseUrlFor(app, request), listQuery.parse(request.query)),
+    assignments: await listAssignments(ctx(request), baseUrlFor(app, request), listQuery.parse(request.query)),
   }))
 
   app.post('/admin/api/assignments', async (request, reply) => {
-    const assignment = await createAssignment(ctx, request.body, baseUrlFor(app, request))
+    const assignment = await createAssignment(ctx(request), request.body, baseUrlFor(app, request))
     return reply.code(201).send(assignment)
   })
 
   app.patch('/admin/api/assignments/:id', async (request) => {
     const { id } = idParam.parse(request.params)
-    const assignment = await updateAssignment(ctx, id, request.body, baseUrlFor(app, request))
+    const assignment = await updateAssignment(ctx(request), id, request.body, baseUrlFor(app, request))
     trackingOf(app)?.linksChanged(assignment.code)
     return assignment
   })

@@ -1,30 +1,30 @@
 // /admin/api/networks — register and change networks; the postback URL to paste into each.
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { createNetwork, listNetworks, postbackSetup, updateNetwork } from '../../../onboarding/networks.ts'
 import { postbackUrl } from '../../../onboarding/postback-url.ts'
 import { trackingOf } from '../../../plugins/tracking.ts'
 import { baseUrlFor, onboardingContext } from './context.ts'
 
 export default async function networksApi(app: FastifyInstance) {
-  const ctx = onboardingContext(app)
+  const ctx = (request: FastifyRequest) => onboardingContext(app, request)
   const changed = () => trackingOf(app)?.networksChanged()
 
-  app.get('/admin/api/networks', async () => ({ networks: await listNetworks(ctx) }))
+  app.get('/admin/api/networks', async (request) => ({ networks: await listNetworks(ctx(request)) }))
 
   app.post('/admin/api/networks', async (request, reply) => {
-    const network = await createNetwork(ctx, request.body)
+    const network = await createNetwork(ctx(request), request.body)
     changed()
     const url = postbackUrl({ baseUrl: baseUrlFor(app, request), slug: network.slug, token: network.postbackToken, preset: network.preset })
     return reply.code(201).send({ ...network, postbackUrl: url })
   })
 
   app.patch<{ Params: { slug: string } }>('/admin/api/networks/:slug', async (request) => {
-    const network = await updateNetwork(ctx, request.params.slug, request.body)
+    const network = await updateNetwork(ctx(request), request.params.slug, request.body)
     changed()
     return network
   })
 
   app.get<{ Params: { slug: string } }>('/admin/api/networks/:slug/postback-url', async (request) =>
-    postbackSetup(ctx, request.params.slug, baseUrlFor(app, request)),
+    postbackSetup(ctx(request), request.params.slug, baseUrlFor(app, request)),
   )
 }

@@ -1,24 +1,24 @@
 // /admin/api/offers — advertiser URLs on a network; PATCH {active:false} pauses one.
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { createOffer, listOffers, updateOffer } from '../../../onboarding/offers.ts'
 import { trackingOf } from '../../../plugins/tracking.ts'
 import { idParam, onboardingContext } from './context.ts'
 
 export default async function offersApi(app: FastifyInstance) {
-  const ctx = onboardingContext(app)
+  const ctx = (request: FastifyRequest) => onboardingContext(app, request)
 
   app.get<{ Querystring: { network?: string } }>('/admin/api/offers', async (request) => ({
-    offers: await listOffers(ctx, { network: request.query.network }),
+    offers: await listOffers(ctx(request), { network: request.query.network }),
   }))
 
   app.post('/admin/api/offers', async (request, reply) => {
-    const offer = await createOffer(ctx, request.body)
+    const offer = await createOffer(ctx(request), request.body)
     return reply.code(201).send(offer)
   })
 
   app.patch('/admin/api/offers/:id', async (request) => {
     const { id } = idParam.parse(request.params)
-    const offer = await updateOffer(ctx, id, request.body)
+    const offer = await updateOffer(ctx(request), id, request.body)
     // Every link of the offer changes at once (paused, or a new URL).
     trackingOf(app)?.linksChanged()
     return offer

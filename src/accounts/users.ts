@@ -1,0 +1,141 @@
+// Accounts: people who sign in to the console, each with a role. Every change
+// is audited with the acting account, in the same transaction. Changes that
+// must end sessions (disable, password) end them in that transaction too.
+import { z } from 'zod'
+import type { Database, DbWriter } from '../db/client.ts'
+import { InvalidInput, NotFound, Refused } from '../errors.ts'
+import { audit } from '../onboarding/audit.ts'
+import { hashPassword, passwordSchema } from './passwords.ts'
+import { ROLES, type Role } from './roles.ts'
+import { endSession, endSessionsOf } from './sessions.ts'
+
+export interface AccountContext {
+  database: Pick<Database, 'prisma'>
+  /** Who acts, for the audit log (an account's email, admin-api, cli). */
+  actor: string
+  /** The acting account, when it is one (it may not disable or demote itself). */
+  actorUserId?: number | null
+  now?: () => Date
+}
+
+export const emailSchema = z
+  .string({ error: 'email attendu' })
+  .trim()
+  .toLowerCase()
+  .max(254, 'email : 254 caractères au plus')
+  .pipe(z.email({ error: 'email invalide' }))
+
+export const nameSchema = z.string({ error: 'nom attendu' }).trim().min(1, 'nom requis').max(100, 'nom : 100 caractères au plus')
+export const roleSchema = z.enum(ROLES, { error: 'rôle : owner, ops ou viewer' })
+
+export const userCreateSchema = z.strictObject({ email: emailSchema, name: nameSchema, role: roleSchema, password: passwordSchema })
+
+export interface UserView {
+  id: number
+  email: string
+  name: string
+  role: string
+  disabledAt: Date | null
+  passwordChangedAt: Date
+  createdAt: Date
+}
+
+const VIEW = { id: true, email: true, name: true, role: true, disabledAt: true, passwordChangedAt: true, createdAt: true } as const
+
+export async function createUser(ctx: AccountContext, input: unknown): Promise<UserView> {
+  const u = userCreateSchema.parse(input)
+  const passwordHash = await hashPassword(u.password)
+  try {
+    return await ctx.database.prisma.$transaction(async (db) => {
+      const row = await db.user.create({ data: { email: u.email, name: u.name, role: u.role, passwordHash }, select: VIEW })
+      await audit(db, ctx.actor, 'user.create', `user:${row.id}`, { email: row.email, role: row.role })
+      return row
+    })
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 'P2002') throw new Refused(`un compte existe déjà pour ${u.email}`)
+    throw err
+  }
+}
+
+export async function listUsers(ctx: Pick<AccountContext, 'database'>): Promise<UserView[]> {
+  return ctx.database.prisma.user.findMany({ select: VIEW, orderBy: { id: 'asc' } })
+}
+
+export async function userById(ctx: Pick<AccountContext, 'database'>, id: number): Promise<UserView> {
+  const row = await ctx.database.prisma.user.findUnique({ where: { id }, select: VIEW })
+  if (!row) throw new NotFound(`utilisateur #${id} introuvable`)
+  return row
+}
+
+async function lockedUser(db: DbWriter, id: number) {
+  const row = await db.user.findUnique({ where: { id }, select: VIEW })
+  if (!row) throw new NotFound(`utilisateur #${id} introuvable`)
+  return row
+}
+
+/** No change may leave the instance without an active owner. */
+async function keepsAnOwner(db: DbWriter, leaving: number): Promise<void> {
+  const others = await db.user.count({ where: { role: 'owner', disabledAt: null, id: { not: leaving } } })
+  if (others === 0) throw new Refused('il doit rester au moins un propriétaire actif')
+}
+
+function notSelf(ctx: AccountContext, id: number, what: string): void {
+  if (ctx.actorUserId === id) throw new Refused(`vous ne pouvez pas ${what} votre propre compte`)
+}
+
+export async function changeRole(ctx: AccountContext, id: number, roleInput: unknown): Promise<UserView> {
+  const role: Role = roleSchema.parse(roleInput)
+  return ctx.database.prisma.$transaction(async (db) => {
+    const current = await lockedUser(db, id)
+    if (current.role === role) return current
+    notSelf(ctx, id, 'changer le rôle de')
+    if (current.role === 'owner' && current.disabledAt === null) await keepsAnOwner(db, id)
+    const row = await db.user.update({ where: { id }, data: { role }, select: VIEW })
+    await audit(db, ctx.actor, 'user.role', `user:${id}`, { from: current.role, to: role })
+    return row
+  })
+}
+
+/** Disabling ends every session of the account at once; enabling starts none. */
+export async function setDisabled(ctx: AccountContext, id: number, disabled: boolean): Promise<UserView> {
+  const now = ctx.now?.() ?? new Date()
+  return ctx.database.prisma.$transaction(async (db) => {
+    const current = await lockedUser(db, id)
+    if ((current.disabledAt !== null) === disabled) return current
+    if (disabled) {
+      notSelf(ctx, id, 'désactiver')
+      if (current.role === 'owner') await keepsAnOwner(db, id)
+    }
+    const row = await db.user.update({ where: { id }, data: { disabledAt: disabled ? now : null }, select: VIEW })
+    const ended = disabled ? await endSessionsOf(db, id, now) : 0
+    await audit(db, ctx.actor, disabled ? 'user.disable' : 'user.enable', `user:${id}`, disabled ? { sessionsEnded: ended } : undefined)
+    return row
+  })
+}
+
+/** A new password (an owner's reset, or the person's own change): every session of the account ends. */
+export async function setPassword(ctx: AccountContext, id: number, passwordInput: unknown): Promise<UserView> {
+  const parsed = passwordSchema.safeParse(passwordInput)
+  if (!parsed.success) throw new InvalidInput(parsed.error.issues[0]!.message)
+  const passwordHash = await hashPassword(parsed.data)
+  const now = ctx.now?.() ?? new Date()
+  return ctx.database.prisma.$transaction(async (db) => {
+    await lockedUser(db, id)
+    const row = await db.user.update({ where: { id }, data: { passwordHash, passwordChangedAt: now }, select: VIEW })
+    const ended = await endSessionsOf(db, id, now)
+    await audit(db, ctx.actor, 'user.password', `user:${id}`, { sessionsEnded: ended })
+    return row
+  })
+}
+
+/** An owner ends one session of an account. */
+export async function revokeSession(ctx: AccountContext, userId: number, sessionId: unknown): Promise<void> {
+  if (typeof sessionId !== 'string' || !/^[0-9a-f]{64}$/.test(sessionId)) throw new InvalidInput('session invalide')
+  const now = ctx.now?.() ?? new Date()
+  await ctx.database.prisma.$transaction(async (db) => {
+    const session = await db.adminSession.findUnique({ where: { id: sessionId }, select: { userId: true, revokedAt: true } })
+    if (!session || session.userId !== userId) throw new NotFound('session introuvable')
+    if (!(await endSession(db, sessionId, now))) throw new Refused('session déjà terminée')
+    await audit(db, ctx.actor, 'session.revoke', `user:${userId}`, { session: sessionId.slice(0, 12) })
+  })
+}

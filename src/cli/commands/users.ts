@@ -1,0 +1,101 @@
+// npm run cli -- users …: the people who sign in to the console. The first owner
+// comes from here: `users add --email … --name … --role owner` asks for the
+// password on a terminal (twice, not echoed); off a terminal it generates one
+// and prints it once.
+import { optionValue, parseArgs, UsageError } from '../args.ts'
+import type { CliContext, Command } from '../command.ts'
+import { generatePassword } from '../../accounts/passwords.ts'
+import { createUser, emailSchema, listUsers, setDisabled, setPassword, type AccountContext } from '../../accounts/users.ts'
+import { NotFound } from '../../errors.ts'
+import { printRecord, printTable, withOnboarding } from './onboarding-cli.ts'
+
+const USAGE = [
+  'users list',
+  'users add --email <email> --name <name> --role owner|ops|viewer',
+  'users password --email <email>',
+  'users disable --email <email>',
+  'users enable --email <email>',
+].join('\n       ')
+
+/** Reads one line from the terminal without echoing it. */
+function readHidden(prompt: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const stdin = process.stdin
+    process.stdout.write(prompt)
+    let line = ''
+    const onData = (chunk: Buffer) => {
+      for (const ch of chunk.toString('utf8')) {
+        if (ch === '\r' || ch === '\n') return done()
+        if (ch === '\u0003') return done(new Error('interrupted'))
+        if (ch === '\u007f' || ch === '\b') line = [...line].slice(0, -1).join('')
+        else line += ch
+      }
+    }
+    const done = (err?: Error) => {
+      stdin.off('data', onData)
+      stdin.setRawMode(false)
+      stdin.pause()
+      process.stdout.write('\n')
+      if (err) reject(err)
+      else resolve(line)
+    }
+    stdin.setRawMode(true)
+    stdin.resume()
+    stdin.on('data', onData)
+  })
+}
+
+/** The new password: typed twice on a terminal, else generated (and then printed). */
+async function newPassword(cli: CliContext): Promise<{ password: string; generated: boolean }> {
+  if (!process.stdin.isTTY) return { password: generatePassword(), generated: true }
+  const first = await readHidden('Mot de passe (12 caractères au moins, vide = en générer un) : ')
+  if (first === '') return { password: generatePassword(), generated: true }
+  const again = await readHidden('Encore une fois : ')
+  if (again !== first) throw new UsageError('les deux saisies diffèrent')
+  cli.out('')
+  return { password: first, generated: false }
+}
+
+async function userIdByEmail(ctx: AccountContext, email: string | undefined): Promise<number> {
+  const address = emailSchema.parse(email ?? '')
+  const row = await ctx.database.prisma.user.findUnique({ where: { email: address }, select: { id: true } })
+  if (!row) throw new NotFound(`aucun compte pour ${address}`)
+  return row.id
+}
+
+export const users: Command = {
+  name: 'users',
+  summary: 'list or add console accounts, reset a password, disable or enable one',
+  usage: 'users list | add --email … --name … --role owner|ops|viewer | password|disable|enable --email …',
+  run: (args, cli) =>
+    withOnboarding(cli, USAGE, async ({ database }) => {
+      const ctx: AccountContext = { database, actor: 'cli' }
+      const [sub, ...rest] = args
+      if (sub === 'list') {
+        printTable(cli.out, await listUsers(ctx), ['id', 'email', 'name', 'role', 'disabledAt', 'createdAt'])
+      } else if (sub === 'add') {
+        const parsed = parseArgs(rest, { values: ['email', 'name', 'role'] })
+        // Checked before the password is asked for.
+        const input = { email: optionValue(parsed, 'email'), name: optionValue(parsed, 'name'), role: optionValue(parsed, 'role') }
+        if (!input.email || !input.name || !input.role) throw new UsageError('--email, --name and --role are required')
+        const { password, generated } = await newPassword(cli)
+        const user = await createUser(ctx, { ...input, password })
+        printRecord(cli.out, { id: user.id, email: user.email, name: user.name, role: user.role })
+        if (generated) cli.out(`password  ${password}   (shown once: hand it over by another channel)`)
+      } else if (sub === 'password') {
+        const parsed = parseArgs(rest, { values: ['email'] })
+        const id = await userIdByEmail(ctx, optionValue(parsed, 'email'))
+        const { password, generated } = await newPassword(cli)
+        const user = await setPassword(ctx, id, password)
+        cli.out(`${user.email}: password replaced, every session ended`)
+        if (generated) cli.out(`password  ${password}   (shown once)`)
+      } else if (sub === 'disable' || sub === 'enable') {
+        const parsed = parseArgs(rest, { values: ['email'] })
+        const id = await userIdByEmail(ctx, optionValue(parsed, 'email'))
+        const user = await setDisabled(ctx, id, sub === 'disable')
+        cli.out(`${user.email}: ${sub === 'disable' ? 'disabled, every session ended' : 'enabled'}`)
+      } else {
+        throw new UsageError(sub ? `unknown subcommand "${sub}"` : 'list, add, password, disable or enable?')
+      }
+    }),
+}
