@@ -95,6 +95,10 @@ const envSchema = z.object({
   METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   // Postbacks per second from one source address (0: no limit); see src/plugins/postback-rate-limit.ts.
   POSTBACK_RATE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(20_000),
+  // Postbacks that fail authentication logged (truncated) per second from one source; past it only counted.
+  POSTBACK_UNAUTHENTICATED_LOG_RATE: z.coerce.number().int().min(0).max(1_000).default(5),
+  // Postback log lines older than this are pruned (0: never), but for those tied to a wallet entry.
+  POSTBACK_LOG_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(90),
   // The pricing rule of the "Offre actuelle" card (src/pricing/current-offer.ts).
   PRICING_CPC_SHARE: fraction.default(0.5),
   PRICING_CPC_FLOOR_CENTS: z.coerce.number().int().min(0).max(100_000).default(2),
@@ -131,6 +135,10 @@ export interface Config {
   metricsPort: number | undefined
   /** Postbacks per second accepted from one source address; 0: no limit. */
   postbackRateLimit: number
+  /** Unauthenticated postbacks logged per second from one source (src/postbacks/unauthenticated-log.ts). */
+  postbackUnauthenticatedLogRate: number
+  /** Days a postback log line is kept (0: forever); see src/postbacks/log-retention.ts. */
+  postbackLogRetentionDays: number
   pricing: PricingConfig
 }
 
@@ -221,6 +229,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     autoMigrate: env.AUTO_MIGRATE,
     metricsPort: env.METRICS_PORT,
     postbackRateLimit: env.POSTBACK_RATE_LIMIT,
+    postbackUnauthenticatedLogRate: env.POSTBACK_UNAUTHENTICATED_LOG_RATE,
+    postbackLogRetentionDays: env.POSTBACK_LOG_RETENTION_DAYS,
     pricing: {
       cpcShare: env.PRICING_CPC_SHARE,
       floorCents: env.PRICING_CPC_FLOOR_CENTS,

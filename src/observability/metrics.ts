@@ -14,6 +14,8 @@ export interface Metrics {
   clickFlushSeconds: Histogram
   clickFlushFailures: Counter
   postbacks: Counter<'outcome' | 'reason'>
+  /** Postbacks that failed authentication past their source's log rate: answered, not written to the postback log. */
+  postbacksUnlogged: Counter
   databaseErrors: Counter<'operation'>
 }
 
@@ -39,6 +41,7 @@ export function createMetrics(): Metrics {
     clickFlushSeconds: new Histogram({ name: 'contentflow_click_flush_duration_seconds', help: 'Time to commit one click batch', buckets: seconds, registers }),
     clickFlushFailures: new Counter({ name: 'contentflow_click_flush_failures_total', help: 'Click batches whose commit failed (before retry)', registers }),
     postbacks: new Counter({ name: 'contentflow_postbacks_total', help: 'Postbacks by outcome (accepted, duplicate, updated, rejected, forbidden, error) and reason', labelNames: ['outcome', 'reason'], registers }),
+    postbacksUnlogged: new Counter({ name: 'contentflow_postbacks_unlogged_total', help: "Postbacks that failed authentication past their source's log rate: answered and counted, not written to the postback log", registers }),
     databaseErrors: new Counter({ name: 'contentflow_database_errors_total', help: 'Database operations that failed', labelNames: ['operation'], registers }),
   }
 }

@@ -10,6 +10,7 @@ import { insertClickEvents } from '../db/click-store.ts'
 import { NetworkCache } from '../postbacks/network-cache.ts'
 import { recordPostbackBatch, type BatchItem } from '../postbacks/record-batch.ts'
 import { TurnBatcher } from '../postbacks/turn-batcher.ts'
+import { UnauthenticatedLogGate, UNAUTHENTICATED_LOG_WINDOW_MS } from '../postbacks/unauthenticated-log.ts'
 import type { PostbackContext, Recorded } from '../postbacks/receive-postback.ts'
 import { ClickWriter } from '../tracking/click-writer.ts'
 import { LinkCache, databaseLinkLoader } from '../tracking/link-cache.ts'
@@ -73,6 +74,14 @@ export default fp(
       maxBatch: 200,
       maxInFlight: app.database.provider === 'sqlite' ? 1 : 4,
     })
+    // Requests that fail authentication: a few log lines per second per source, the rest counted.
+    const perSecond = app.config.postbackUnauthenticatedLogRate
+    const unauthenticatedLog = new UnauthenticatedLogGate(perSecond, {
+      onSkip: (sourceIp, warn, skipped) => {
+        metrics?.postbacksUnlogged.inc()
+        if (warn) log.warn({ sourceIp, perSecond, windowMs: UNAUTHENTICATED_LOG_WINDOW_MS, skipped }, 'postbacks failing authentication over the log rate: counted, not logged')
+      },
+    })
     const runtime: TrackingRuntime = {
       tracker: { links, clicks, visitors: new RecentVisitors(), ipHashSalt: app.config.ipHashSalt },
       networks,
@@ -87,6 +96,7 @@ export default fp(
           metrics?.databaseErrors.inc({ operation: stage })
           log.error({ err, stage }, 'postback processing failed')
         },
+        unauthenticatedLog,
       },
       linksChanged: (code) => (code ? links.invalidate(code) : links.invalidateAll()),
       networksChanged: () => {

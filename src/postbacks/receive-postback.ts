@@ -11,7 +11,8 @@
 // The log line is written before the ledger is touched and before any answer.
 // Checks that need no write (network, token, IP, parameters) run first, so a
 // refused request is logged once, with its verdict; an accepted one is logged as
-// "received" and gets its verdict in the ledger's own transaction.
+// "received" and gets its verdict in the ledger's own transaction. A request that
+// fails authentication is logged in a bounded form (unauthenticated-log.ts).
 import type { Database } from '../db/client.ts'
 import { adapterCause } from '../db/errors.ts'
 import { parseSubid } from '../tracking/subid.ts'
@@ -20,10 +21,11 @@ import { applyPostback, type ApplyResult, type ConversionReport } from './apply-
 import { convertToEur, type EurAmount } from './currency.ts'
 import { fingerprintOf, ipAllowed, maskedToken, tokenMatches } from './network-auth.ts'
 import type { PostbackNetwork } from './network-cache.ts'
-import { maskFormToken, maskJsonToken, readPostbackParams, type BodyKind, type PostbackParams, type ReadParams } from './params.ts'
+import { maskTokenAnywhere, readPostbackParams, secretPattern, type BodyKind, type PostbackParams, type ReadParams } from './params.ts'
 import { closePostbackLog, type PostbackOutcome, type ReceivedPostback } from './postback-log.ts'
 import { recordPostbackBatch } from './record-batch.ts'
 import { statusFromWord } from './status-words.ts'
+import { truncateForLog, type LogGate } from './unauthenticated-log.ts'
 
 export interface PostbackContext {
   database: Pick<Database, 'prisma' | 'provider' | 'sql'>
@@ -39,6 +41,11 @@ export interface PostbackContext {
    */
   record?: (received: ReceivedPostback, report: CheckedReport | null) => Promise<Recorded>
   onError?: (err: unknown, stage: string) => void
+  /**
+   * Rations the log lines of requests that fail authentication (the server's:
+   * a few per second per source); absent (CLI, tests), each is logged, truncated.
+   */
+  unauthenticatedLog?: LogGate
 }
 
 export interface IncomingPostback {
@@ -114,13 +121,58 @@ function storable(text: string): string {
   return text.replace(/\u0000/g, '\\u0000').replace(/\p{Cs}/gu, '\ufffd')
 }
 
-/** The log line of a request: as received, token masked, text storable. */
-function receivedOf(ctx: PostbackContext, incoming: IncomingPostback, read: ReadParams, verdict?: Verdict): ReceivedPostback {
-  const mask = read.params.token === undefined ? '***' : maskedToken(ctx.salt, read.params.token)
+// Patterns of the secrets the guard looks for, by secret: a network's token is
+// met on every one of its postbacks.
+const secretPatterns = new Map<string, RegExp>()
+/** A given token shorter than this is not searched for elsewhere in the text: masking every "1" of a request would corrupt it. */
+const GUARDED_TOKEN_LENGTH = 8
+
+function patternOf(secret: string, keep: boolean): RegExp {
+  let pattern = secretPatterns.get(secret)
+  if (pattern) return pattern
+  pattern = secretPattern(secret)
+  if (keep) {
+    if (secretPatterns.size >= 256) secretPatterns.delete(secretPatterns.keys().next().value as string)
+    secretPatterns.set(secret, pattern)
+  }
+  return pattern
+}
+
+interface LogShape {
+  /** The network's own token, when the network is known. */
+  networkToken: string | null
+  /** Failed authentication: logged truncated. */
+  truncate: boolean
+  /** Known to be the network's (a given token equal to its token): its pattern may be kept. */
+  authenticated: boolean
+}
+
+/**
+ * The token masked wherever it is: as a form or query parameter, a JSON member
+ * (whatever the declared content type), and, as a last guard, any spelling of
+ * the network's token or of the given one left anywhere else in the text.
+ */
+function masked(text: string, mask: string, guards: readonly { pattern: RegExp; mask: string }[]): string {
+  let out = maskTokenAnywhere(text, mask)
+  for (const g of guards) out = out.replace(g.pattern, g.mask)
+  return out
+}
+
+/** The log line of a request: as received, token masked, text storable; cut when it failed authentication. */
+function receivedOf(ctx: PostbackContext, incoming: IncomingPostback, read: ReadParams, shape: LogShape, verdict?: Verdict): ReceivedPostback {
+  const given = read.params.token
+  const mask = given === undefined ? '***' : maskedToken(ctx.salt, given)
+  const guards: { pattern: RegExp; mask: string }[] = []
+  if (shape.networkToken !== null) guards.push({ pattern: patternOf(shape.networkToken, true), mask: maskedToken(ctx.salt, shape.networkToken) })
+  if (given !== undefined && given.length >= GUARDED_TOKEN_LENGTH && given !== shape.networkToken) guards.push({ pattern: patternOf(given, shape.authenticated), mask })
+  let rawQuery = nulFree(masked(incoming.rawQuery, mask, guards), '%00')
+  let rawBody = incoming.rawBody === null ? null : nulFree(masked(incoming.rawBody, mask, guards), incoming.bodyKind === 'json' ? '\\u0000' : '%00')
+  // Masked first, cut after: a cut must not leave the start of a token behind.
+  if (shape.truncate) ({ rawQuery, rawBody } = truncateForLog(rawQuery, rawBody))
   return {
     method: incoming.method,
-    rawQuery: nulFree(maskFormToken(incoming.rawQuery, mask), '%00'),
-    rawBody: incoming.rawBody === null ? null : incoming.bodyKind === 'json' ? nulFree(maskJsonToken(incoming.rawBody, mask), '\\u0000') : nulFree(maskFormToken(incoming.rawBody, mask), '%00'),
+    rawQuery,
+    rawBody,
     sourceIp: incoming.sourceIp,
     networkSlug: storable(read.params.network?.trim().slice(0, 64) ?? '') || null,
     ...(verdict ? { verdict: { outcome: verdict.outcome, reason: verdict.reason } } : {}),
@@ -141,27 +193,47 @@ export const THROTTLED_REASON = 'rate limited: too many postbacks from this sour
  */
 export async function logThrottledPostback(ctx: PostbackContext, incoming: IncomingPostback): Promise<number | null> {
   const read = readPostbackParams(incoming.rawQuery, incoming.rawBody, incoming.bodyKind)
+  // Only a request of the network's own is kept in full (the slow path: over the limit already).
+  let auth: Authentication | null = null
   try {
-    return (await recorder(ctx)(receivedOf(ctx, incoming, read, answer(429, 'rejected', 'rate_limited', THROTTLED_REASON)), null)).logId
+    auth = await authenticate(ctx, read.params, { sourceIp: incoming.sourceIp, replay: false })
+  } catch (err) {
+    ctx.onError?.(err, 'postback check')
+  }
+  const shape = logShape(auth)
+  if (shape.truncate && ctx.unauthenticatedLog && !ctx.unauthenticatedLog.admit(incoming.sourceIp)) return null
+  try {
+    return (await recorder(ctx)(receivedOf(ctx, incoming, read, shape, answer(429, 'rejected', 'rate_limited', THROTTLED_REASON)), null)).logId
   } catch (err) {
     ctx.onError?.(err, 'postback log')
     return null
   }
 }
 
+function logShape(auth: Authentication | null): LogShape {
+  const authenticated = auth?.ok === true
+  return { networkToken: auth?.network?.token ?? null, truncate: !authenticated, authenticated }
+}
+
 export async function receivePostback(ctx: PostbackContext, incoming: IncomingPostback): Promise<PostbackAnswer> {
   const read = readPostbackParams(incoming.rawQuery, incoming.rawBody, incoming.bodyKind)
+  const unreadable = read.ok ? null : answer(400, 'rejected', 'unreadable', read.reason)
   let checked: Checked
-  if (!read.ok) checked = { verdict: answer(400, 'rejected', 'unreadable', read.reason) }
-  else {
-    try {
-      checked = await check(ctx, read.params, { sourceIp: incoming.sourceIp, replay: false })
-    } catch (err) {
-      ctx.onError?.(err, 'postback check')
-      checked = { verdict: fault(err) }
-    }
+  // An unreadable request is still authenticated (on what could be read): that decides how it is logged.
+  let auth: Authentication | null = null
+  try {
+    auth = await authenticate(ctx, read.params, { sourceIp: incoming.sourceIp, replay: false })
+    checked = unreadable ? { verdict: unreadable } : auth.ok ? checkContent(ctx, auth.network, read.params) : { verdict: auth.verdict }
+  } catch (err) {
+    ctx.onError?.(err, 'postback check')
+    checked = { verdict: unreadable ?? fault(err) }
   }
-  const received = receivedOf(ctx, incoming, read, 'verdict' in checked ? checked.verdict : undefined)
+  const shape = logShape(auth)
+  if (shape.truncate && 'verdict' in checked && ctx.unauthenticatedLog && !ctx.unauthenticatedLog.admit(incoming.sourceIp)) {
+    // Over its source's rate: answered the same, counted by the gate, not written.
+    return { ...checked.verdict, logId: null }
+  }
+  const received = receivedOf(ctx, incoming, read, shape, 'verdict' in checked ? checked.verdict : undefined)
   let recorded: Recorded
   try {
     recorded = await recorder(ctx)(received, 'report' in checked ? checked.report : null)
@@ -235,19 +307,35 @@ function verdictOf(result: ApplyResult): Verdict {
   }
 }
 
-/** Everything that can be said about a postback without writing anything. */
-async function check(ctx: PostbackContext, p: PostbackParams, options: { sourceIp: string | null; replay: boolean }): Promise<Checked> {
-  const refuse = (status: number, outcome: 'rejected' | 'forbidden', code: string, reason: string): Checked => ({ verdict: answer(status, outcome, code, reason) })
+type Authentication = { ok: true; network: PostbackNetwork } | { ok: false; verdict: Verdict; network: PostbackNetwork | null }
+
+/** Who sent it: a known network, from an allowed address, with its token. */
+async function authenticate(ctx: PostbackContext, p: PostbackParams, options: { sourceIp: string | null; replay: boolean }): Promise<Authentication> {
+  const refuse = (status: number, outcome: 'rejected' | 'forbidden', code: string, reason: string, network: PostbackNetwork | null = null): Authentication => ({
+    ok: false,
+    verdict: answer(status, outcome, code, reason),
+    network,
+  })
   const slug = p.network?.trim()
   if (!slug) return refuse(400, 'rejected', 'unknown_network', 'missing network')
   const network = await ctx.networks(slug)
   if (!network) return refuse(400, 'rejected', 'unknown_network', `unknown network "${slug.slice(0, 64)}"`)
-
-  // Authentication before anything about the content is said.
-  if (!ipAllowed(network.allowList, options.sourceIp)) return refuse(403, 'forbidden', 'ip_not_allowed', `source IP ${options.sourceIp ?? 'unknown'} not allowed`)
+  if (!ipAllowed(network.allowList, options.sourceIp)) return refuse(403, 'forbidden', 'ip_not_allowed', `source IP ${options.sourceIp ?? 'unknown'} not allowed`, network)
   const tokenProblem = checkToken(ctx, network, p.token, options.replay)
-  if (tokenProblem) return refuse(403, 'forbidden', 'bad_token', tokenProblem)
+  if (tokenProblem) return refuse(403, 'forbidden', 'bad_token', tokenProblem, network)
+  return { ok: true, network }
+}
 
+/** Everything that can be said about a postback without writing anything. */
+async function check(ctx: PostbackContext, p: PostbackParams, options: { sourceIp: string | null; replay: boolean }): Promise<Checked> {
+  // Authentication before anything about the content is said.
+  const auth = await authenticate(ctx, p, options)
+  return auth.ok ? checkContent(ctx, auth.network, p) : { verdict: auth.verdict }
+}
+
+/** The content of an authenticated postback. */
+function checkContent(ctx: PostbackContext, network: PostbackNetwork, p: PostbackParams): Checked {
+  const refuse = (status: number, outcome: 'rejected' | 'forbidden', code: string, reason: string): Checked => ({ verdict: answer(status, outcome, code, reason) })
   const subid = parseSubid(p.subid)
   if (!subid.ok) return refuse(400, 'rejected', 'bad_subid', subid.reason)
   const txnId = p.txn_id?.trim()

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { maskFormToken, maskJsonToken, readPostbackParams } from '../../src/postbacks/params.ts'
+import { maskFormToken, maskJsonToken, maskTokenAnywhere, readPostbackParams, secretPattern } from '../../src/postbacks/params.ts'
 
 describe('postback parameters', () => {
   it('reads the query, a form body or a JSON body alike', () => {
@@ -49,6 +49,32 @@ describe('postback parameters', () => {
       expect(masked, body).not.toContain('s3cr3t')
       expect(readPostbackParams('', masked, 'json').params.token, body).toBe('***')
     }
+  })
+
+  it('takes a JSON txn_id number only as a safe integer, and still reads the rest (to authenticate the request)', () => {
+    expect(readPostbackParams('', '{"txn_id": 9007199254740991}', 'json')).toEqual({ ok: true, params: { txn_id: '9007199254740991' } })
+    for (const n of ['9007199254740993', '-9007199254740993', '1.5', '1e21']) {
+      const r = readPostbackParams('network=n', `{"txn_id": ${n}, "token": "tok"}`, 'json')
+      expect(r, n).toEqual({ ok: false, reason: expect.stringMatching(/^parameter txn_id is a JSON number that is not an exact integer/), params: { network: 'n', token: 'tok' } })
+    }
+    expect(readPostbackParams('', '{"txn_id": "9007199254740993"}', 'json')).toEqual({ ok: true, params: { txn_id: '9007199254740993' } })
+  })
+
+  it('masks the token whatever the body really is', () => {
+    expect(maskTokenAnywhere('token=s3cr3t&a=1', '***')).toBe('token=***&a=1')
+    expect(maskTokenAnywhere('{"token":"s3cr3t","a":1}', '***')).toBe('{"token":"***","a":1}')
+    expect(maskTokenAnywhere('{"token":"s3cr3t", broken', '***')).toBe('{"token":"***", broken')
+    expect(maskTokenAnywhere('junk token=s3cr3t&x', '***')).toBe('junk token=***&x')
+    expect(maskTokenAnywhere('a=1&mytoken=keep&token=s3cr3t', '***')).toBe('a=1&mytoken=keep&token=***')
+    // A valid JSON body is left as JSON: a "token=" inside a string value is not a form.
+    expect(maskTokenAnywhere('{"a":"x&b=c","token":"s3cr3t"}', '***')).toBe('{"a":"x&b=c","token":"***"}')
+  })
+
+  it("finds a secret in any spelling a request can carry", () => {
+    const secret = 'Ab~9. z"/'
+    const spellings = [secret, encodeURIComponent(secret), new URLSearchParams({ a: secret }).toString().slice(2), JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()), [...secret].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')]
+    for (const s of spellings) expect(`x${s}y`.replace(secretPattern(secret), '#'), s).toBe('x#y')
+    expect('ab~9'.replace(secretPattern('Ab~9'), '#')).toBe('ab~9')
   })
 
   it('never throws, whatever arrives (property)', () => {

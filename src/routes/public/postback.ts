@@ -13,7 +13,8 @@ export default async function postback(app: FastifyInstance) {
   const metrics = app.hasDecorator('metrics') ? app.metrics : undefined
 
   // The postback log table is this route's log: no info lines per request (they cost
-  // a third of a postback's CPU). Refusals for authentication are warned about;
+  // a third of a postback's CPU). Refusals for authentication are warned about when
+  // their log line is written (past its rate, the gate warns once per window);
   // our own faults are logged as errors by the tracking runtime.
   const quiet = app.log.child({ route: '/aff/postback' }, { level: 'warn' })
   app.setChildLoggerFactory(() => quiet)
@@ -33,7 +34,7 @@ export default async function postback(app: FastifyInstance) {
     handler: async (request, reply) => {
       const result = await receivePostback(runtime.postbacks, incomingPostback(request))
       metrics?.postbacks.inc({ outcome: result.outcome, reason: result.code })
-      if (result.status === 403) request.log.warn({ sourceIp: request.ip, reason: result.reason, logId: result.logId }, 'postback refused: authentication')
+      if (result.status === 403 && result.logId !== null) request.log.warn({ sourceIp: request.ip, reason: result.reason, logId: result.logId }, 'postback refused: authentication')
       return reply.code(result.status).header('cache-control', 'no-store').type('text/plain; charset=utf-8').send(result.body)
     },
   })
