@@ -76,14 +76,17 @@ async function applyBatch(tx: SqlRunner, provider: Provider, reports: readonly C
   const partners = new Set<number>()
   if (creating.length > 0) {
     const clickIds = rowsOf([['click_id', 'text']], [...new Set(creating.map((r) => r.subid.clickId))].map((id) => [id]))
-    const found = await tx.query<{ click_id: string; partner_id: number | null; assignment_id: number | null; kind: string }>(SqlTag.sql`
-      SELECT m.click_id, m.partner_id, m.assignment_id, m.kind FROM (${clickIds}) AS c JOIN metric_events m ON m.click_id = c.click_id`)
+    // The click's offer's network, in the same statement: a click on another network's offer is flagged.
+    const found = await tx.query<{ click_id: string; partner_id: number | null; assignment_id: number | null; kind: string; network_id: number | null }>(SqlTag.sql`
+      SELECT m.click_id, m.partner_id, m.assignment_id, m.kind, o.network_id FROM (${clickIds}) AS c
+      JOIN metric_events m ON m.click_id = c.click_id LEFT JOIN offers o ON o.id = m.offer_id`)
     for (const c of found) {
       clicks.set(c.click_id, {
         clickId: c.click_id,
         partnerId: c.partner_id === null ? null : Number(c.partner_id),
         assignmentId: c.assignment_id === null ? null : Number(c.assignment_id),
         kind: c.kind,
+        networkId: c.network_id === null ? null : Number(c.network_id),
       })
     }
     const toCheck = partnersToCheck(creating, clicks)

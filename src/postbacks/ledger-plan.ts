@@ -45,6 +45,8 @@ export interface KnownClick {
   partnerId: number | null
   assignmentId: number | null
   kind: string
+  /** The network of the click's offer; null when unknown (no offer, or the offer is gone). */
+  networkId?: number | null
 }
 
 /** An entry as the batch sees it: in the database (id) or to be created (ref). */
@@ -101,10 +103,12 @@ export const entryKey = (networkId: number, txnId: string) => `${networkId}\u000
 /**
  * Who earned it. The click, written before its redirect, normally proves the
  * partner and the link. When it does not, the conversion is still kept (the
- * network will pay for it) with a flag for ops to look at.
+ * network will pay for it) with a flag for ops to look at. A click on another
+ * network's offer proves nothing about this network's conversion: flagged too.
  */
-export function attribution(subid: SubId, click: KnownClick | undefined, partnerExists: boolean): { partnerId: number | null; flag: ConversionFlag | null } {
+export function attribution(subid: SubId, click: KnownClick | undefined, partnerExists: boolean, networkId?: number): { partnerId: number | null; flag: ConversionFlag | null } {
   if (click && click.partnerId === subid.partnerId && click.assignmentId === subid.assignmentId) {
+    if (networkId !== undefined && click.networkId != null && click.networkId !== networkId) return { partnerId: subid.partnerId, flag: 'click_mismatch' }
     return { partnerId: subid.partnerId, flag: click.kind === 'bot' ? 'bot_click' : null }
   }
   if (!partnerExists) return { partnerId: null, flag: 'unknown_partner' }
@@ -143,7 +147,7 @@ export function planBatch(
         plan.results.push({ outcome: 'rejected', reason: `amount is required for a new conversion (txn ${r.txnId} is unknown)` })
         continue
       }
-      const { partnerId, flag } = attribution(r.subid, clicks.get(r.subid.clickId), partners.has(r.subid.partnerId))
+      const { partnerId, flag } = attribution(r.subid, clicks.get(r.subid.clickId), partners.has(r.subid.partnerId), r.networkId)
       const ref: EntryRef = { create: plan.creates.length }
       plan.creates.push({ key, networkId: r.networkId, txnId: r.txnId, partnerId, flag, clickId: r.subid.clickId, assignmentId: r.subid.assignmentId, status: r.status, money: r.money })
       state.set(key, { ref, status: r.status, dbStatus: null, money: r.money })

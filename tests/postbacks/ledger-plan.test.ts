@@ -96,6 +96,10 @@ describe('ledger plan', () => {
     expect(attribution(subid, undefined, true)).toEqual({ partnerId: 7, flag: 'unknown_click' })
     expect(attribution(subid, click({ assignmentId: 71 }), true)).toEqual({ partnerId: 7, flag: 'click_mismatch' })
     expect(attribution(subid, undefined, false)).toEqual({ partnerId: null, flag: 'unknown_partner' })
+    // A click on another network's offer: the partner is the click's, the conversion is flagged.
+    expect(attribution(subid, click({ networkId: 3 }), false, 4)).toEqual({ partnerId: 7, flag: 'click_mismatch' })
+    expect(attribution(subid, click({ networkId: 3 }), false, 3)).toEqual({ partnerId: 7, flag: null })
+    expect(attribution(subid, click({ networkId: null }), false, 3)).toEqual({ partnerId: 7, flag: null })
     expect(partnersToCheck([report({}), report({ subid: { ...subid, clickId: 'OTHER', partnerId: 8 } })], clicks)).toEqual([8])
   })
 })

@@ -203,6 +203,44 @@ describeEachDatabase('postback endpoint', (t) => {
     ])
   })
 
+  it('a JSON txn_id past 2^53 is refused, never rounded into another conversion', async () => {
+    const { token, subid, networkId } = await networkWithClick({ slug: 'bigtxn', name: 'Big txn' })
+    // Two distinct conversions whose ids JSON.parse reads as the same double.
+    const send = (txnId: string) =>
+      app.inject({ method: 'POST', url: '/aff/postback', headers: { 'content-type': 'application/json' }, payload: `{"network":"bigtxn","token":"${token}","subid":"${subid}","amount":"5","status":"approved","txn_id":${txnId}}` })
+    for (const txnId of ['9007199254740993', '9007199254740992', '12345678901234567890', '42.5', '1e300']) {
+      const res = await send(txnId)
+      expect([res.statusCode, res.body], txnId).toEqual([400, 'ERROR parameter txn_id is a JSON number that is not an exact integer (beyond 2^53 or a fraction): send it as a JSON string'])
+    }
+    expect(await t().db.walletEntry.count({ where: { networkId } })).toBe(0)
+    // A safe integer is fine, and the same ids as strings are two conversions.
+    expect((await send('9007199254740991')).body).toBe('OK')
+    expect((await send('"9007199254740993"')).body).toBe('OK')
+    expect((await send('"9007199254740992"')).body).toBe('OK')
+    const ids = (await t().db.walletEntry.findMany({ where: { networkId }, orderBy: { txnId: 'asc' } })).map((e) => e.txnId)
+    expect(ids).toEqual(['9007199254740991', '9007199254740992', '9007199254740993'])
+    // The refused requests are the network's own: logged in full, and rejected (a replay reads the same and refuses again).
+    const refused = await t().db.postbackLog.findMany({ where: { networkSlug: 'bigtxn', outcome: 'rejected' } })
+    expect(refused).toHaveLength(5)
+    expect(refused.some((l) => l.rawBody?.includes('"txn_id":9007199254740993'))).toBe(true)
+  })
+
+  it("a conversion of network B citing a click on network A's offer is kept and flagged click_mismatch", async () => {
+    const a = await networkWithClick({ slug: 'net-a', name: 'Network A' })
+    const b = await networkWithClick({ slug: 'net-b', name: 'Network B' })
+    const fireOn = (slug: string, token: string, txn: string, s: string) =>
+      app.inject({ url: `/aff/postback?${new URLSearchParams({ network: slug, token, subid: s, txn_id: txn, amount: '20', status: 'approved' })}` })
+    expect((await fireOn('net-b', b.token, 'XN-1', a.subid)).body).toBe('OK')
+    expect((await fireOn('net-a', a.token, 'XN-2', a.subid)).body).toBe('OK')
+    const entries = await t().db.walletEntry.findMany({ where: { txnId: { in: ['XN-1', 'XN-2'] } }, orderBy: { txnId: 'asc' }, select: { txnId: true, networkId: true, flag: true } })
+    expect(entries).toEqual([
+      { txnId: 'XN-1', networkId: b.networkId, flag: 'click_mismatch' },
+      { txnId: 'XN-2', networkId: a.networkId, flag: null },
+    ])
+    const line = await t().db.postbackLog.findFirstOrThrow({ where: { networkSlug: 'net-b', rawQuery: { contains: 'XN-1' } } })
+    expect([line.outcome, line.reason]).toEqual(['accepted', 'click_mismatch'])
+  })
+
   it('refuses malformed input with a one-line reason, writes nothing but the log', async () => {
     const { token, subid } = await networkWithClick({ slug: 'bad', name: 'Bad' })
     const cases: [Record<string, string>, RegExp][] = [
