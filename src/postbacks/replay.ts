@@ -9,14 +9,18 @@
 // replay still verifies it against the network's current token; a bare "***"
 // (logs written without fingerprints) skips the token check: replaying is the
 // operator's decision. Requests refused for their token or source IP
-// ("forbidden") are never replayed: the network must send them again.
+// ("forbidden") are never replayed: the network must send them again. Nor is a
+// line that was truncated (a request that failed authentication, logged in a
+// bounded form): what is left of it is not what the network sent.
 import { replayLoggedPostback, type PostbackContext } from './receive-postback.ts'
 import { readPostbackParams } from './params.ts'
 import type { PostbackOutcome } from './postback-log.ts'
+import { isTruncated, TRUNCATION_SUFFIX } from './unauthenticated-log.ts'
 
 export const REPLAYABLE: readonly PostbackOutcome[] = ['rejected', 'error']
 /** A "received" line older than this belongs to a request that never finished. */
 export const STUCK_AFTER_MS = 5 * 60 * 1000
+export const TRUNCATED_REASON = 'truncated in the log (it failed authentication, only its start was kept): the network must send it again'
 
 export interface ReplayOptions {
   /** Replay these log lines only (still only if replayable). */
@@ -42,6 +46,9 @@ export async function replayPostbacks(ctx: PostbackContext, options: ReplayOptio
   const db = ctx.database.prisma
   const replayable = {
     OR: [{ outcome: { in: [...REPLAYABLE] } }, { outcome: 'received', receivedAt: { lt: new Date(now.getTime() - STUCK_AFTER_MS) } }],
+    // Truncated lines are never replayed: left out here so that many of them cannot hide the rest.
+    NOT: { rawQuery: { endsWith: TRUNCATION_SUFFIX } },
+    AND: { OR: [{ rawBody: null }, { NOT: { rawBody: { endsWith: TRUNCATION_SUFFIX } } }] },
   }
   const logs = await db.postbackLog.findMany({
     where: options.ids ? { id: { in: options.ids } } : replayable,
@@ -55,6 +62,10 @@ export async function replayPostbacks(ctx: PostbackContext, options: ReplayOptio
     if (!REPLAYABLE.includes(log.outcome as PostbackOutcome) && !isStuck) {
       const why = log.outcome === 'forbidden' ? 'refused for its token or IP: the network must send it again' : `already ${log.outcome}`
       results.push({ ...base, after: null, status: null, reason: log.reason, skipped: why })
+      continue
+    }
+    if (isTruncated(log.rawQuery) || isTruncated(log.rawBody)) {
+      results.push({ ...base, after: null, status: null, reason: log.reason, skipped: TRUNCATED_REASON })
       continue
     }
     if (options.dryRun) {

@@ -5,7 +5,7 @@ import { describeEachDatabase, truncateAll } from '../helpers/databases.ts'
 import { insertClickEvents } from '../../src/db/click-store.ts'
 import { loadPostbackNetwork } from '../../src/postbacks/network-cache.ts'
 import { receivePostback, type PostbackContext } from '../../src/postbacks/receive-postback.ts'
-import { replayPostbacks, STUCK_AFTER_MS } from '../../src/postbacks/replay.ts'
+import { replayPostbacks, STUCK_AFTER_MS, TRUNCATED_REASON } from '../../src/postbacks/replay.ts'
 
 const TOKEN = 'replay-token-0123456789'
 
@@ -74,6 +74,23 @@ describeEachDatabase('postback replay', (t, provider) => {
     const network = await t().db.network.create({ data: { slug: 'later2', name: 'Later 2', postbackToken: TOKEN } })
     expect(await replayPostbacks(ctx(), { ids: [early.logId!] })).toEqual([expect.objectContaining({ after: 'accepted' })])
     expect(await t().db.walletEntry.count({ where: { networkId: network.id } })).toBe(1)
+  })
+
+  it('refuses to replay a line truncated in the log (it failed authentication), rather than apply what is left of it', async () => {
+    // Unknown network at the time, and long: logged cut to ~2 KB. What was cut may have been anything (another status, amount…).
+    const long = await receivePostback(ctx(), { method: 'POST', rawQuery: query({ network: 'late', txn_id: 'R8' }), rawBody: `pad=${'x'.repeat(5000)}&status=rejected`, bodyKind: 'form', sourceIp: '203.0.113.1' })
+    const short = await send(ctx(), { network: 'late', txn_id: 'R9' })
+    expect([long.status, short.status]).toEqual([400, 400])
+    const stored = await t().db.postbackLog.findUniqueOrThrow({ where: { id: long.logId! } })
+    expect(stored.rawBody!.length).toBeLessThan(2500)
+    expect(stored.rawBody).toMatch(/…\[\d+ more characters not logged\]$/)
+    await t().db.network.create({ data: { slug: 'late', name: 'Late', postbackToken: TOKEN } })
+    // Left out of the default replay, refused by id, with the reason; the short one is replayed.
+    const all = await replayPostbacks(ctx(), {})
+    expect(all.map((r) => [r.logId, r.after])).toEqual([[short.logId, 'accepted']])
+    expect(await replayPostbacks(ctx(), { ids: [long.logId!] })).toEqual([expect.objectContaining({ logId: long.logId, after: null, skipped: TRUNCATED_REASON })])
+    expect(await t().db.walletEntry.count({ where: { txnId: 'R8' } })).toBe(0)
+    expect(await t().db.postbackLog.findUniqueOrThrow({ where: { id: long.logId! } })).toMatchObject({ outcome: 'rejected' })
   })
 
   it('never replays a request refused for its token or IP', async () => {
