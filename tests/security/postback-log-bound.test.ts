@@ -49,7 +49,7 @@ describeEachDatabase('postback log bound', (t) => {
   const attack = (i: number, ip: string) => {
     const filler = 'x'.repeat(6_000)
     const body = `note=${'y'.repeat(63_000)}`
-    const kinds = [
+    const kinds: Record<string, string>[] = [
       { network: `nope-${i}` }, // unknown network
       { network: 'bound', token: `guess-${i}-0000000000` }, // bad token
       { network: 'bound' }, // missing token
