@@ -25,7 +25,13 @@ export const emailSchema = z
   .max(254, 'email : 254 caractères au plus')
   .pipe(z.email({ error: 'email invalide' }))
 
-export const nameSchema = z.string({ error: 'nom attendu' }).trim().min(1, 'nom requis').max(100, 'nom : 100 caractères au plus')
+export const nameSchema = z
+  .string({ error: 'nom attendu' })
+  .trim()
+  .min(1, 'nom requis')
+  .max(100, 'nom : 100 caractères au plus')
+  // Text only: PostgreSQL refuses NUL, and neither belongs in a name.
+  .refine((v) => !/[\u0000-\u001f\u007f]|[\ud800-\udfff]/u.test(v), 'nom : caractères de contrôle refusés')
 export const roleSchema = z.enum(ROLES, { error: 'rôle : owner, ops ou viewer' })
 
 export const userCreateSchema = z.strictObject({ email: emailSchema, name: nameSchema, role: roleSchema, password: passwordSchema })

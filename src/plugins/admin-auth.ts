@@ -44,8 +44,6 @@ function wantsJson(request: FastifyRequest): boolean {
   return request.url.startsWith('/admin/api') || request.url.includes('.json')
 }
 
-const LOOKED_UP = Symbol('session looked up')
-
 export default fp(
   async (app) => {
     // The secret signs the flash and the login form's CSRF cookies; sessions need no signature (they live in the database).
@@ -54,13 +52,13 @@ export default fp(
     const guesses = new SecretGuessLimiter()
 
     app.decorateRequest('account', null)
-    app.decorateRequest(LOOKED_UP, false)
+    // Requests whose cookie was looked up already: only console requests ever enter it.
+    const lookedUp = new WeakSet<FastifyRequest>()
 
     /** The request's session account, if its cookie names a live session (looked up once per request). */
     app.decorate('sessionAccount', async (request: FastifyRequest): Promise<Account | null> => {
-      const r = request as FastifyRequest & { [LOOKED_UP]: boolean }
-      if (r[LOOKED_UP]) return request.account
-      r[LOOKED_UP] = true
+      if (lookedUp.has(request)) return request.account
+      lookedUp.add(request)
       const session = await findSession(app.db, request.cookies[SESSION_COOKIE], policy)
       request.account = session ? { role: session.role, actor: session.email, name: session.name, session } : null
       return request.account

@@ -266,6 +266,10 @@ describeEachDatabase('console sessions under attack', (t) => {
       [{ email: 'n@test.example', name: 'N', role: 'admin', password: 'a long enough password' }, /rôle/],
       [{ email: 'n@test.example', name: 'N', role: 'ops', password: 'short' }, /12 caractères/],
       [{ email: 'n@test.example', name: '', role: 'ops', password: 'a long enough password' }, /nom/],
+      // Refused by the edge's text check or by the account's own rule, whichever comes first.
+      [{ email: 'n@test.example', name: 'N\u0000ul', role: 'ops', password: 'a long enough password' }, /nom|name/],
+      [{ email: 'n@test.example', name: 'N\ud800', role: 'ops', password: 'a long enough password' }, /nom|name/],
+      [{ email: 'n\u0000@test.example', name: 'N', role: 'ops', password: 'a long enough password' }, /email/],
       [{ email: 'n@test.example', name: 'N', role: 'ops', password: 'a long enough password', isAdmin: true }, /isAdmin/],
     ] as const
     for (const [payload, reason] of bad) {
