@@ -91,6 +91,10 @@ const envSchema = z.object({
   KEEP_ALIVE_TIMEOUT_MS: milliseconds(600_000).default(5_000),
   // Open connections at once (0: derived from the process's file-descriptor limit).
   MAX_CONNECTIONS: z.coerce.number().int().min(0).max(10_000_000).default(0),
+  // The server's SQLite busy wait (it blocks the event loop; writes retry asynchronously instead). The CLI waits 5 s.
+  SQLITE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).max(5_000).default(20),
+  // PostgreSQL statement_timeout of the server's pool (0: none), so a postback waiting on a lock answers 503.
+  PG_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
   AUTO_MIGRATE: boolish.default(true),
   METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   // Postbacks per second from one source address (0: no limit); see src/plugins/postback-rate-limit.ts.
@@ -130,6 +134,7 @@ export interface Config {
   logLevel: Env['LOG_LEVEL']
   trustProxy: TrustProxy
   timeouts: TimeoutConfig
+  databaseWaits: DatabaseWaitConfig
   autoMigrate: boolean
   /** Serve /metrics unguarded on this port (for a Prometheus scraper); unset: /metrics behind the admin guard. */
   metricsPort: number | undefined
@@ -152,6 +157,14 @@ export interface TimeoutConfig {
   keepAliveMs: number
   /** Connections open at once; 0: from the file-descriptor limit. */
   maxConnections: number
+}
+
+/** How long the server's statements may wait on the database. */
+export interface DatabaseWaitConfig {
+  /** SQLite: the busy wait on a write lock held elsewhere (synchronous: it blocks the event loop). */
+  sqliteBusyTimeoutMs: number
+  /** PostgreSQL: statement_timeout of the pool; 0: none. */
+  pgStatementTimeoutMs: number
 }
 
 /** The pricing rule's parameters (see src/pricing/current-offer.ts). */
@@ -225,6 +238,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       headersMs: env.HEADERS_TIMEOUT_MS,
       keepAliveMs: env.KEEP_ALIVE_TIMEOUT_MS,
       maxConnections: env.MAX_CONNECTIONS,
+    },
+    databaseWaits: {
+      sqliteBusyTimeoutMs: env.SQLITE_BUSY_TIMEOUT_MS,
+      pgStatementTimeoutMs: env.PG_STATEMENT_TIMEOUT_MS,
     },
     autoMigrate: env.AUTO_MIGRATE,
     metricsPort: env.METRICS_PORT,

@@ -88,4 +88,12 @@ describe('configuration', () => {
     }
     expect(() => loadConfig({ REQUEST_TIMEOUT_MS: '1000', HEADERS_TIMEOUT_MS: '2000' })).toThrow(/HEADERS_TIMEOUT_MS: must not exceed REQUEST_TIMEOUT_MS/)
   })
+
+  it("bounds the server's waits on a locked database", () => {
+    expect(loadConfig({}).databaseWaits).toEqual({ sqliteBusyTimeoutMs: 20, pgStatementTimeoutMs: 5_000 })
+    expect(loadConfig({ SQLITE_BUSY_TIMEOUT_MS: '0', PG_STATEMENT_TIMEOUT_MS: '0' }).databaseWaits).toEqual({ sqliteBusyTimeoutMs: 0, pgStatementTimeoutMs: 0 })
+    for (const [key, bad] of [['SQLITE_BUSY_TIMEOUT_MS', '60000'], ['SQLITE_BUSY_TIMEOUT_MS', '-1'], ['PG_STATEMENT_TIMEOUT_MS', 'x']] as const) {
+      expect(() => loadConfig({ [key]: bad }), `${key}=${bad}`).toThrow(new RegExp(`${key}:`))
+    }
+  })
 })

@@ -45,7 +45,21 @@ export interface OpenOptions {
   poolSize?: number
   /** SQLite: checkpoint the WAL from a worker thread (the server; see sqlite-checkpointer.ts). */
   backgroundCheckpoint?: boolean
+  /**
+   * SQLite: how long a statement waits for a write lock another process holds
+   * (default 5 s, the CLI's). The wait is synchronous and blocks the event loop,
+   * so the server keeps it short and retries asynchronously (click-writer.ts) or
+   * answers 503 (postbacks).
+   */
+  busyTimeoutMs?: number
+  /** PostgreSQL: statement_timeout of every pooled connection, in ms (default: none). */
+  statementTimeoutMs?: number
 }
+
+/** The CLI's busy wait: a command may wait for the server's short transactions. */
+export const DEFAULT_BUSY_TIMEOUT_MS = 5_000
+/** With a short busy wait, how long the gate waits asynchronously instead: under Prisma's 2 s wait to start a transaction. */
+const SERVER_LOCK_WAIT_MS = 1_500
 
 export async function openDatabase(databaseUrl: string, options: OpenOptions = {}): Promise<Database> {
   const provider = providerOf(databaseUrl)
@@ -56,10 +70,12 @@ export async function openDatabase(databaseUrl: string, options: OpenOptions = {
   let hot: HotClient | undefined
   if (provider === 'sqlite') {
     const file = sqlitePath(databaseUrl)
+    const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS
     mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
     // Integer epoch-ms timestamps: compact, and range scans compare integers.
-    factory = keepConnection(new PrismaBetterSqlite3({ url: file, timeout: 5000 }, { timestampFormat: 'unixepoch-ms' }), (adapter) => {
-      const gated = new TransactionGatedAdapter(adapter)
+    factory = keepConnection(new PrismaBetterSqlite3({ url: file, timeout: busyTimeoutMs }, { timestampFormat: 'unixepoch-ms' }), (adapter) => {
+      // What the busy wait no longer covers is waited for asynchronously (transaction-gate.ts).
+      const gated = new TransactionGatedAdapter(adapter, { lockWaitMs: busyTimeoutMs < SERVER_LOCK_WAIT_MS ? SERVER_LOCK_WAIT_MS : 0 })
       const run = keepStatementsPrepared(adapter)
       // Synchronous, like the adapter's own statements; a throw becomes the promise's rejection.
       executeHot = (sql, value) => gated.outside(async () => run(sql, value))
@@ -76,7 +92,13 @@ export async function openDatabase(databaseUrl: string, options: OpenOptions = {
     }
   } else {
     // A pool: a transaction holds its own connection, so no gate is needed.
-    factory = keepConnection(new PrismaPg({ connectionString: databaseUrl, max: options.poolSize ?? 10 }, { statementNameGenerator: statementName }))
+    const pool = {
+      connectionString: databaseUrl,
+      max: options.poolSize ?? 10,
+      // Sent once per connection, at connect: no round trip per statement.
+      ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+    }
+    factory = keepConnection(new PrismaPg(pool, { statementNameGenerator: statementName }))
     prisma = new PostgresClient({ adapter: factory }) as unknown as Db
     // The click batch on a connection of its own, outside the pool (pg-hot-client.ts).
     const clicks = pgHotClient(databaseUrl)

@@ -31,3 +31,13 @@ export function isTransientConflict(err: unknown): boolean {
   if (e?.code === 'P2010' && (e.meta?.code === '40001' || e.meta?.code === '40P01')) return true
   return typeof e?.message === 'string' && /SQLITE_BUSY|database is locked|deadlock detected|could not serialize/i.test(e.message)
 }
+
+/**
+ * The database could not take the statement in time, but may in a moment: a
+ * transient conflict, or a lock held elsewhere past our wait (Prisma reports the
+ * SQLite adapter's busy error as P1008, a transaction it could not start as P2028).
+ */
+export function isDatabaseBusy(err: unknown): boolean {
+  const code = (err as DbError)?.code
+  return code === 'P1008' || code === 'P2028' || isTransientConflict(err)
+}

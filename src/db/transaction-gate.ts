@@ -10,8 +10,31 @@
 // statements outside it wait for it to end; transactions take turns too. That is
 // what separate connections would get from SQLite's one-writer lock, on the one
 // connection. With no transaction open, a statement runs at once.
+//
+// Another process (a CLI command) may hold the file's write lock. SQLite's own
+// busy wait would block the event loop, so the server keeps it short and the gate
+// waits instead, asynchronously (lockWaitMs, with a doubling pause): a statement
+// outside a transaction that met the lock is run again (it changed nothing), and a
+// transaction takes the write lock first thing, with a write that matches no row,
+// so that it meets the lock before its work has read or written anything. The
+// gate is not held during a pause: the click batch (which retries on its own) and
+// reads go on meanwhile.
+import { setTimeout as sleep } from 'node:timers/promises'
 import { Mutex } from 'async-mutex'
 import type { IsolationLevel, SqlDriverAdapter, SqlQuery, Transaction } from '@prisma/driver-adapter-utils'
+import { isTransientConflict } from './errors.ts'
+
+// Any write statement takes the write lock, even one that changes nothing; the
+// migrations table exists in every migrated database.
+const TAKE_WRITE_LOCK: SqlQuery = { sql: 'DELETE FROM "_prisma_migrations" WHERE 0', args: [], argTypes: [] }
+const ROLLBACK: SqlQuery = { sql: 'ROLLBACK', args: [], argTypes: [] }
+const FIRST_PAUSE_MS = 5
+const MAX_PAUSE_MS = 200
+
+export interface GateOptions {
+  /** How long a statement or a transaction waits, asynchronously, for a write lock held elsewhere; 0: not at all. */
+  lockWaitMs?: number
+}
 
 export class TransactionGatedAdapter implements SqlDriverAdapter {
   readonly provider: SqlDriverAdapter['provider']
@@ -19,31 +42,69 @@ export class TransactionGatedAdapter implements SqlDriverAdapter {
   readonly getConnectionInfo?: SqlDriverAdapter['getConnectionInfo']
   private readonly gate = new Mutex()
 
-  constructor(private readonly inner: SqlDriverAdapter) {
+  private readonly lockWaitMs: number
+
+  constructor(
+    private readonly inner: SqlDriverAdapter,
+    options: GateOptions = {},
+  ) {
+    this.lockWaitMs = options.lockWaitMs ?? 0
     this.provider = inner.provider
     this.adapterName = inner.adapterName
     if (inner.getConnectionInfo) this.getConnectionInfo = () => inner.getConnectionInfo!()
   }
 
   queryRaw(query: SqlQuery) {
-    return this.outside(() => this.inner.queryRaw(query))
+    return this.untilUnlocked(() => this.outside(() => this.inner.queryRaw(query)))
   }
 
   executeRaw(query: SqlQuery) {
-    return this.outside(() => this.inner.executeRaw(query))
+    return this.untilUnlocked(() => this.outside(() => this.inner.executeRaw(query)))
   }
 
   executeScript(script: string) {
     return this.outside(() => this.inner.executeScript(script))
   }
 
-  async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
+  startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
+    if (this.lockWaitMs === 0) return this.begin(isolationLevel, false)
+    return this.untilUnlocked(() => this.begin(isolationLevel, true))
+  }
+
+  private async begin(isolationLevel: IsolationLevel | undefined, lockFirst: boolean): Promise<Transaction> {
     const release = await this.gate.acquire()
+    let tx: Transaction | undefined
     try {
-      return gatedTransaction(await this.inner.startTransaction(isolationLevel), release)
+      tx = await this.inner.startTransaction(isolationLevel)
+      if (lockFirst) await tx.executeRaw(TAKE_WRITE_LOCK)
+      return gatedTransaction(tx, release)
     } catch (err) {
+      if (tx) {
+        // Nothing was done in it yet: end it, so that the next try starts afresh.
+        await tx.executeRaw(ROLLBACK).catch(() => {})
+        await tx.rollback().catch(() => {})
+      }
       release()
       throw err
+    }
+  }
+
+  /** Runs `attempt` again, after a growing pause, while the database says another process holds its lock. */
+  private async untilUnlocked<T>(attempt: () => Promise<T>): Promise<T> {
+    if (this.lockWaitMs === 0) return attempt()
+    let deadline = 0
+    let pause = FIRST_PAUSE_MS
+    for (;;) {
+      try {
+        return await attempt()
+      } catch (err) {
+        if (!isTransientConflict(err)) throw err
+        const now = performance.now()
+        deadline ||= now + this.lockWaitMs
+        if (now + pause > deadline) throw err
+        await sleep(pause)
+        pause = Math.min(pause * 2, MAX_PAUSE_MS)
+      }
     }
   }
 

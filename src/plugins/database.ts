@@ -13,7 +13,12 @@ export default fp<{ config: Config; database?: Database }>(
         const applied = await applyMigrationsInWorker(config.databaseUrl)
         if (applied.length) app.log.info({ applied }, 'applied database migrations')
       }
-      db = await openDatabase(config.databaseUrl, { backgroundCheckpoint: true })
+      db = await openDatabase(config.databaseUrl, {
+        backgroundCheckpoint: true,
+        // Short waits: a lock held elsewhere must not stall the event loop (SQLite) or hang a postback (PostgreSQL).
+        busyTimeoutMs: config.databaseWaits.sqliteBusyTimeoutMs,
+        statementTimeoutMs: config.databaseWaits.pgStatementTimeoutMs,
+      })
       const opened = db
       app.addHook('onClose', async () => opened.close())
     }

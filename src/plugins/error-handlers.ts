@@ -3,6 +3,7 @@
 import fp from 'fastify-plugin'
 import { ZodError } from 'zod'
 import { DomainError } from '../errors.ts'
+import { isDatabaseBusy } from '../db/errors.ts'
 import { isConsolePage, sendErrorPage } from '../console/error-page.ts'
 
 export default fp(
@@ -16,6 +17,11 @@ export default fp(
       } else if (error instanceof ZodError) {
         status = 400
         message = error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')
+      } else if (isDatabaseBusy(error)) {
+        // A lock held elsewhere (a CLI command on the SQLite file): our fault for the moment, not a bug.
+        status = 503
+        message = 'database busy, try again in a moment'
+        reply.header('retry-after', '1')
       } else {
         const code = (error as { statusCode?: number }).statusCode
         if (typeof code === 'number' && code >= 400 && code < 500) {
@@ -23,7 +29,8 @@ export default fp(
           message = (error as Error).message
         }
       }
-      if (status >= 500) request.log.error({ err: error }, 'request failed')
+      if (status === 503) request.log.warn({ err: error }, 'request refused: database busy')
+      else if (status >= 500) request.log.error({ err: error }, 'request failed')
       else request.log.info({ status, reason: message }, 'request refused')
       reply.code(status)
       const wantsJson = request.url.startsWith('/admin/api') || request.url.includes('.json')

@@ -22,7 +22,11 @@
 //
 // A failed batch is logged and retried once; if the retry fails too the lost count
 // is logged and the requests are released anyway: the visitor is redirected, never
-// shown our fault. A request also stops waiting after ackTimeoutMs (a database
+// shown our fault. A batch the database refuses for now (a busy SQLite file while
+// another process holds its write lock, a deadlock) is different: its requests are
+// released at once, as in a stall (below), and it is retried with a growing pause
+// (retryDelayMs doubling up to maxRetryDelayMs) for up to transientRetryMs, so that
+// no click is lost to a lock and the event loop never waits for one. A request also stops waiting after ackTimeoutMs (a database
 // that hangs must not hang the redirect); its batch keeps trying. Once a batch has
 // been out that long the writer counts as stalled: the clicks queued behind it are
 // released too, and new ones are answered at once, until that batch settles; their
@@ -30,7 +34,7 @@
 // bounded (maxQueued): beyond it a click is counted lost and logged rather than
 // let a long stall exhaust the server's memory.
 import type { ClickEventRow } from '../db/click-store.ts'
-import { isUniqueViolation } from '../db/errors.ts'
+import { isTransientConflict, isUniqueViolation } from '../db/errors.ts'
 
 export interface ClickWriterLogger {
   warn(obj: object, msg: string): void
@@ -53,6 +57,10 @@ export interface ClickWriterOptions {
   busyPollMaxMs?: number
   /** Pause before the one retry of a failed batch. */
   retryDelayMs?: number
+  /** Longest pause between retries of a batch the database refused for now (busy, deadlock). */
+  maxRetryDelayMs?: number
+  /** How long such a batch keeps being retried before its clicks count as lost. */
+  transientRetryMs?: number
   /** Clicks kept in memory while the database is stalled; beyond this a click is counted lost. */
   maxQueued?: number
   logger?: ClickWriterLogger
@@ -92,6 +100,8 @@ export class ClickWriter {
   private readonly maxInFlight: number
   private readonly ackTimeoutMs: number
   private readonly retryDelayMs: number
+  private readonly maxRetryDelayMs: number
+  private readonly transientRetryMs: number
   private readonly busyPollMinRows: number
   private readonly busyPollMaxMs: number
   private readonly maxQueued: number
@@ -113,6 +123,8 @@ export class ClickWriter {
     this.maxInFlight = options.maxInFlight ?? 1
     this.ackTimeoutMs = options.ackTimeoutMs ?? 2_000
     this.retryDelayMs = options.retryDelayMs ?? 25
+    this.maxRetryDelayMs = options.maxRetryDelayMs ?? 1_000
+    this.transientRetryMs = options.transientRetryMs ?? 60_000
     this.busyPollMinRows = options.busyPollMinRows ?? Infinity
     this.busyPollMaxMs = options.busyPollMaxMs ?? 50
     // ~0.5 kB a click: ~50 MB, and at 20,000 clicks/s about five seconds of a stall.
@@ -182,6 +194,29 @@ export class ClickWriter {
     this.inFlight.add(done)
   }
 
+  /** One more try of a batch: null once committed, else what the database said. */
+  private async attempt(rows: ClickEventRow[]): Promise<unknown> {
+    try {
+      await this.write(rows)
+      return null
+    } catch (err) {
+      this.stats.failedAttempts++
+      this.observer?.failedAttempt()
+      return err
+    }
+  }
+
+  /** Retries with a doubling pause (the loop is free meanwhile) while the database refuses for now. */
+  private async retryWhileTransient(rows: ClickEventRow[], started: number): Promise<unknown> {
+    let pause = this.retryDelayMs
+    for (;;) {
+      await new Promise((r) => setTimeout(r, pause))
+      const err = await this.attempt(rows)
+      if (err === null || !isTransientConflict(err) || performance.now() - started >= this.transientRetryMs) return err
+      pause = Math.min(pause * 2, this.maxRetryDelayMs)
+    }
+  }
+
   /** Answers every queued request now (false); their rows stay queued. Returns how many. */
   private releaseQueued(): number {
     let n = 0
@@ -216,7 +251,9 @@ export class ClickWriter {
       for (const w of waiters) w?.(committed)
     }
     let stalled = false
-    const timer = setTimeout(() => {
+    /** Nobody waits for this batch any more, nor for those queued behind it, until it settles. */
+    const stall = (why: string, err?: unknown) => {
+      if (stalled) return
       stalled = true
       this.stalledBatches++
       const behind = this.releaseQueued()
@@ -224,9 +261,10 @@ export class ClickWriter {
       let waiting = 0
       for (const w of waiters) if (w) waiting++
       this.stats.ackTimeouts += waiting + behind
-      this.logger?.warn({ rows: rows.length, queued: behind, waitedMs: this.ackTimeoutMs }, 'click batch slow: redirecting before its commit')
+      this.logger?.warn({ err, rows: rows.length, queued: behind, waitedMs: Math.round(performance.now() - started) }, why)
       release(false)
-    }, this.ackTimeoutMs)
+    }
+    const timer = setTimeout(() => stall('click batch slow: redirecting before its commit'), this.ackTimeoutMs)
     const started = performance.now()
     let committed = false
     this.writing++
@@ -236,22 +274,22 @@ export class ClickWriter {
     } catch (first) {
       this.stats.failedAttempts++
       this.observer?.failedAttempt()
-      this.logger?.warn({ err: first, rows: rows.length }, 'click batch failed: retrying once')
-      await new Promise((r) => setTimeout(r, this.retryDelayMs))
-      try {
-        await this.write(rows)
-        committed = true
-      } catch (second) {
-        // The batch is one transaction: a duplicate click id on the retry means the
-        // first attempt did commit (its answer was lost), not that clicks are missing.
-        if (isUniqueViolation(second)) committed = true
-        else {
-          this.stats.failedAttempts++
-          this.stats.lostRows += rows.length
-          this.observer?.failedAttempt()
-          this.observer?.lost(rows.length)
-          this.logger?.error({ err: second, lost: rows.length }, 'click batch lost after retry')
-        }
+      let last = first
+      if (isTransientConflict(first)) {
+        stall('database busy: redirecting now, retrying the click batch in the background', first)
+        last = await this.retryWhileTransient(rows, started)
+      } else {
+        this.logger?.warn({ err: first, rows: rows.length }, 'click batch failed: retrying once')
+        await new Promise((r) => setTimeout(r, this.retryDelayMs))
+        last = await this.attempt(rows)
+      }
+      // The batch is one transaction: a duplicate click id on a retry means an
+      // earlier attempt did commit (its answer was lost), not that clicks are missing.
+      if (last === null || isUniqueViolation(last)) committed = true
+      else {
+        this.stats.lostRows += rows.length
+        this.observer?.lost(rows.length)
+        this.logger?.error({ err: last, lost: rows.length }, 'click batch lost after retry')
       }
     } finally {
       clearTimeout(timer)

@@ -226,4 +226,42 @@ describe('click group commit', () => {
       expect(s.batches.flat()).toHaveLength(3)
     })
   })
+
+  it('a busy database (another process holds the write lock): requests go at once, the batch is retried with a growing pause until it commits', async () => {
+    const busy = Object.assign(new Error('SQLITE_BUSY: database is locked'), { code: 'SQLITE_BUSY' })
+    const s = store({ failures: 6, error: busy })
+    const attemptsAt: number[] = []
+    const write = async (rows: ClickEventRow[]) => {
+      attemptsAt.push(performance.now())
+      await s.write(rows)
+    }
+    const w = new ClickWriter(write, { logger: silent, ackTimeoutMs: 5_000, retryDelayMs: 10, maxRetryDelayMs: 80 })
+    const started = performance.now()
+    const answers = await Promise.all([w.record(row(1)), w.record(row(2))])
+    // Released on the first busy answer, long before the ack timeout, as not (yet) committed.
+    expect(answers).toEqual([false, false])
+    expect(performance.now() - started).toBeLessThan(1_000)
+    // A click meanwhile is answered at once and queued behind the batch.
+    expect(await w.record(row(3))).toBe(false)
+    await w.flush()
+    expect(s.batches.flat().map((r) => r.clickId).sort()).toEqual(['c1', 'c2', 'c3'])
+    expect(w.stats.lostRows).toBe(0)
+    expect(w.stats.failedAttempts).toBe(6)
+    // The pauses grow and stop growing at maxRetryDelayMs.
+    const pauses = attemptsAt.slice(1).map((t, i) => t - attemptsAt[i]!)
+    expect(pauses[1]!).toBeGreaterThan(pauses[0]! * 1.3)
+    expect(Math.max(...pauses)).toBeLessThan(80 + 60)
+  })
+
+  it('a database that stays busy past transientRetryMs: the batch counts as lost, and says so', async () => {
+    const busy = new Error('SQLITE_BUSY: database is locked')
+    const errors: string[] = []
+    const s = store({ failures: 1_000, error: busy })
+    const w = new ClickWriter(s.write, { logger: { warn: () => {}, error: (_o, m) => errors.push(m) }, retryDelayMs: 5, maxRetryDelayMs: 10, transientRetryMs: 100 })
+    expect(await w.record(row(1))).toBe(false)
+    await w.flush()
+    expect(w.stats.lostRows).toBe(1)
+    expect(errors).toEqual(['click batch lost after retry'])
+  })
 })
+
