@@ -37,6 +37,8 @@ describeEachDatabase('users CLI', (t) => {
   afterAll(async () => app.close())
 
   it('adds the first owner with a generated password that signs in, and refuses a second account for the email', async () => {
+    // A fresh install's login page says how to make the first account.
+    expect((await app.inject({ url: '/login' })).body).toContain('npm run cli -- users add')
     const added = await cli('users', 'add', '--email', 'First.Owner@Test.Example', '--name', 'Première', '--role', 'owner')
     expect(added.code, added.err).toBe(0)
     const password = /^password +(\S+)/m.exec(added.out)?.[1]
@@ -45,6 +47,7 @@ describeEachDatabase('users CLI', (t) => {
     const s = new ConsoleSession(app)
     expect((await s.signIn('first.owner@test.example', password!)).statusCode).toBe(303)
     expect((await s.get('/admin/users')).statusCode).toBe(200)
+    expect((await app.inject({ url: '/login' })).body).not.toContain('npm run cli -- users add')
     const again = await cli('users', 'add', '--email', 'first.owner@test.example', '--name', 'Deux', '--role', 'ops')
     expect(again.code).toBe(1)
     expect(again.err.trim()).toBe('un compte existe déjà pour first.owner@test.example')

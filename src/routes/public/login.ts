@@ -17,6 +17,7 @@ interface LoginView {
   error?: string
   notice?: string
   email?: string
+  noAccount?: boolean
 }
 
 async function renderLogin(request: FastifyRequest, reply: FastifyReply, data: LoginView, status = 200) {
@@ -30,7 +31,9 @@ export default async function login(app: FastifyInstance) {
   app.get<{ Querystring: { next?: string; out?: string } }>('/login', async (request, reply) => {
     const next = safeBack(request.query.next, HOME)
     if (await app.sessionAccount(request)) return reply.redirect(next, 302)
-    return renderLogin(request, reply, { next, notice: request.query.out === '1' ? 'Vous êtes déconnecté.' : undefined })
+    // A fresh install has no account yet: say how to make the first one.
+    const noAccount = (await app.db.user.findFirst({ select: { id: true } })) === null
+    return renderLogin(request, reply, { next, noAccount, notice: request.query.out === '1' ? 'Vous êtes déconnecté.' : undefined })
   })
 
   app.post<{ Body: Record<string, unknown> }>('/login', { preHandler: app.csrfProtection }, async (request, reply) => {
