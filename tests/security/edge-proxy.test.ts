@@ -1,7 +1,8 @@
 // Behind a proxy, the client address is the one the proxy saw, never one the
 // client wrote: a forged X-Forwarded-For entry put in front of the real one must
 // neither pass a network's IP allow-list nor rotate past the per-source postback
-// limit. Written as the attacks, with TRUST_PROXY as a hop count and as a CIDR list.
+// limit or the x-admin-secret guess limit. Written as the attacks, with
+// TRUST_PROXY as a hop count and as a CIDR list.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import { describeEachDatabase } from '../helpers/databases.ts'
@@ -81,6 +82,20 @@ describeEachDatabase('edge: client address behind a proxy', (t) => {
         // Another source behind the same proxy is counted on its own.
         const other = await viaProxy({ network: 'no-such-net', txn_id: 'x' }, `${NETWORK_SERVER}, 192.0.2.200`)
         expect(other.statusCode).not.toBe(429)
+      })
+
+      it('rotating the left-most X-Forwarded-For entry does not escape the x-admin-secret guess limit', async () => {
+        const guesser = '198.51.100.99'
+        let limited = 0
+        for (let i = 0; i < 60 && limited === 0; i++) {
+          const res = await app.inject({ url: '/admin/api/networks', remoteAddress: PROXY, headers: { 'x-admin-secret': `guess-${i}`, 'x-forwarded-for': `192.0.2.${i + 1}, ${guesser}` } })
+          if (res.statusCode === 429) limited++
+          else expect(res.statusCode).toBe(401)
+        }
+        expect(limited).toBe(1)
+        // The right secret from another address behind the same proxy is never blocked by it.
+        const other = await app.inject({ url: '/admin/api/networks', remoteAddress: PROXY, headers: { ...adminHeaders, 'x-forwarded-for': `${guesser}, 203.0.113.77` } })
+        expect(other.statusCode).toBe(200)
       })
     })
   }
