@@ -164,7 +164,10 @@ function receivedOf(ctx: PostbackContext, incoming: IncomingPostback, read: Read
   const mask = given === undefined ? '***' : maskedToken(ctx.salt, given)
   const guards: { pattern: RegExp; mask: string }[] = []
   if (shape.networkToken !== null) guards.push({ pattern: patternOf(shape.networkToken, true), mask: maskedToken(ctx.salt, shape.networkToken) })
-  if (given !== undefined && given.length >= GUARDED_TOKEN_LENGTH && given !== shape.networkToken) guards.push({ pattern: patternOf(given, shape.authenticated), mask })
+  // Authenticated with a token: the given one is the network's, guarded above (no plain
+  // comparison with the secret here: that one is made in constant time).
+  const givenIsNetworks = shape.authenticated && shape.networkToken !== null
+  if (given !== undefined && given.length >= GUARDED_TOKEN_LENGTH && !givenIsNetworks) guards.push({ pattern: patternOf(given, shape.authenticated), mask })
   let rawQuery = nulFree(masked(incoming.rawQuery, mask, guards), '%00')
   let rawBody = incoming.rawBody === null ? null : nulFree(masked(incoming.rawBody, mask, guards), incoming.bodyKind === 'json' ? '\\u0000' : '%00')
   // Masked first, cut after: a cut must not leave the start of a token behind.
