@@ -48,7 +48,7 @@ const trustProxy = z.string().transform((raw, ctx): TrustProxy => {
     }
     return hops
   }
-  const entries = text.split(',').map((e) => e.trim()).filter(Boolean)
+  const entries = text.split(/[\s,]+/).filter(Boolean)
   for (const entry of entries) {
     if (PROXY_RANGE_NAMES.has(entry)) continue
     const [address, prefix, extra] = entry.split('/')

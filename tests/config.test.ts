@@ -59,6 +59,7 @@ describe('configuration', () => {
     expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2)
     expect(loadConfig({ TRUST_PROXY: '10.0.0.2' }).trustProxy).toEqual(['10.0.0.2'])
     expect(loadConfig({ TRUST_PROXY: '10.0.0.2, 10.1.0.0/16,2001:db8::/32 , loopback' }).trustProxy).toEqual(['10.0.0.2', '10.1.0.0/16', '2001:db8::/32', 'loopback'])
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.2 10.0.0.3' }).trustProxy).toEqual(['10.0.0.2', '10.0.0.3'])
     for (const yes of ['true', 'TRUE', 'yes']) {
       try {
         loadConfig({ TRUST_PROXY: yes })

@@ -22,7 +22,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Mutex } from 'async-mutex'
 import type { IsolationLevel, SqlDriverAdapter, SqlQuery, Transaction } from '@prisma/driver-adapter-utils'
-import { isTransientConflict } from './errors.ts'
+import { adapterCause, isTransientConflict } from './errors.ts'
 
 // Any write statement takes the write lock, even one that changes nothing; the
 // migrations table exists in every migrated database.
@@ -43,6 +43,7 @@ export class TransactionGatedAdapter implements SqlDriverAdapter {
   private readonly gate = new Mutex()
 
   private readonly lockWaitMs: number
+  private lockFirst = true
 
   constructor(
     private readonly inner: SqlDriverAdapter,
@@ -66,9 +67,16 @@ export class TransactionGatedAdapter implements SqlDriverAdapter {
     return this.outside(() => this.inner.executeScript(script))
   }
 
-  startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
-    if (this.lockWaitMs === 0) return this.begin(isolationLevel, false)
-    return this.untilUnlocked(() => this.begin(isolationLevel, true))
+  async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
+    if (this.lockWaitMs === 0 || !this.lockFirst) return this.begin(isolationLevel, false)
+    try {
+      return await this.untilUnlocked(() => this.begin(isolationLevel, true))
+    } catch (err) {
+      if (adapterCause(err)?.kind !== 'TableDoesNotExist') throw err
+      // A database without the migrations table (not migrated the usual way): transactions as before.
+      this.lockFirst = false
+      return this.begin(isolationLevel, false)
+    }
   }
 
   private async begin(isolationLevel: IsolationLevel | undefined, lockFirst: boolean): Promise<Transaction> {

@@ -108,3 +108,18 @@ describe('a write lock held by another process (SQLite, the server’s short bus
     }
   })
 })
+
+it('a SQLite database without the migrations table still runs transactions (no lock taken first)', async () => {
+  const scratch = await createScratchDatabase('sqlite')
+  const database = await openDatabase(scratch.url, { busyTimeoutMs: 20 })
+  try {
+    await database.sql.execute(Prisma.sql`CREATE TABLE notes (body TEXT)`)
+    await database.sql.transaction((tx) => tx.execute(Prisma.sql`INSERT INTO notes (body) VALUES ('kept')`))
+    await database.sql.transaction((tx) => tx.execute(Prisma.sql`INSERT INTO notes (body) VALUES ('again')`))
+    const rows = await database.sql.query<{ body: string }>(Prisma.sql`SELECT body FROM notes ORDER BY body`)
+    expect(rows.map((r) => r.body)).toEqual(['again', 'kept'])
+  } finally {
+    await database.close()
+    await scratch.drop()
+  }
+})
