@@ -26,13 +26,14 @@
 // another process holds its write lock, a deadlock) is different: its requests are
 // released at once, as in a stall (below), and it is retried with a growing pause
 // (retryDelayMs doubling up to maxRetryDelayMs) for up to transientRetryMs, so that
-// no click is lost to a lock and the event loop never waits for one. A request also stops waiting after ackTimeoutMs (a database
-// that hangs must not hang the redirect); its batch keeps trying. Once a batch has
-// been out that long the writer counts as stalled: the clicks queued behind it are
-// released too, and new ones are answered at once, until that batch settles; their
-// rows stay queued and are written when the database answers again. The queue is
-// bounded (maxQueued): beyond it a click is counted lost and logged rather than
-// let a long stall exhaust the server's memory.
+// no click is lost to a lock and the event loop never waits for one. A request
+// also stops waiting after ackTimeoutMs (a database that hangs must not hang the
+// redirect); its batch keeps trying. Once a batch has been out that long the
+// writer counts as stalled: the clicks queued behind it are released too, and new
+// ones are answered at once, until that batch settles; their rows stay queued and
+// are written when the database answers again. The queue is bounded (maxQueued):
+// beyond it a click is counted lost and logged rather than let a long stall
+// exhaust the server's memory.
 import type { ClickEventRow } from '../db/click-store.ts'
 import { isTransientConflict, isUniqueViolation } from '../db/errors.ts'
 
@@ -250,6 +251,7 @@ export class ClickWriter {
       released = true
       for (const w of waiters) w?.(committed)
     }
+    const started = performance.now()
     let stalled = false
     /** Nobody waits for this batch any more, nor for those queued behind it, until it settles. */
     const stall = (why: string, err?: unknown) => {
@@ -265,7 +267,6 @@ export class ClickWriter {
       release(false)
     }
     const timer = setTimeout(() => stall('click batch slow: redirecting before its commit'), this.ackTimeoutMs)
-    const started = performance.now()
     let committed = false
     this.writing++
     try {
