@@ -145,7 +145,7 @@ interface LoadTarget {
 /**
  * The same, for several servers at once (ours and --compare's): each round runs
  * the baseline and every target back to back, in an order that rotates from one
- * round to the next, and each target's ratio is taken against its round's baseline.
+ * round to the next (the machine drifts within minutes), and each target's ratio is taken against its round's baseline.
  */
 async function pairedLoads(baseline: Baseline, targets: readonly LoadTarget[]): Promise<PairedLoad[]> {
   const bases: MeasuredLoad[] = []
@@ -153,7 +153,8 @@ async function pairedLoads(baseline: Baseline, targets: readonly LoadTarget[]): 
   const base = () => withCpuPerRequest(baseline.server.child.pid, () => runLoad({ url: baseline.url, headers: BROWSER, connections: settings.connections, seconds: settings.pairSeconds }))
   const steps = [-1, ...targets.keys()]
   for (let i = 0; i < settings.pairs; i++) {
-    const order = i % 2 === 0 ? steps : [...steps].reverse()
+    // A cyclic shift: over as many rounds as steps, each takes every position once.
+    const order = steps.map((_, k) => steps[(k + i) % steps.length]!)
     for (const step of order) {
       if (step === -1) bases.push(await base())
       else runs[step]!.push(await withCpuPerRequest(targets[step]!.pid, targets[step]!.load))
