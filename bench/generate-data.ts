@@ -39,10 +39,14 @@ export async function generateBenchData(db: Db, provider: Provider, options: Gen
 
   const network = await db.network.create({ data: { slug: `bench-${Date.now()}`, name: 'Bench network', postbackToken: 'bench-token' } })
   const offers = await Promise.all(
-    Array.from({ length: 10 }, (_, i) => db.offer.create({ data: { networkId: network.id, name: `Offer ${i + 1}`, url: `https://advertiser.example/o${i + 1}?affid=B` } })),
+    Array.from({ length: 10 }, (_, i) =>
+      db.offer.create({ data: { networkId: network.id, name: `Offer ${i + 1}`, url: `https://advertiser.example/o${i + 1}?affid=B` } }),
+    ),
   )
   const firstPartner = (await db.partner.aggregate({ _max: { id: true } }))._max.id ?? 0
-  await db.partner.createMany({ data: Array.from({ length: partners }, (_, i) => ({ name: `Partner ${i + 1}`, createdAt: new Date(startMs) })) })
+  await db.partner.createMany({
+    data: Array.from({ length: partners }, (_, i) => ({ name: `Partner ${i + 1}`, createdAt: new Date(startMs) })),
+  })
   const statuses = ['posted', 'posted', 'posted', 'approved', 'pending', 'failed']
   await db.assignment.createMany({
     data: Array.from({ length: partners }, (_, i) => ({
@@ -59,7 +63,9 @@ export async function generateBenchData(db: Db, provider: Provider, options: Gen
 
   // Random helpers per dialect; rows are numbered by i.
   const rnd = (n: number) => (sqlite ? `(abs(random()) % ${n})` : `floor(random() * ${n})::int`)
-  const tsExpr = sqlite ? `(${startMs} + abs(random()) % ${spanMs})` : `(to_timestamp(${startMs / 1000}) at time zone 'UTC') + (random() * ${spanMs}) * interval '1 millisecond'`
+  const tsExpr = sqlite
+    ? `(${startMs} + abs(random()) % ${spanMs})`
+    : `(to_timestamp(${startMs / 1000}) at time zone 'UTC') + (random() * ${spanMs}) * interval '1 millisecond'`
   // Secondary indexes are dropped for the bulk load and rebuilt after (a sort is far
   // cheaper than millions of random B-tree inserts); their definitions are read
   // back from the database itself, so they come back exactly as migrated.
@@ -70,7 +76,9 @@ export async function generateBenchData(db: Db, provider: Provider, options: Gen
   for (const fk of foreignKeys) await db.$executeRawUnsafe(`ALTER TABLE metric_events DROP CONSTRAINT "${fk.name}"`)
   // SQLite's rollup trigger too: the rollup is built once, below, from the loaded rows.
   const triggers = sqlite
-    ? await db.$queryRawUnsafe<{ name: string; sql: string }[]>(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'metric_events'`)
+    ? await db.$queryRawUnsafe<{ name: string; sql: string }[]>(
+        `SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'metric_events'`,
+      )
     : []
   for (const t of triggers) await db.$executeRawUnsafe(`DROP TRIGGER "${t.name}"`)
   if (sqlite) {
@@ -89,7 +97,9 @@ export async function generateBenchData(db: Db, provider: Provider, options: Gen
       : `INSERT INTO metric_events (kind, ts, partner_id, assignment_id, offer_id, click_id, visitor_hash, user_agent, referer, is_unique)
          ${select} FROM (SELECT i, ${p} AS pi FROM generate_series(1, ${n}) AS i) AS rows`
     await db.$executeRawUnsafe(sql)
-    log(`  events: ${(done + n).toLocaleString('en')} / ${options.events.toLocaleString('en')} (${((Date.now() - started) / 1000).toFixed(0)} s)`)
+    log(
+      `  events: ${(done + n).toLocaleString('en')} / ${options.events.toLocaleString('en')} (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+    )
   }
 
   for (const ix of indexes) await db.$executeRawUnsafe(ix.sql)
@@ -126,12 +136,31 @@ export async function generateBenchData(db: Db, provider: Provider, options: Gen
     const slice = payoutPartners.slice(i, i + 200)
     const paidAt = new Date(now.getTime() - 5 * DAY)
     const created = await db.payout.createManyAndReturn({
-      data: slice.map((partnerId) => ({ partnerId, amountCents: 2_000, status: 'paid', reference: `BENCH-${partnerId}`, requestedAt: paidAt, approvedAt: paidAt, paidAt })),
+      data: slice.map((partnerId) => ({
+        partnerId,
+        amountCents: 2_000,
+        status: 'paid',
+        reference: `BENCH-${partnerId}`,
+        requestedAt: paidAt,
+        approvedAt: paidAt,
+        paidAt,
+      })),
       select: { id: true, partnerId: true },
     })
-    await db.walletEntry.createMany({ data: created.map((p) => ({ partnerId: p.partnerId, type: 'payout', status: 'paid', amountCents: -2_000, payoutId: p.id, createdAt: paidAt })) })
+    await db.walletEntry.createMany({
+      data: created.map((p) => ({
+        partnerId: p.partnerId,
+        type: 'payout',
+        status: 'paid',
+        amountCents: -2_000,
+        payoutId: p.id,
+        createdAt: paidAt,
+      })),
+    })
   }
-  await db.payout.createMany({ data: payoutPartners.map((partnerId) => ({ partnerId: partnerId + 1, amountCents: 1_500, status: 'requested' })) })
+  await db.payout.createMany({
+    data: payoutPartners.map((partnerId) => ({ partnerId: partnerId + 1, amountCents: 1_500, status: 'requested' })),
+  })
   // PostgreSQL: VACUUM too, as autovacuum will have done long since to 60 days of
   // events in a live database; straight after a bulk load no page is marked
   // all-visible, so every index-only scan (the 7-day window's partial first day)
@@ -148,7 +177,9 @@ export async function generateBenchData(db: Db, provider: Provider, options: Gen
 
 async function secondaryIndexes(db: Db, sqlite: boolean, table: string): Promise<{ name: string; sql: string }[]> {
   const rows = sqlite
-    ? await db.$queryRawUnsafe<{ name: string; sql: string | null }[]>(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = '${table}'`)
+    ? await db.$queryRawUnsafe<{ name: string; sql: string | null }[]>(
+        `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = '${table}'`,
+      )
     : await db.$queryRawUnsafe<{ name: string; sql: string }[]>(
         `SELECT indexname AS name, indexdef AS sql FROM pg_indexes WHERE tablename = '${table}' AND indexname NOT LIKE '%_pkey'`,
       )
@@ -164,7 +195,9 @@ async function postgresForeignKeys(db: Db, table: string): Promise<{ name: strin
 
 // CLI
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { db: { type: 'string' }, events: { type: 'string', default: '10000000' }, partners: { type: 'string', default: '2000' } } })
+  const { values } = parseArgs({
+    options: { db: { type: 'string' }, events: { type: 'string', default: '10000000' }, partners: { type: 'string', default: '2000' } },
+  })
   if (!values.db) {
     console.error('usage: node --import tsx bench/generate-data.ts --db <DATABASE_URL> [--events N] [--partners N]')
     process.exit(2)

@@ -37,7 +37,7 @@ const { values } = parseArgs({
   },
 })
 const compareRoot = values.compare ? path.resolve(values.compare) : undefined
-const quick = values.quick!
+const quick = values.quick
 const settings = {
   connections: 50,
   seconds: quick ? 4 : 10,
@@ -53,7 +53,9 @@ const ADMIN_SECRET = 'bench-admin-secret-0123456789abcdef'
 // A browser's user agent on every redirect (and on the baseline's, for the same
 // request size): without one a click is recorded as a bot, a cheaper row than a
 // person's click (no user agent stored, no visitor memory).
-const BROWSER = { 'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36' }
+const BROWSER = {
+  'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+}
 const started = Date.now()
 const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`)
 
@@ -150,7 +152,10 @@ interface LoadTarget {
 async function pairedLoads(baseline: Baseline, targets: readonly LoadTarget[]): Promise<PairedLoad[]> {
   const bases: MeasuredLoad[] = []
   const runs: MeasuredLoad[][] = targets.map(() => [])
-  const base = () => withCpuPerRequest(baseline.server.child.pid, () => runLoad({ url: baseline.url, headers: BROWSER, connections: settings.connections, seconds: settings.pairSeconds }))
+  const base = () =>
+    withCpuPerRequest(baseline.server.child.pid, () =>
+      runLoad({ url: baseline.url, headers: BROWSER, connections: settings.connections, seconds: settings.pairSeconds }),
+    )
   const steps = [-1, ...targets.keys()]
   for (let i = 0; i < settings.pairs; i++) {
     // A cyclic shift: over as many rounds as steps, each takes every position once.
@@ -162,7 +167,14 @@ async function pairedLoads(baseline: Baseline, targets: readonly LoadTarget[]): 
   }
   return runs.map((apps) => {
     const ratios = apps.map((a, i) => a.rps / bases[i]!.rps)
-    return { base: medianOf(bases), app: medianOf(apps), ratio: median(ratios), ratios, baseCpuUs: medianCpu(bases), appCpuUs: medianCpu(apps) }
+    return {
+      base: medianOf(bases),
+      app: medianOf(apps),
+      ratio: median(ratios),
+      ratios,
+      baseCpuUs: medianCpu(bases),
+      appCpuUs: medianCpu(apps),
+    }
   })
 }
 
@@ -172,7 +184,8 @@ function medianCpu(runs: readonly MeasuredLoad[]): number | undefined {
 }
 
 /** The middle item by `by` (the upper one of an even count). */
-const middle = <T>(items: readonly T[], by: (item: T) => number): T => [...items].sort((a, b) => by(a) - by(b))[Math.floor(items.length / 2)]!
+const middle = <T>(items: readonly T[], by: (item: T) => number): T =>
+  [...items].sort((a, b) => by(a) - by(b))[Math.floor(items.length / 2)]!
 const median = (values: readonly number[]) => middle(values, (v) => v)
 
 async function stop(server: ServerProcess): Promise<void> {
@@ -201,10 +214,14 @@ async function benchDatabase(provider: Provider, baseline: Baseline) {
     const rssDuringRedirect = sampleRss(server.child.pid!)
     const redirectOf = (s: ServerProcess, code: string): LoadTarget => ({
       pid: s.child.pid,
-      load: () => runLoad({ url: `${s.baseUrl}/r/${code}`, headers: BROWSER, connections: settings.connections, seconds: settings.pairSeconds }),
+      load: () =>
+        runLoad({ url: `${s.baseUrl}/r/${code}`, headers: BROWSER, connections: settings.connections, seconds: settings.pairSeconds }),
     })
     const before = BEFORE ? await startBefore(provider, env) : undefined
-    const [paired, pairedBefore] = await pairedLoads(baseline, [redirectOf(server, link.code), ...(before ? [redirectOf(before.server, before.link.code)] : [])])
+    const [paired, pairedBefore] = await pairedLoads(baseline, [
+      redirectOf(server, link.code),
+      ...(before ? [redirectOf(before.server, before.link.code)] : []),
+    ])
     if (!paired) throw new Error('no paired load')
     const redirect = paired.app
     const rssRedirect = rssDuringRedirect.stop()
@@ -212,9 +229,26 @@ async function benchDatabase(provider: Provider, baseline: Baseline) {
     const recorded = (await database.prisma.metricEvent.count()) - clicksBefore
     const recordedAsBots = (await database.prisma.metricEvent.count({ where: { kind: 'bot' } })) - botsBefore
     const { ratio, base } = paired
-    record(section, { name: 'bare Fastify 302 req/s (paired runs)', value: Math.round(base.rps), unit: 'req/s', detail: `runs ${base.runs.join(', ')}; p50 ${base.p50Ms} ms, p99 ${base.p99Ms} ms (runs ${base.p99s.join(', ')}; ${base.tool})` })
-    record(section, { name: 'redirect req/s (click recorded)', value: Math.round(redirect.rps), unit: 'req/s', detail: `runs ${redirect.runs.join(', ')}` })
-    record(section, { name: 'redirect vs bare Fastify', value: round(ratio, 2), unit: '×', target: '≥ 0.5', ok: ratio >= 0.5, detail: `median of the pairs' ratios ${paired.ratios.map((r) => r.toFixed(2)).join(', ')}` })
+    record(section, {
+      name: 'bare Fastify 302 req/s (paired runs)',
+      value: Math.round(base.rps),
+      unit: 'req/s',
+      detail: `runs ${base.runs.join(', ')}; p50 ${base.p50Ms} ms, p99 ${base.p99Ms} ms (runs ${base.p99s.join(', ')}; ${base.tool})`,
+    })
+    record(section, {
+      name: 'redirect req/s (click recorded)',
+      value: Math.round(redirect.rps),
+      unit: 'req/s',
+      detail: `runs ${redirect.runs.join(', ')}`,
+    })
+    record(section, {
+      name: 'redirect vs bare Fastify',
+      value: round(ratio, 2),
+      unit: '×',
+      target: '≥ 0.5',
+      ok: ratio >= 0.5,
+      detail: `median of the pairs' ratios ${paired.ratios.map((r) => r.toFixed(2)).join(', ')}`,
+    })
     if (paired.appCpuUs !== undefined && paired.baseCpuUs !== undefined) {
       record(section, {
         name: 'server CPU per redirect',
@@ -227,7 +261,14 @@ async function benchDatabase(provider: Provider, baseline: Baseline) {
       })
     }
     record(section, { name: 'redirect p50', value: redirect.p50Ms, unit: 'ms' })
-    record(section, { name: 'redirect p99', value: redirect.p99Ms, unit: 'ms', target: '≤ 10', ok: redirect.p99Ms <= 10, detail: `median of the runs' ${redirect.p99s.join(', ')}` })
+    record(section, {
+      name: 'redirect p99',
+      value: redirect.p99Ms,
+      unit: 'ms',
+      target: '≤ 10',
+      ok: redirect.p99Ms <= 10,
+      detail: `median of the runs' ${redirect.p99s.join(', ')}`,
+    })
     record(section, { name: 'redirect non-3xx', value: redirect.errors, unit: '', target: '= 0', ok: redirect.errors === 0 })
     record(section, {
       name: 'acknowledged clicks missing from DB',
@@ -237,18 +278,39 @@ async function benchDatabase(provider: Provider, baseline: Baseline) {
       ok: recorded >= acknowledged,
       detail: `${acknowledged} answered 302, ${recorded} in the database (requests cut off by the end of a run may be recorded without an answer)`,
     })
-    record(section, { name: 'redirect clicks recorded as bots', value: recordedAsBots, unit: '', target: '= 0', ok: recordedAsBots === 0, detail: 'the load sends a browser user agent: each is a person\'s click' })
+    record(section, {
+      name: 'redirect clicks recorded as bots',
+      value: recordedAsBots,
+      unit: '',
+      target: '= 0',
+      ok: recordedAsBots === 0,
+      detail: "the load sends a browser user agent: each is a person's click",
+    })
 
     const pb = link.postbackUrl
     // Warmed up like the redirect (JIT, the ORM's first plans), with txn ids of their own.
     await runLoad({ url: `${pb}&txn_id=bench-w`, uniqueParam: 'txn_id', connections: settings.connections, seconds: 2 })
     // A txn-id prefix per run: wrk's Lua random numbers repeat from one wrk process
     // to the next, so runs sharing a prefix would send the previous run's txn ids again.
-    const unique = await medianLoad(
-      (i) => runLoad({ url: `${pb}&txn_id=bench-u${i}`, uniqueParam: 'txn_id', connections: settings.connections, seconds: settings.seconds }),
+    const unique = await medianLoad((i) =>
+      runLoad({ url: `${pb}&txn_id=bench-u${i}`, uniqueParam: 'txn_id', connections: settings.connections, seconds: settings.seconds }),
     )
-    record(section, { name: 'postback unique req/s', value: Math.round(unique.rps), unit: 'req/s', target: provider === 'sqlite' ? '≥ 3000' : undefined, ok: provider === 'sqlite' ? unique.rps >= 3000 : undefined, detail: `runs ${unique.runs.join(', ')}` })
-    record(section, { name: 'postback unique p99', value: unique.p99Ms, unit: 'ms', target: provider === 'sqlite' ? '≤ 20' : undefined, ok: provider === 'sqlite' ? unique.p99Ms <= 20 : undefined, detail: `median of the runs' ${unique.p99s.join(', ')}` })
+    record(section, {
+      name: 'postback unique req/s',
+      value: Math.round(unique.rps),
+      unit: 'req/s',
+      target: provider === 'sqlite' ? '≥ 3000' : undefined,
+      ok: provider === 'sqlite' ? unique.rps >= 3000 : undefined,
+      detail: `runs ${unique.runs.join(', ')}`,
+    })
+    record(section, {
+      name: 'postback unique p99',
+      value: unique.p99Ms,
+      unit: 'ms',
+      target: provider === 'sqlite' ? '≤ 20' : undefined,
+      ok: provider === 'sqlite' ? unique.p99Ms <= 20 : undefined,
+      detail: `median of the runs' ${unique.p99s.join(', ')}`,
+    })
     record(section, { name: 'postback unique errors', value: unique.errors, unit: '', target: '= 0', ok: unique.errors === 0 })
     const answeredUnique = unique.requests - unique.errors
     const bookedUnique = await database.prisma.walletEntry.count({ where: { txnId: { startsWith: 'bench-u' } } })
@@ -262,7 +324,9 @@ async function benchDatabase(provider: Provider, baseline: Baseline) {
     })
     const seed = await fetch(`${pb}&txn_id=bench-dup`)
     if (!seed.ok) throw new Error(`postback seed failed: ${seed.status} ${await seed.text()}`)
-    const dup = await medianLoad(() => runLoad({ url: `${pb}&txn_id=bench-dup`, connections: settings.connections, seconds: settings.seconds }))
+    const dup = await medianLoad(() =>
+      runLoad({ url: `${pb}&txn_id=bench-dup`, connections: settings.connections, seconds: settings.seconds }),
+    )
     const dupRatio = dup.rps / unique.rps
     // The issue's target: "≥ 3,000/s on SQLite …; duplicates ≥ 2× that", i.e. ≥ 6,000/s.
     record(section, {
@@ -284,27 +348,68 @@ async function benchDatabase(provider: Provider, baseline: Baseline) {
     // 2. Memory under a longer load.
     server = await startServer(env, APP)
     const rss = sampleRss(server.child.pid!)
-    await runLoad({ url: `${server.baseUrl}/r/${link.code}`, headers: BROWSER, connections: settings.connections, seconds: settings.rssSeconds })
+    await runLoad({
+      url: `${server.baseUrl}/r/${link.code}`,
+      headers: BROWSER,
+      connections: settings.connections,
+      seconds: settings.rssSeconds,
+    })
     const rssLoad = rss.stop()
     const peak = Math.max(rssLoad.peakMb, rssRedirect.peakMb)
-    record(section, { name: `peak RSS, ${settings.rssSeconds} s redirect load`, value: round(peak, 0), unit: 'MB', target: '< 300', ok: peak < 300 })
+    record(section, {
+      name: `peak RSS, ${settings.rssSeconds} s redirect load`,
+      value: round(peak, 0),
+      unit: 'MB',
+      target: '< 300',
+      ok: peak < 300,
+    })
     await stop(server)
 
     // 3. The dashboard over N click events.
     log(`${provider}: generating ${settings.events.toLocaleString('en')} click events`)
     const gen = await generateBenchData(database.prisma, provider, { events: settings.events, log: (l) => log(`${provider}:${l}`) })
-    record(section, { name: 'data generation', value: round(gen.seconds, 0), unit: 's', detail: `${gen.events} events, ${gen.partners} partners, ${gen.conversions} conversions` })
+    record(section, {
+      name: 'data generation',
+      value: round(gen.seconds, 0),
+      unit: 's',
+      detail: `${gen.events} events, ${gen.partners} partners, ${gen.conversions} conversions`,
+    })
     const config = loadConfig({ ...env })
     const timing = await measureSummary(database.prisma, config, quick ? 20 : 50)
     const target = provider === 'sqlite' ? 25 : 50
-    record(section, { name: `summary() p50 @ ${fmtCount(settings.events)} events`, value: round(timing.p50Ms, 1), unit: 'ms', target: `≤ ${target}`, ok: timing.p50Ms <= target })
-    record(section, { name: 'summary() equals the naive queries', value: timing.matchesNaive ? 1 : 0, unit: '', target: '= 1', ok: timing.matchesNaive, detail: timing.naiveDetail })
+    record(section, {
+      name: `summary() p50 @ ${fmtCount(settings.events)} events`,
+      value: round(timing.p50Ms, 1),
+      unit: 'ms',
+      target: `≤ ${target}`,
+      ok: timing.p50Ms <= target,
+    })
+    record(section, {
+      name: 'summary() equals the naive queries',
+      value: timing.matchesNaive ? 1 : 0,
+      unit: '',
+      target: '= 1',
+      ok: timing.matchesNaive,
+      detail: timing.naiveDetail,
+    })
     await database.close()
 
     server = await startServer(env, APP)
     await runLoad({ url: `${server.baseUrl}/admin/monitoring`, headers: { 'x-admin-secret': ADMIN_SECRET }, connections: 1, seconds: 2 })
-    const page = await runLoad({ url: `${server.baseUrl}/admin/monitoring`, headers: { 'x-admin-secret': ADMIN_SECRET }, connections: 1, seconds: quick ? 4 : 10 })
-    record(section, { name: `/admin/monitoring p50 @ ${fmtCount(settings.events)} events`, value: round(page.p50Ms, 1), unit: 'ms', target: '≤ 50', ok: page.p50Ms <= 50 && page.errors === 0, detail: `${page.errors} errors` })
+    const page = await runLoad({
+      url: `${server.baseUrl}/admin/monitoring`,
+      headers: { 'x-admin-secret': ADMIN_SECRET },
+      connections: 1,
+      seconds: quick ? 4 : 10,
+    })
+    record(section, {
+      name: `/admin/monitoring p50 @ ${fmtCount(settings.events)} events`,
+      value: round(page.p50Ms, 1),
+      unit: 'ms',
+      target: '≤ 50',
+      ok: page.p50Ms <= 50 && page.errors === 0,
+      detail: `${page.errors} errors`,
+    })
     await stop(server)
   } finally {
     await scratch.drop()
@@ -337,19 +442,49 @@ async function startBefore(provider: Provider, env: Record<string, string>): Pro
  * The --compare server's redirect (already paired with ours) and postbacks, each
  * postback load right after ours, with our figure beside it.
  */
-async function compareBefore(section: string, before: BeforeServer, paired: PairedLoad, ours: { redirect: LoadResult; unique: LoadResult; dup: LoadResult }) {
+async function compareBefore(
+  section: string,
+  before: BeforeServer,
+  paired: PairedLoad,
+  ours: { redirect: LoadResult; unique: LoadResult; dup: LoadResult },
+) {
   const pb = before.link.postbackUrl
   await runLoad({ url: `${pb}&txn_id=bench-w`, uniqueParam: 'txn_id', connections: settings.connections, seconds: 2 })
-  const unique = await medianLoad((i) => runLoad({ url: `${pb}&txn_id=bench-u${i}`, uniqueParam: 'txn_id', connections: settings.connections, seconds: settings.seconds }))
+  const unique = await medianLoad((i) =>
+    runLoad({ url: `${pb}&txn_id=bench-u${i}`, uniqueParam: 'txn_id', connections: settings.connections, seconds: settings.seconds }),
+  )
   const seed = await fetch(`${pb}&txn_id=bench-dup`)
   if (!seed.ok) throw new Error(`postback seed (before) failed: ${seed.status}`)
-  const dup = await medianLoad(() => runLoad({ url: `${pb}&txn_id=bench-dup`, connections: settings.connections, seconds: settings.seconds }))
-  const vs = (theirs: number, mine: number, unit: string) => `ours ${round(mine, 2)} ${unit} (${mine >= theirs ? '+' : ''}${round(((mine - theirs) / theirs) * 100, 1)} %)`
-  record(section, { name: 'redirect vs bare Fastify', value: round(paired.ratio, 2), unit: '×', detail: `pairs ${paired.ratios.map((r) => r.toFixed(2)).join(', ')}; ${vs(paired.app.rps, ours.redirect.rps, 'req/s')}` })
-  record(section, { name: 'redirect p99', value: paired.app.p99Ms, unit: 'ms', detail: `runs ${paired.app.p99s.join(', ')}; ours ${ours.redirect.p99Ms} ms` })
-  record(section, { name: 'postback unique req/s', value: Math.round(unique.rps), unit: 'req/s', detail: vs(unique.rps, ours.unique.rps, 'req/s') })
+  const dup = await medianLoad(() =>
+    runLoad({ url: `${pb}&txn_id=bench-dup`, connections: settings.connections, seconds: settings.seconds }),
+  )
+  const vs = (theirs: number, mine: number, unit: string) =>
+    `ours ${round(mine, 2)} ${unit} (${mine >= theirs ? '+' : ''}${round(((mine - theirs) / theirs) * 100, 1)} %)`
+  record(section, {
+    name: 'redirect vs bare Fastify',
+    value: round(paired.ratio, 2),
+    unit: '×',
+    detail: `pairs ${paired.ratios.map((r) => r.toFixed(2)).join(', ')}; ${vs(paired.app.rps, ours.redirect.rps, 'req/s')}`,
+  })
+  record(section, {
+    name: 'redirect p99',
+    value: paired.app.p99Ms,
+    unit: 'ms',
+    detail: `runs ${paired.app.p99s.join(', ')}; ours ${ours.redirect.p99Ms} ms`,
+  })
+  record(section, {
+    name: 'postback unique req/s',
+    value: Math.round(unique.rps),
+    unit: 'req/s',
+    detail: vs(unique.rps, ours.unique.rps, 'req/s'),
+  })
   record(section, { name: 'postback unique p99', value: unique.p99Ms, unit: 'ms', detail: `ours ${ours.unique.p99Ms} ms` })
-  record(section, { name: 'postback duplicate req/s', value: Math.round(dup.rps), unit: 'req/s', detail: vs(dup.rps, ours.dup.rps, 'req/s') })
+  record(section, {
+    name: 'postback duplicate req/s',
+    value: Math.round(dup.rps),
+    unit: 'req/s',
+    detail: vs(dup.rps, ours.dup.rps, 'req/s'),
+  })
   await before.drop()
 }
 
@@ -358,13 +493,17 @@ const fmtCount = (n: number) => (n >= 1e6 ? `${n / 1e6} M` : n >= 1e3 ? `${n / 1
 
 async function main() {
   const benchPinned = pinBenchToLoadCore()
-  log(`ContentFlow bench (${quick ? 'quick' : 'full'}): ${cpuCount()} cores, server ${pinServer.length ? 'pinned to core 0' : 'not pinned'}${benchPinned ? ', the bench itself with the load generator' : ''}, Node ${process.version}`)
+  log(
+    `ContentFlow bench (${quick ? 'quick' : 'full'}): ${cpuCount()} cores, server ${pinServer.length ? 'pinned to core 0' : 'not pinned'}${benchPinned ? ', the bench itself with the load generator' : ''}, Node ${process.version}`,
+  )
   buildServer()
   if (compareRoot) {
     log(`--compare ${compareRoot}: building it; its redirect and postbacks are measured beside ours`)
     buildServer(compareRoot)
   }
-  log(`bare Fastify baseline: up for the whole run, its runs paired with the redirect's (${settings.pairs} × ${settings.pairSeconds} s each, ${settings.connections} connections)`)
+  log(
+    `bare Fastify baseline: up for the whole run, its runs paired with the redirect's (${settings.pairs} × ${settings.pairSeconds} s each, ${settings.connections} connections)`,
+  )
   const baseline = await startBaseline()
   try {
     const providers: Provider[] = values.db ? [values.db as Provider] : ['sqlite', 'postgresql']
@@ -382,9 +521,19 @@ async function main() {
   }
   const seconds = Math.round((Date.now() - started) / 1000)
   printTable(seconds)
-  const out = { mode: quick ? 'quick' : 'full', date: new Date().toISOString(), seconds, node: process.version, cores: cpuCount(), settings, figures }
+  const out = {
+    mode: quick ? 'quick' : 'full',
+    date: new Date().toISOString(),
+    seconds,
+    node: process.version,
+    cores: cpuCount(),
+    settings,
+    figures,
+  }
   writeFileSync(path.join(projectRoot, 'bench', 'results.json'), JSON.stringify(out, null, 2))
-  const failed = Object.values(figures).flat().filter((f) => f.ok === false)
+  const failed = Object.values(figures)
+    .flat()
+    .filter((f) => f.ok === false)
   if (failed.length) {
     console.log(`\n${failed.length} target(s) missed: ${failed.map((f) => f.name).join('; ')}`)
     process.exitCode = 1
@@ -392,11 +541,16 @@ async function main() {
 }
 
 function printTable(seconds: number) {
-  console.log(`\nContentFlow bench — ${quick ? 'quick' : 'full'} run, ${seconds} s, ${settings.connections} connections, redirect ${settings.pairs} × ${settings.pairSeconds} s pairs, other loads ${settings.repeats} × ${settings.seconds} s runs (median)\n`)
+  console.log(
+    `\nContentFlow bench — ${quick ? 'quick' : 'full'} run, ${seconds} s, ${settings.connections} connections, redirect ${settings.pairs} × ${settings.pairSeconds} s pairs, other loads ${settings.repeats} × ${settings.seconds} s runs (median)\n`,
+  )
   console.log(`| section | figure | value | target | ok |\n| --- | --- | --- | --- | --- |`)
   for (const [section, list] of Object.entries(figures)) {
     for (const f of list) {
-      console.log(`| ${section} | ${f.name} | ${f.value} ${f.unit}`.trimEnd() + ` | ${f.target ?? ''} | ${f.ok === undefined ? '' : f.ok ? 'yes' : 'NO'} |${f.detail ? ` ${f.detail}` : ''}`)
+      console.log(
+        `| ${section} | ${f.name} | ${f.value} ${f.unit}`.trimEnd() +
+          ` | ${f.target ?? ''} | ${f.ok === undefined ? '' : f.ok ? 'yes' : 'NO'} |${f.detail ? ` ${f.detail}` : ''}`,
+      )
     }
   }
 }

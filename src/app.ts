@@ -15,7 +15,13 @@ import csrf from './plugins/csrf.ts'
 import ledgerMaintenance from './plugins/ledger-maintenance.ts'
 import views from './plugins/views.ts'
 import metrics from './plugins/metrics.ts'
-import requestLimits, { boundConnections, clientErrorHandler, connectionBound, MAX_BODY_BYTES, serverLimits } from './plugins/request-limits.ts'
+import requestLimits, {
+  boundConnections,
+  clientErrorHandler,
+  connectionBound,
+  MAX_BODY_BYTES,
+  serverLimits,
+} from './plugins/request-limits.ts'
 import publicRoutes from './routes/public/index.ts'
 import pageRoutes from './routes/pages.ts'
 

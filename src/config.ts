@@ -4,14 +4,15 @@ import { isIP } from 'node:net'
 import { z } from 'zod'
 
 const fraction = z.coerce.number().min(0).max(1)
-const boolish = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes')
+const boolish = z.enum(['true', 'false', '1', '0', 'yes', 'no', '']).transform((v) => v === 'true' || v === '1' || v === 'yes')
 
 /** FX_RATES: "USD=0.92,GBP=1.17" → { USD: '0.92', GBP: '1.17', EUR: '1' }; rates stay decimal strings (exact maths). */
 const fxRates = z.string().transform((raw, ctx) => {
   const rates: Record<string, string> = { EUR: '1' }
-  for (const pair of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const pair of raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^([A-Za-z]{3})\s*[=:]\s*(\d+(?:\.\d{1,8})?)$/.exec(pair)
     if (!m || Number(m[2]) <= 0) {
       ctx.addIssue({ code: 'custom', message: `"${pair}" is not CUR=rate (e.g. USD=0.92)` })
@@ -37,7 +38,11 @@ const trustProxy = z.string().transform((raw, ctx): TrustProxy => {
   const text = raw.trim().toLowerCase()
   if (text === 'false' || text === 'no' || text === '0') return false
   if (text === 'true' || text === 'yes') {
-    ctx.addIssue({ code: 'custom', message: 'true would trust the left-most X-Forwarded-For entry, which the client writes; set the number of proxies in front (e.g. 1) or their addresses (e.g. 10.0.0.2,10.1.0.0/16)' })
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'true would trust the left-most X-Forwarded-For entry, which the client writes; set the number of proxies in front (e.g. 1) or their addresses (e.g. 10.0.0.2,10.1.0.0/16)',
+    })
     return z.NEVER
   }
   if (/^\d+$/.test(text)) {
@@ -55,7 +60,10 @@ const trustProxy = z.string().transform((raw, ctx): TrustProxy => {
     const family = isIP(address ?? '')
     const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128))
     if (family === 0 || extra !== undefined || !prefixOk) {
-      ctx.addIssue({ code: 'custom', message: `"${entry}" is not false, a hop count, a proxy address or CIDR (e.g. 1, or 10.0.0.2,10.1.0.0/16)` })
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${entry}" is not false, a hop count, a proxy address or CIDR (e.g. 1, or 10.0.0.2,10.1.0.0/16)`,
+      })
       return z.NEVER
     }
   }
@@ -77,8 +85,16 @@ const envSchema = z.object({
   ADMIN_SECRET: z.string().optional(),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   // Console sessions (src/accounts/sessions.ts): absolute lifetime and idle limit.
-  SESSION_MAX_HOURS: z.coerce.number().positive().max(24 * 30).default(8),
-  SESSION_IDLE_MINUTES: z.coerce.number().positive().max(24 * 60).default(30),
+  SESSION_MAX_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(8),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(30),
   IP_HASH_SALT: z.string().min(16, 'must be at least 16 characters').optional(),
   PAYOUT_RESERVE_PCT: fraction.default(0.3),
   PAYOUT_RELEASE_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
@@ -200,10 +216,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   }
   const env = parsed.data
   if (env.HEADERS_TIMEOUT_MS > env.REQUEST_TIMEOUT_MS) {
-    throw new ConfigError([`HEADERS_TIMEOUT_MS: must not exceed REQUEST_TIMEOUT_MS (${env.HEADERS_TIMEOUT_MS} > ${env.REQUEST_TIMEOUT_MS})`])
+    throw new ConfigError([
+      `HEADERS_TIMEOUT_MS: must not exceed REQUEST_TIMEOUT_MS (${env.HEADERS_TIMEOUT_MS} > ${env.REQUEST_TIMEOUT_MS})`,
+    ])
   }
   if (env.PRICING_CPC_FLOOR_CENTS > env.PRICING_CPC_CAP_CENTS) {
-    throw new ConfigError([`PRICING_CPC_FLOOR_CENTS: must not exceed PRICING_CPC_CAP_CENTS (${env.PRICING_CPC_FLOOR_CENTS} > ${env.PRICING_CPC_CAP_CENTS})`])
+    throw new ConfigError([
+      `PRICING_CPC_FLOOR_CENTS: must not exceed PRICING_CPC_CAP_CENTS (${env.PRICING_CPC_FLOOR_CENTS} > ${env.PRICING_CPC_CAP_CENTS})`,
+    ])
   }
   let adminSecret = env.ADMIN_SECRET
   let adminSecretGenerated = false
@@ -222,12 +242,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     port: env.PORT,
     publicBaseUrl: env.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
     databaseUrl: env.DATABASE_URL,
-    adminSecret: adminSecret!,
+    adminSecret: adminSecret,
     adminSecretGenerated,
-    sessionSecret: env.SESSION_SECRET ?? derive(adminSecret!, 'session'),
+    sessionSecret: env.SESSION_SECRET ?? derive(adminSecret, 'session'),
     sessionMaxMs: Math.round(env.SESSION_MAX_HOURS * 3_600_000),
     sessionIdleMs: Math.round(env.SESSION_IDLE_MINUTES * 60_000),
-    ipHashSalt: env.IP_HASH_SALT ?? derive(adminSecret!, 'ip-hash'),
+    ipHashSalt: env.IP_HASH_SALT ?? derive(adminSecret, 'ip-hash'),
     payoutReservePct: env.PAYOUT_RESERVE_PCT,
     payoutReleaseDays: env.PAYOUT_RELEASE_DAYS,
     fxRates: env.FX_RATES,

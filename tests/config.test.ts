@@ -54,11 +54,17 @@ describe('configuration', () => {
   })
 
   it('reads TRUST_PROXY as false, a hop count or a list of proxies; refuses true with a reason', () => {
-    for (const off of [undefined, '', 'false', 'FALSE', 'no', '0']) expect(loadConfig(off === undefined ? {} : { TRUST_PROXY: off }).trustProxy, String(off)).toBe(false)
+    for (const off of [undefined, '', 'false', 'FALSE', 'no', '0'])
+      expect(loadConfig(off === undefined ? {} : { TRUST_PROXY: off }).trustProxy, String(off)).toBe(false)
     expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1)
     expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2)
     expect(loadConfig({ TRUST_PROXY: '10.0.0.2' }).trustProxy).toEqual(['10.0.0.2'])
-    expect(loadConfig({ TRUST_PROXY: '10.0.0.2, 10.1.0.0/16,2001:db8::/32 , loopback' }).trustProxy).toEqual(['10.0.0.2', '10.1.0.0/16', '2001:db8::/32', 'loopback'])
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.2, 10.1.0.0/16,2001:db8::/32 , loopback' }).trustProxy).toEqual([
+      '10.0.0.2',
+      '10.1.0.0/16',
+      '2001:db8::/32',
+      'loopback',
+    ])
     expect(loadConfig({ TRUST_PROXY: '10.0.0.2 10.0.0.3' }).trustProxy).toEqual(['10.0.0.2', '10.0.0.3'])
     for (const yes of ['true', 'TRUE', 'yes']) {
       try {
@@ -71,29 +77,57 @@ describe('configuration', () => {
         expect(problem).not.toContain('\n')
       }
     }
-    for (const bad of ['-1', '1.5', '11', '10.0.0.256', '10.0.0.0/33', '10.0.0.0/8/1', 'proxy.example.com', '10.0.0.1,,nonsense', '2001:db8::/129']) {
+    for (const bad of [
+      '-1',
+      '1.5',
+      '11',
+      '10.0.0.256',
+      '10.0.0.0/33',
+      '10.0.0.0/8/1',
+      'proxy.example.com',
+      '10.0.0.1,,nonsense',
+      '2001:db8::/129',
+    ]) {
       expect(() => loadConfig({ TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY:/)
     }
   })
 
   it('bounds how long a client may take; the headers within the request', () => {
     expect(loadConfig({}).timeouts).toEqual({ requestMs: 10_000, headersMs: 5_000, keepAliveMs: 5_000, maxConnections: 0 })
-    expect(loadConfig({ REQUEST_TIMEOUT_MS: '30000', HEADERS_TIMEOUT_MS: '20000', KEEP_ALIVE_TIMEOUT_MS: '65000', MAX_CONNECTIONS: '5000' }).timeouts).toEqual({
+    expect(
+      loadConfig({ REQUEST_TIMEOUT_MS: '30000', HEADERS_TIMEOUT_MS: '20000', KEEP_ALIVE_TIMEOUT_MS: '65000', MAX_CONNECTIONS: '5000' })
+        .timeouts,
+    ).toEqual({
       requestMs: 30_000,
       headersMs: 20_000,
       keepAliveMs: 65_000,
       maxConnections: 5000,
     })
-    for (const [key, bad] of [['REQUEST_TIMEOUT_MS', '0'], ['REQUEST_TIMEOUT_MS', 'abc'], ['HEADERS_TIMEOUT_MS', '-5'], ['KEEP_ALIVE_TIMEOUT_MS', '1.5'], ['MAX_CONNECTIONS', '-1']] as const) {
+    for (const [key, bad] of [
+      ['REQUEST_TIMEOUT_MS', '0'],
+      ['REQUEST_TIMEOUT_MS', 'abc'],
+      ['HEADERS_TIMEOUT_MS', '-5'],
+      ['KEEP_ALIVE_TIMEOUT_MS', '1.5'],
+      ['MAX_CONNECTIONS', '-1'],
+    ] as const) {
       expect(() => loadConfig({ [key]: bad }), `${key}=${bad}`).toThrow(new RegExp(`${key}:`))
     }
-    expect(() => loadConfig({ REQUEST_TIMEOUT_MS: '1000', HEADERS_TIMEOUT_MS: '2000' })).toThrow(/HEADERS_TIMEOUT_MS: must not exceed REQUEST_TIMEOUT_MS/)
+    expect(() => loadConfig({ REQUEST_TIMEOUT_MS: '1000', HEADERS_TIMEOUT_MS: '2000' })).toThrow(
+      /HEADERS_TIMEOUT_MS: must not exceed REQUEST_TIMEOUT_MS/,
+    )
   })
 
   it("bounds the server's waits on a locked database", () => {
     expect(loadConfig({}).databaseWaits).toEqual({ sqliteBusyTimeoutMs: 20, pgStatementTimeoutMs: 5_000 })
-    expect(loadConfig({ SQLITE_BUSY_TIMEOUT_MS: '0', PG_STATEMENT_TIMEOUT_MS: '0' }).databaseWaits).toEqual({ sqliteBusyTimeoutMs: 0, pgStatementTimeoutMs: 0 })
-    for (const [key, bad] of [['SQLITE_BUSY_TIMEOUT_MS', '60000'], ['SQLITE_BUSY_TIMEOUT_MS', '-1'], ['PG_STATEMENT_TIMEOUT_MS', 'x']] as const) {
+    expect(loadConfig({ SQLITE_BUSY_TIMEOUT_MS: '0', PG_STATEMENT_TIMEOUT_MS: '0' }).databaseWaits).toEqual({
+      sqliteBusyTimeoutMs: 0,
+      pgStatementTimeoutMs: 0,
+    })
+    for (const [key, bad] of [
+      ['SQLITE_BUSY_TIMEOUT_MS', '60000'],
+      ['SQLITE_BUSY_TIMEOUT_MS', '-1'],
+      ['PG_STATEMENT_TIMEOUT_MS', 'x'],
+    ] as const) {
       expect(() => loadConfig({ [key]: bad }), `${key}=${bad}`).toThrow(new RegExp(`${key}:`))
     }
   })

@@ -14,7 +14,10 @@ describe('the server process', () => {
 
   it('starts on a new SQLite file with no other service, migrates it, answers health checks and stops cleanly on SIGTERM', async () => {
     const dbFile = path.join(dir, 'fresh', 'contentflow.db')
-    const server = await startServer({ DATABASE_URL: `file:${dbFile}`, LOG_LEVEL: 'info' }, { nodeArgs: npmStartNodeArgs(), entry: 'dist/server.js' })
+    const server = await startServer(
+      { DATABASE_URL: `file:${dbFile}`, LOG_LEVEL: 'info' },
+      { nodeArgs: npmStartNodeArgs(), entry: 'dist/server.js' },
+    )
     try {
       expect(existsSync(dbFile)).toBe(true)
       expect((await fetch(`${server.baseUrl}/healthz`)).status).toBe(200)
@@ -31,7 +34,11 @@ describe('the server process', () => {
   })
 
   it('refuses to start in production without a strong ADMIN_SECRET, saying why', async () => {
-    const weak = await runServerExpectingExit({ NODE_ENV: 'production', ADMIN_SECRET: 'changeme', DATABASE_URL: `file:${path.join(dir, 'p.db')}` })
+    const weak = await runServerExpectingExit({
+      NODE_ENV: 'production',
+      ADMIN_SECRET: 'changeme',
+      DATABASE_URL: `file:${path.join(dir, 'p.db')}`,
+    })
     expect(weak.code).toBe(1)
     expect(weak.output).toContain('ADMIN_SECRET: too weak for production')
     const missing = await runServerExpectingExit({ NODE_ENV: 'production', DATABASE_URL: `file:${path.join(dir, 'p.db')}` })

@@ -35,11 +35,15 @@ function clockTicks(): number {
 export type MeasuredLoad = LoadResult & { cpuUsPerRequest: number | undefined }
 
 /** Runs `load` and adds the CPU `pid` spent per request during it. */
-export async function withCpuPerRequest<T extends { requests: number }>(pid: number | undefined, load: () => Promise<T>): Promise<T & { cpuUsPerRequest: number | undefined }> {
+export async function withCpuPerRequest<T extends { requests: number }>(
+  pid: number | undefined,
+  load: () => Promise<T>,
+): Promise<T & { cpuUsPerRequest: number | undefined }> {
   const read = () => (pid === undefined ? undefined : processCpuMs(pid))
   const before = read()
   const result = await load()
   const after = read()
-  const cpuUsPerRequest = before === undefined || after === undefined || result.requests === 0 ? undefined : ((after - before) * 1000) / result.requests
+  const cpuUsPerRequest =
+    before === undefined || after === undefined || result.requests === 0 ? undefined : ((after - before) * 1000) / result.requests
   return { ...result, cpuUsPerRequest }
 }

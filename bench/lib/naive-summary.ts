@@ -21,7 +21,9 @@ export async function naiveFigures(db: Db, now: Date): Promise<NaiveFigures> {
     db.metricEvent.count({ where: { kind: 'click', ts: { gte: d7 } } }),
     db.walletEntry.count({ where: { type: 'conversion', status: 'confirmed', createdAt: { gte: d7 } } }),
     db.walletEntry.aggregate({ _sum: { amountCents: true }, where: { type: 'conversion', status: 'confirmed', createdAt: { gte: d7 } } }),
-    db.$queryRaw<{ n: bigint | number }[]>`SELECT COUNT(DISTINCT partner_id) AS n FROM metric_events WHERE kind = 'click' AND ts >= ${d7} AND partner_id IS NOT NULL`,
+    db.$queryRaw<
+      { n: bigint | number }[]
+    >`SELECT COUNT(DISTINCT partner_id) AS n FROM metric_events WHERE kind = 'click' AND ts >= ${d7} AND partner_id IS NOT NULL`,
     db.walletEntry.count({ where: { type: 'conversion', createdAt: { gte: d1 } } }),
     db.walletEntry.aggregate({ _sum: { amountCents: true }, where: { type: 'payout', status: 'paid' } }),
   ])

@@ -26,7 +26,9 @@ export async function measureSummary(db: Db, config: Config, iterations: number)
     postbacks_24h: fast.postbacks_24h,
     paid_cents: cents(fast.paid),
   }
-  const diffs = (Object.keys(naive) as (keyof NaiveFigures)[]).filter((k) => got[k] !== naive[k]).map((k) => `${k}: summary ${got[k]} vs naive ${naive[k]}`)
+  const diffs = (Object.keys(naive) as (keyof NaiveFigures)[])
+    .filter((k) => got[k] !== naive[k])
+    .map((k) => `${k}: summary ${got[k]} vs naive ${naive[k]}`)
 
   const times: number[] = []
   for (let i = 0; i < iterations; i++) {
@@ -38,6 +40,8 @@ export async function measureSummary(db: Db, config: Config, iterations: number)
   return {
     p50Ms: times[Math.floor(times.length / 2)]!,
     matchesNaive: diffs.length === 0,
-    naiveDetail: diffs.length ? diffs.join('; ') : `clicks_7d ${naive.clicks_7d}, partners_active ${naive.partners_active}, conv_7d ${naive.conv_7d}`,
+    naiveDetail: diffs.length
+      ? diffs.join('; ')
+      : `clicks_7d ${naive.clicks_7d}, partners_active ${naive.partners_active}, conv_7d ${naive.conv_7d}`,
   }
 }

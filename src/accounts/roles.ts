@@ -16,7 +16,9 @@ const READS = new Set(['GET', 'HEAD'])
 
 /** Why this role may not make this request, in one line; null when it may. */
 export function refusalFor(role: Role, request: { method: string; ownerOnly: boolean }): string | null {
-  if (request.ownerOnly && role !== 'owner') return `réservé aux propriétaires : votre rôle (${ROLE_LABELS[role]}) ne donne pas accès aux utilisateurs ni aux réglages`
-  if (role === 'viewer' && !READS.has(request.method)) return `votre rôle (${ROLE_LABELS.viewer}) permet de tout consulter mais aucune modification : demandez à un propriétaire`
+  if (request.ownerOnly && role !== 'owner')
+    return `réservé aux propriétaires : votre rôle (${ROLE_LABELS[role]}) ne donne pas accès aux utilisateurs ni aux réglages`
+  if (role === 'viewer' && !READS.has(request.method))
+    return `votre rôle (${ROLE_LABELS.viewer}) permet de tout consulter mais aucune modification : demandez à un propriétaire`
   return null
 }

@@ -40,24 +40,49 @@ export interface NewSession {
   expiresAt: Date
 }
 
-export async function createSession(db: DbWriter, userId: number, from: { ip: string; userAgent: string }, policy: SessionPolicy, now = new Date()): Promise<NewSession> {
+export async function createSession(
+  db: DbWriter,
+  userId: number,
+  from: { ip: string; userAgent: string },
+  policy: SessionPolicy,
+  now = new Date(),
+): Promise<NewSession> {
   const token = randomBytes(32).toString('base64url')
   const id = sessionIdOf(token)
   const expiresAt = new Date(now.getTime() + policy.maxMs)
   await db.adminSession.create({
-    data: { id, userId, createdAt: now, lastSeenAt: now, expiresAt, csrfSecret: randomBytes(32).toString('base64url'), ip: from.ip.slice(0, 64), userAgent: printable(from.userAgent.slice(0, 200)) || null },
+    data: {
+      id,
+      userId,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt,
+      csrfSecret: randomBytes(32).toString('base64url'),
+      ip: from.ip.slice(0, 64),
+      userAgent: printable(from.userAgent.slice(0, 200)) || null,
+    },
   })
   return { token, id, expiresAt }
 }
 
 /** The live session of a cookie token, or null (malformed, unknown, revoked, expired, idle, account disabled). */
-export async function findSession(db: Db, token: string | undefined, policy: SessionPolicy, now = new Date()): Promise<SessionAccount | null> {
+export async function findSession(
+  db: Db,
+  token: string | undefined,
+  policy: SessionPolicy,
+  now = new Date(),
+): Promise<SessionAccount | null> {
   // A token we never issue costs no query.
   if (!token || !TOKEN.test(token)) return null
   const row = await db.adminSession.findUnique({
     where: { id: sessionIdOf(token) },
     select: {
-      id: true, createdAt: true, lastSeenAt: true, expiresAt: true, revokedAt: true, csrfSecret: true,
+      id: true,
+      createdAt: true,
+      lastSeenAt: true,
+      expiresAt: true,
+      revokedAt: true,
+      csrfSecret: true,
       user: { select: { id: true, email: true, name: true, role: true, disabledAt: true, passwordChangedAt: true } },
     },
   })
@@ -67,7 +92,15 @@ export async function findSession(db: Db, token: string | undefined, policy: Ses
   if (now.getTime() - row.lastSeenAt.getTime() >= TOUCH_EVERY_MS) {
     await db.adminSession.updateMany({ where: { id: row.id, revokedAt: null }, data: { lastSeenAt: now } })
   }
-  return { id: row.id, userId: user.id, email: user.email, name: user.name, role: user.role, csrfSecret: row.csrfSecret, expiresAt: row.expiresAt }
+  return {
+    id: row.id,
+    userId: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    csrfSecret: row.csrfSecret,
+    expiresAt: row.expiresAt,
+  }
 }
 
 function isLive(row: { revokedAt: Date | null; expiresAt: Date; lastSeenAt: Date }, policy: SessionPolicy, now: Date): boolean {

@@ -43,7 +43,9 @@ export async function signIn(ctx: SignInContext, input: SignInInput): Promise<Ne
   const email = normaliseEmail(input.email)
   const password = typeof input.password === 'string' ? input.password.slice(0, 1024) : ''
   const user = await throttledAttempt(ctx.db, throttleKey(email, input.throttleAddress ?? input.ip), now, async () => {
-    const row = LOOKS_LIKE_EMAIL.test(email) ? await ctx.db.user.findUnique({ where: { email }, select: { id: true, email: true, passwordHash: true, disabledAt: true } }) : null
+    const row = LOOKS_LIKE_EMAIL.test(email)
+      ? await ctx.db.user.findUnique({ where: { email }, select: { id: true, email: true, passwordHash: true, disabledAt: true } })
+      : null
     if (!row) return verifyNobody(password).then(() => null)
     const ok = await verifyPassword(password, row.passwordHash)
     return ok && row.disabledAt === null ? row : null

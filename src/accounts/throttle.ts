@@ -63,7 +63,8 @@ export async function throttledAttempt<T>(db: Db, key: string, now: () => Date, 
   return serialised(key, async () => {
     const start = now()
     const row = await db.loginThrottle.findUnique({ where: { key } })
-    if (row?.blockedUntil && row.blockedUntil > start) throw new TooManyAttempts(Math.ceil((row.blockedUntil.getTime() - start.getTime()) / 1000))
+    if (row?.blockedUntil && row.blockedUntil > start)
+      throw new TooManyAttempts(Math.ceil((row.blockedUntil.getTime() - start.getTime()) / 1000))
     const result = await verify()
     const at = now()
     if (result !== null) {
@@ -74,7 +75,11 @@ export async function throttledAttempt<T>(db: Db, key: string, now: () => Date, 
     const failures = fresh ? 1 : row.failures + 1
     const delay = delayAfter(failures)
     const blockedUntil = delay > 0 ? new Date(at.getTime() + delay) : null
-    await db.loginThrottle.upsert({ where: { key }, create: { key, failures, lastFailureAt: at, blockedUntil }, update: { failures, lastFailureAt: at, blockedUntil } })
+    await db.loginThrottle.upsert({
+      where: { key },
+      create: { key, failures, lastFailureAt: at, blockedUntil },
+      update: { failures, lastFailureAt: at, blockedUntil },
+    })
     if (at.getTime() - lastPrune > 60_000) {
       lastPrune = at.getTime()
       await db.loginThrottle.deleteMany({ where: { lastFailureAt: { lt: new Date(at.getTime() - 24 * 60 * 60_000) } } })

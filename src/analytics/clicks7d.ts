@@ -12,13 +12,19 @@ export async function rollupClicksFrom(db: Db, day: Date): Promise<number> {
 }
 
 export async function rawClicksBetween(db: Db, from: Date, to: Date): Promise<number> {
-  const rows = await db.$queryRaw<{ n: unknown }[]>`SELECT COUNT(*) AS n FROM metric_events WHERE kind = 'click' AND ts >= ${from} AND ts < ${to}`
+  const rows = await db.$queryRaw<
+    { n: unknown }[]
+  >`SELECT COUNT(*) AS n FROM metric_events WHERE kind = 'click' AND ts >= ${from} AND ts < ${to}`
   return toNumber(rows[0]?.n)
 }
 
 /** Click events with ts ≥ since, exact. */
 export function clicksSince(db: Db, since: Date): Promise<number> {
-  return countSince(since, (day) => rollupClicksFrom(db, day), (from, to) => rawClicksBetween(db, from, to))
+  return countSince(
+    since,
+    (day) => rollupClicksFrom(db, day),
+    (from, to) => rawClicksBetween(db, from, to),
+  )
 }
 
 export function clicks7d(db: Db, now: Date): Promise<number> {

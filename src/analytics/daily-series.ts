@@ -21,7 +21,12 @@ export async function dailySeries(db: Db, now: Date, days = 30): Promise<DayPoin
     db.clickRollup.groupBy({ by: ['day'], where: { kind: 'click', day: { gte: first, lt: end } }, _sum: { count: true } }),
     dailyTotalsByDay(db, 'conversion', 'confirmed', first, end),
   ])
-  const points = Array.from({ length: days }, (_, i): DayPoint => ({ day: new Date(first.getTime() + i * DAY_MS), clicks: 0, conversions: 0, revenueCents: 0 }))
+  const points = Array.from({ length: days }, (_, i): DayPoint => ({
+    day: new Date(first.getTime() + i * DAY_MS),
+    clicks: 0,
+    conversions: 0,
+    revenueCents: 0,
+  }))
   const index = (dayMs: number) => Math.round((dayMs - first.getTime()) / DAY_MS)
   for (const r of clickRows) {
     const p = points[index(r.day.getTime())]

@@ -45,7 +45,11 @@ export function toNumber(v: unknown): number {
  * `since` to the next midnight, or the head from midnight to `since` subtracted
  * from that day's total.
  */
-export async function countSince(since: Date, fromDay: (day: Date) => Promise<number>, between: (from: Date, to: Date) => Promise<number>): Promise<number> {
+export async function countSince(
+  since: Date,
+  fromDay: (day: Date) => Promise<number>,
+  between: (from: Date, to: Date) => Promise<number>,
+): Promise<number> {
   const split = rollupSplit(since)
   if (!split.partial) return fromDay(since)
   if (since.getTime() - split.edgeDay.getTime() >= DAY_MS / 2) {

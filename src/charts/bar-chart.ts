@@ -61,7 +61,9 @@ export function barChart(opts: BarChartOptions): string {
   for (const frac of [0, 0.5, 1]) {
     const gy = r1(y(top * frac))
     parts.push(`<line class="chart-grid" x1="${pad.left}" x2="${width - pad.right}" y1="${gy}" y2="${gy}"/>`)
-    parts.push(`<text class="chart-axis" x="${pad.left - 6}" y="${r1(gy + 4)}" text-anchor="end">${escapeXml(opts.formatValue(top * frac))}</text>`)
+    parts.push(
+      `<text class="chart-axis" x="${pad.left - 6}" y="${r1(gy + 4)}" text-anchor="end">${escapeXml(opts.formatValue(top * frac))}</text>`,
+    )
   }
   opts.points.forEach((p, i) => {
     const x = pad.left + i * slot + (slot - barW) / 2

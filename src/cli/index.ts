@@ -12,7 +12,9 @@ function help(out: (l: string) => void) {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const out = (line: string) => console.log(line)
+  const out = (line: string) => {
+    console.log(line)
+  }
   const [name, ...args] = argv
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     help(out)
@@ -21,7 +23,9 @@ async function main(argv: string[]): Promise<number> {
   const command: Command | undefined = commands.find((c) => c.name === name)
   if (!command) {
     console.error(`unknown command "${name}"\n`)
-    help((l) => console.error(l))
+    help((l) => {
+      console.error(l)
+    })
     return 2
   }
   try {

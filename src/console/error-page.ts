@@ -22,14 +22,22 @@ const TITLES: Record<number, string> = {
 
 /** What the person should read: our own words for the plugins' English messages. */
 function explain(status: number, message: string, code: string | undefined): string {
-  if (code === 'FST_CSRF_INVALID_TOKEN' || code === 'FST_CSRF_MISSING_SECRET') return 'Formulaire expiré ou invalide (jeton CSRF). Rechargez la page et recommencez.'
+  if (code === 'FST_CSRF_INVALID_TOKEN' || code === 'FST_CSRF_MISSING_SECRET')
+    return 'Formulaire expiré ou invalide (jeton CSRF). Rechargez la page et recommencez.'
   if (status === 429) return 'Trop de tentatives de connexion depuis cette adresse. Réessayez dans quelques minutes.'
   if (status === 404 && message === 'Not Found') return "Cette page n'existe pas."
   if (status >= 500) return 'Erreur interne : elle est consignée dans le journal du serveur. Réessayez dans un instant.'
   return message
 }
 
-export async function sendErrorPage(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, status: number, message: string, code?: string) {
+export async function sendErrorPage(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  message: string,
+  code?: string,
+) {
   // An unmatched URL has no route to opt into the security headers: give them here.
   if (!reply.hasHeader('content-security-policy')) app.applyPageHeaders(request, reply)
   // A failed lookup (database down) must not turn the error page itself into one.

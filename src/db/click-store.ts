@@ -38,16 +38,33 @@ const INSERT_SQL: Record<Provider, string> = {
   sqlite: `INSERT INTO metric_events (${COLUMN_LIST}) ${jsonRowsSelectText('sqlite', EVENT_COLUMNS, '?')}`,
   // The rows the INSERT returns are counted into their days by the same statement,
   // in key order so that concurrent batches take the rollup rows' locks in the same order.
-  postgresql: namedStatement('contentflow_click_batch', `WITH inserted AS (INSERT INTO metric_events (${COLUMN_LIST}) ${jsonRowsSelectText('postgresql', EVENT_COLUMNS, '$1')} RETURNING ts, partner_id, kind)
+  postgresql: namedStatement(
+    'contentflow_click_batch',
+    `WITH inserted AS (INSERT INTO metric_events (${COLUMN_LIST}) ${jsonRowsSelectText('postgresql', EVENT_COLUMNS, '$1')} RETURNING ts, partner_id, kind)
     INSERT INTO click_rollups (day, partner_id, kind, count)
     SELECT date_trunc('day', ts), COALESCE(partner_id, 0), kind, COUNT(*) FROM inserted GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-    ON CONFLICT (day, partner_id, kind) DO UPDATE SET count = click_rollups.count + excluded.count`),
+    ON CONFLICT (day, partner_id, kind) DO UPDATE SET count = click_rollups.count + excluded.count`,
+  ),
 }
 
-export async function insertClickEvents(database: Pick<Database, 'executeHot' | 'provider'>, events: readonly ClickEventRow[]): Promise<void> {
+export async function insertClickEvents(
+  database: Pick<Database, 'executeHot' | 'provider'>,
+  events: readonly ClickEventRow[],
+): Promise<void> {
   if (events.length === 0) return
   // The events travel as one JSON parameter (json-rows.ts).
-  const rows = events.map((e) => [e.kind, e.ts.getTime(), e.partnerId, e.assignmentId, e.offerId, e.clickId, e.visitorHash, e.userAgent, e.referer, e.isUnique ? 1 : 0])
+  const rows = events.map((e) => [
+    e.kind,
+    e.ts.getTime(),
+    e.partnerId,
+    e.assignmentId,
+    e.offerId,
+    e.clickId,
+    e.visitorHash,
+    e.userAgent,
+    e.referer,
+    e.isUnique ? 1 : 0,
+  ])
   // One statement, so atomic without a transaction (which cost the ORM as much as
   // the insert itself). SQLite: the metric_events_click_rollup trigger (migration)
   // counts each row into its day; PostgreSQL: the statement's second half.

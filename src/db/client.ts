@@ -73,14 +73,17 @@ export async function openDatabase(databaseUrl: string, options: OpenOptions = {
     const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS
     mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
     // Integer epoch-ms timestamps: compact, and range scans compare integers.
-    factory = keepConnection(new PrismaBetterSqlite3({ url: file, timeout: busyTimeoutMs }, { timestampFormat: 'unixepoch-ms' }), (adapter) => {
-      // What the busy wait no longer covers is waited for asynchronously (transaction-gate.ts).
-      const gated = new TransactionGatedAdapter(adapter, { lockWaitMs: busyTimeoutMs < SERVER_LOCK_WAIT_MS ? SERVER_LOCK_WAIT_MS : 0 })
-      const run = keepStatementsPrepared(adapter)
-      // Synchronous, like the adapter's own statements; a throw becomes the promise's rejection.
-      executeHot = (sql, value) => gated.outside(async () => run(sql, value))
-      return gated
-    })
+    factory = keepConnection(
+      new PrismaBetterSqlite3({ url: file, timeout: busyTimeoutMs }, { timestampFormat: 'unixepoch-ms' }),
+      (adapter) => {
+        // What the busy wait no longer covers is waited for asynchronously (transaction-gate.ts).
+        const gated = new TransactionGatedAdapter(adapter, { lockWaitMs: busyTimeoutMs < SERVER_LOCK_WAIT_MS ? SERVER_LOCK_WAIT_MS : 0 })
+        const run = keepStatementsPrepared(adapter)
+        // Synchronous, like the adapter's own statements; a throw becomes the promise's rejection.
+        executeHot = (sql, value) => gated.outside(async () => run(sql, value))
+        return gated
+      },
+    )
     prisma = new SqliteClient({ adapter: factory })
     // WAL: readers never block the writer; NORMAL is durable across process crashes in WAL mode.
     await prisma.$queryRawUnsafe('PRAGMA journal_mode = WAL')

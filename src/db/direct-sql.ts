@@ -52,7 +52,7 @@ function argTypeOf(value: unknown): ArgType {
 }
 
 function queryOf(provider: Provider, sql: Prisma.Sql): SqlQuery {
-  const args = sql.values as unknown[]
+  const args = sql.values
   // Prisma.Sql spells its placeholders `?` in .sql and `$1…` in .text.
   return { sql: provider === 'postgresql' ? sql.text : sql.sql, args, argTypes: args.map(argTypeOf) }
 }
@@ -94,7 +94,9 @@ export function directSql(connection: SqlDriverAdapter, provider: Provider): Dir
       const running = (async () => work(runner(tx, provider)))()
       let timer: NodeJS.Timeout | undefined
       const deadline = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new TransactionTimeout(ms)), ms)
+        timer = setTimeout(() => {
+          reject(new TransactionTimeout(ms))
+        }, ms)
       })
       let result
       try {

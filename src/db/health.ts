@@ -3,7 +3,12 @@ import type { Db } from './client.ts'
 /** True when the database answers a trivial query within `timeoutMs`. */
 export async function databaseReachable(db: Db, timeoutMs = 2000): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)))
+  const timeout = new Promise<false>(
+    (resolve) =>
+      (timer = setTimeout(() => {
+        resolve(false)
+      }, timeoutMs)),
+  )
   try {
     return await Promise.race([db.$queryRawUnsafe('SELECT 1').then(() => true), timeout])
   } catch {

@@ -9,7 +9,10 @@ export interface KeptConnectionFactory extends SqlDriverAdapterFactory {
   readonly connection: SqlDriverAdapter | undefined
 }
 
-export function keepConnection(factory: SqlDriverAdapterFactory, wrap: (adapter: SqlDriverAdapter) => SqlDriverAdapter = (a) => a): KeptConnectionFactory {
+export function keepConnection(
+  factory: SqlDriverAdapterFactory,
+  wrap: (adapter: SqlDriverAdapter) => SqlDriverAdapter = (a) => a,
+): KeptConnectionFactory {
   let connection: SqlDriverAdapter | undefined
   return {
     provider: factory.provider,

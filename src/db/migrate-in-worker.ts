@@ -13,7 +13,10 @@ export function applyMigrationsInWorker(databaseUrl: string): Promise<string[]> 
     worker.once('message', (m: typeof result) => (result = m))
     worker.once('error', reject)
     worker.once('exit', (code) => {
-      if (result?.applied) return resolve(result.applied)
+      if (result?.applied) {
+        resolve(result.applied)
+        return
+      }
       const err = new Error(result?.error?.message ?? `migration worker exited with code ${code}`)
       if (result?.error?.stack) err.stack = result.error.stack
       reject(err)

@@ -96,7 +96,10 @@ async function withEngine<T>(databaseUrl: string, work: (engine: SchemaEngine, p
 
 async function readMigrations(baseDir: string): Promise<MigrationList> {
   const names = existsSync(baseDir)
-    ? (await readdir(baseDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort()
+    ? (await readdir(baseDir, { withFileTypes: true }))
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name)
+        .sort()
     : []
   const migrationDirectories = await Promise.all(
     names.map(async (name) => ({
@@ -126,9 +129,10 @@ async function readMigrations(baseDir: string): Promise<MigrationList> {
  */
 async function nothingPending(databaseUrl: string, provider: Provider, migrations: MigrationList): Promise<boolean> {
   if (provider === 'sqlite' && !existsSync(sqlitePath(databaseUrl))) return false
-  const factory = provider === 'postgresql'
-    ? new PrismaPg({ connectionString: databaseUrl, max: 1 })
-    : new PrismaBetterSqlite3({ url: sqlitePath(databaseUrl) })
+  const factory =
+    provider === 'postgresql'
+      ? new PrismaPg({ connectionString: databaseUrl, max: 1 })
+      : new PrismaBetterSqlite3({ url: sqlitePath(databaseUrl) })
   let rows: unknown[][]
   try {
     const adapter = await factory.connect()
@@ -142,7 +146,9 @@ async function nothingPending(databaseUrl: string, provider: Provider, migration
     return false
   }
   if (rows.some(([, , finished, rolledBack]) => finished === null && rolledBack === null)) return false
-  const done = new Set(rows.filter(([, , finished, rolledBack]) => finished !== null && rolledBack === null).map(([name, sum]) => `${name}/${sum}`))
+  const done = new Set(
+    rows.filter(([, , finished, rolledBack]) => finished !== null && rolledBack === null).map(([name, sum]) => `${name}/${sum}`),
+  )
   return migrations.migrationDirectories.every((d) => {
     const content = d.migrationFile.content
     return content.tag === 'ok' && done.has(`${d.path}/${createHash('sha256').update(content.value).digest('hex')}`)
@@ -204,7 +210,11 @@ export async function writeNewMigration(scratchUrl: string, name: string, now = 
   const sql = await diffDatabaseToModel(scratchUrl)
   if (!sql) return null
   const stamp = now.toISOString().replace(/\D/g, '').slice(0, 14)
-  const safeName = name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '') || 'change'
+  const safeName =
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_|_$/g, '') || 'change'
   const dir = path.join(migrationsDir(provider), `${stamp}_${safeName}`)
   await mkdir(dir, { recursive: true })
   await writeFile(path.join(dir, 'migration.sql'), sql)

@@ -47,11 +47,20 @@ export function pgHotClient(connectionString: string, options: HotClientOptions 
     if (closed) return Promise.reject(new Error('the database is closed'))
     if (!client) {
       // Named for pg_stat_activity: an operator sees which connection writes the clicks.
-      const c = new pg.Client({ connectionString, application_name: HOT_CLIENT_NAME, query_timeout: queryTimeout, connectionTimeoutMillis: connectTimeout })
+      const c = new pg.Client({
+        connectionString,
+        application_name: HOT_CLIENT_NAME,
+        query_timeout: queryTimeout,
+        connectionTimeoutMillis: connectTimeout,
+      })
       const opening: Promise<pg.Client> = c.connect().then(() => c)
       // An idle connection the server ends (restart, idle timeout) errors here, not in a query.
-      c.on('error', () => drop(opening))
-      opening.catch(() => drop(opening))
+      c.on('error', () => {
+        drop(opening)
+      })
+      opening.catch(() => {
+        drop(opening)
+      })
       client = opening
     }
     return client

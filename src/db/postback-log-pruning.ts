@@ -19,7 +19,10 @@ export async function oldPostbackLogPage(
   cursor: { atMs: number; id: number } | null,
   limit: number,
 ): Promise<OldLogLine[]> {
-  const atMs = database.provider === 'postgresql' ? SqlTag.raw('(extract(epoch from received_at) * 1000)::bigint') : SqlTag.raw('CAST(received_at AS INTEGER)')
+  const atMs =
+    database.provider === 'postgresql'
+      ? SqlTag.raw('(extract(epoch from received_at) * 1000)::bigint')
+      : SqlTag.raw('CAST(received_at AS INTEGER)')
   const at = cursor ? new Date(cursor.atMs) : null
   const after = cursor ? SqlTag.sql`AND received_at >= ${at} AND (received_at > ${at} OR id > ${cursor.id})` : SqlTag.empty
   const rows = await database.sql.query<{ id: number | string; at_ms: number | string; entry_id: number | string | null }>(SqlTag.sql`
@@ -34,5 +37,9 @@ export async function deleteUntiedPostbackLogs(database: Pick<Database, 'sql' | 
   if (ids.length === 0) return 0
   return database.sql.execute(SqlTag.sql`
     DELETE FROM postback_logs WHERE entry_id IS NULL
-    AND id IN (SELECT id FROM (${jsonRowsSelect(database.provider, [['id', 'int']], ids.map((id) => [id]))}) AS d)`)
+    AND id IN (SELECT id FROM (${jsonRowsSelect(
+      database.provider,
+      [['id', 'int']],
+      ids.map((id) => [id]),
+    )}) AS d)`)
 }

@@ -20,7 +20,12 @@ export async function createScratchDatabase(
 ): Promise<ScratchDatabase> {
   if (provider === 'sqlite') {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'contentflow-'))
-    return { url: `file:${path.join(dir, 'test.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) }
+    return {
+      url: `file:${path.join(dir, 'test.db')}`,
+      drop: async () => {
+        rmSync(dir, { recursive: true, force: true })
+      },
+    }
   }
   const name = `cf_scratch_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`
   const admin = new pg.Client({ connectionString: postgresAdminUrl })

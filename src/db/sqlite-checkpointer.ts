@@ -28,7 +28,10 @@ const entry = new URL('./sqlite-checkpoint-worker.mjs', import.meta.url)
 
 export function startCheckpointer(file: string, intervalMs = 50): Checkpointer {
   // A tiny heap: the worker only runs one pragma (its isolate's default heap sizing would cost the server ~25 MB).
-  const worker = new Worker(entry, { workerData: { file, intervalMs }, resourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 1, codeRangeSizeMb: 4 } })
+  const worker = new Worker(entry, {
+    workerData: { file, intervalMs },
+    resourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 1, codeRangeSizeMb: 4 },
+  })
   // A checkpointer that dies leaves the in-commit checkpoint doing the work: no harm to data.
   worker.on('error', () => {})
   worker.unref()

@@ -12,7 +12,7 @@ import type BetterSqlite3 from 'better-sqlite3'
 /** Runs `sql` with its one bound value; resolves to the rows it changed. */
 export type PreparedRunner = (sql: string, value: string) => number
 
-type Statement = BetterSqlite3.Statement<unknown[]>
+type Statement = BetterSqlite3.Statement
 
 /** What the adapter does with a statement: prepare(sql).bind(args) then run, reader, columns, raw().all; prepare('BEGIN').run(). */
 interface AdapterStatement {
@@ -42,7 +42,9 @@ interface BoundStatement {
 export function keepStatementsPrepared(adapter: unknown, max = 500): PreparedRunner {
   const client = (adapter as { client?: Partial<BetterSqlite3.Database> }).client
   if (typeof client?.prepare !== 'function' || typeof client.open !== 'boolean') {
-    throw new Error('@prisma/adapter-better-sqlite3 no longer exposes its better-sqlite3 connection as `client` (src/db/sqlite-prepared.ts)')
+    throw new Error(
+      '@prisma/adapter-better-sqlite3 no longer exposes its better-sqlite3 connection as `client` (src/db/sqlite-prepared.ts)',
+    )
   }
   const db = client as BetterSqlite3.Database
   const prepare = db.prepare.bind(db) as (sql: string) => Statement

@@ -27,8 +27,46 @@ export function prng(seed: number) {
   }
 }
 
-const FIRST = ['Camille', 'Léa', 'Hugo', 'Lucas', 'Chloé', 'Manon', 'Louis', 'Emma', 'Jules', 'Inès', 'Nathan', 'Sarah', 'Théo', 'Zoé', 'Arthur', 'Clara', 'Paul', 'Alice', 'Noah', 'Jade']
-const LAST = ['Martin', 'Bernard', 'Dubois', 'Thomas', 'Robert', 'Richard', 'Petit', 'Durand', 'Leroy', 'Moreau', 'Simon', 'Laurent', 'Lefebvre', 'Michel', 'Garcia', 'Roux']
+const FIRST = [
+  'Camille',
+  'Léa',
+  'Hugo',
+  'Lucas',
+  'Chloé',
+  'Manon',
+  'Louis',
+  'Emma',
+  'Jules',
+  'Inès',
+  'Nathan',
+  'Sarah',
+  'Théo',
+  'Zoé',
+  'Arthur',
+  'Clara',
+  'Paul',
+  'Alice',
+  'Noah',
+  'Jade',
+]
+const LAST = [
+  'Martin',
+  'Bernard',
+  'Dubois',
+  'Thomas',
+  'Robert',
+  'Richard',
+  'Petit',
+  'Durand',
+  'Leroy',
+  'Moreau',
+  'Simon',
+  'Laurent',
+  'Lefebvre',
+  'Michel',
+  'Garcia',
+  'Roux',
+]
 const SITES = ['blog', 'deals', 'bons-plans', 'tech', 'voyage', 'cuisine', 'mode', 'gaming']
 const UAS = [
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36',
@@ -50,7 +88,10 @@ export async function isEmpty(db: Db): Promise<boolean> {
   return (await db.partner.count()) === 0 && (await db.network.count()) === 0
 }
 
-export async function generateDemoData(database: Database, options: { now?: Date; seed?: number; days?: number } = {}): Promise<DemoSummary> {
+export async function generateDemoData(
+  database: Database,
+  options: { now?: Date; seed?: number; days?: number } = {},
+): Promise<DemoSummary> {
   const db = database.prisma
   const now = options.now ?? new Date()
   const days = options.days ?? 60
@@ -76,7 +117,9 @@ export async function generateDemoData(database: Database, options: { now?: Date
   ] as const
   const offers = []
   for (const [i, [name, url]] of offerSpecs.entries()) {
-    offers.push(await db.offer.create({ data: { networkId: networks[i % networks.length]!.id, name, url, active: i !== 5, createdAt: start } }))
+    offers.push(
+      await db.offer.create({ data: { networkId: networks[i % networks.length]!.id, name, url, active: i !== 5, createdAt: start } }),
+    )
   }
 
   // Partners (publishers).
@@ -88,7 +131,10 @@ export async function generateDemoData(database: Database, options: { now?: Date
       await db.partner.create({
         data: {
           name: `${first} ${last} (${rnd.pick(SITES)})`,
-          email: `${first}.${last}${i}@example.fr`.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, ''),
+          email: `${first}.${last}${i}@example.fr`
+            .toLowerCase()
+            .normalize('NFD')
+            .replace(/[\u0300-\u036f]/g, ''),
           createdAt: new Date(start.getTime() + rnd.int(0, 10) * DAY),
         },
       }),
@@ -105,7 +151,13 @@ export async function generateDemoData(database: Database, options: { now?: Date
       const offer = rnd.pick(offers)
       assignments.push(
         await db.assignment.create({
-          data: { partnerId: partner.id, offerId: offer.id, status, code: code(), createdAt: new Date(start.getTime() + rnd.int(0, 20) * DAY) },
+          data: {
+            partnerId: partner.id,
+            offerId: offer.id,
+            status,
+            code: code(),
+            createdAt: new Date(start.getTime() + rnd.int(0, 20) * DAY),
+          },
         }),
       )
     }
@@ -179,8 +231,18 @@ export async function generateDemoData(database: Database, options: { now?: Date
     const r = rnd.next()
     const status =
       ageDays > 14
-        ? r < 0.8 ? 'confirmed' : r < 0.9 ? 'rejected' : r < 0.95 ? 'reversed' : 'pending'
-        : r < 0.5 ? 'pending' : r < 0.95 ? 'confirmed' : 'rejected'
+        ? r < 0.8
+          ? 'confirmed'
+          : r < 0.9
+            ? 'rejected'
+            : r < 0.95
+              ? 'reversed'
+              : 'pending'
+        : r < 0.5
+          ? 'pending'
+          : r < 0.95
+            ? 'confirmed'
+            : 'rejected'
     const usd = network.defaultCurrency === 'USD'
     const original = rnd.int(500, 8000)
     pending.push({
@@ -243,24 +305,72 @@ export async function generateDemoData(database: Database, options: { now?: Date
     })
     if (status === 'paid') {
       await db.walletEntry.create({
-        data: { partnerId: partner.id, type: 'payout', status: 'paid', amountCents: -amountCents, payoutId: payout.id, createdAt: payout.paidAt! },
+        data: {
+          partnerId: partner.id,
+          type: 'payout',
+          status: 'paid',
+          amountCents: -amountCents,
+          payoutId: payout.id,
+          createdAt: payout.paidAt!,
+        },
       })
     }
     payouts++
   }
 
   // Two partners on hold, one lifted hold in the history.
-  await db.partnerFlag.create({ data: { partnerId: partners[30]!.id, flag: 'hold', reason: 'Pic de clics suspect (trafic incentivé ?)', setBy: 'demo', setAt: new Date(now.getTime() - 3 * DAY) } })
-  await db.partnerFlag.create({ data: { partnerId: partners[12]!.id, flag: 'hold', reason: 'Justificatif de domiciliation manquant', setBy: 'demo', setAt: new Date(now.getTime() - 9 * DAY) } })
   await db.partnerFlag.create({
-    data: { partnerId: partners[5]!.id, flag: 'hold', reason: 'Vérification KYC', setBy: 'demo', setAt: new Date(now.getTime() - 20 * DAY), clearedAt: new Date(now.getTime() - 15 * DAY), clearedBy: 'demo', clearReason: 'KYC validé' },
+    data: {
+      partnerId: partners[30]!.id,
+      flag: 'hold',
+      reason: 'Pic de clics suspect (trafic incentivé ?)',
+      setBy: 'demo',
+      setAt: new Date(now.getTime() - 3 * DAY),
+    },
+  })
+  await db.partnerFlag.create({
+    data: {
+      partnerId: partners[12]!.id,
+      flag: 'hold',
+      reason: 'Justificatif de domiciliation manquant',
+      setBy: 'demo',
+      setAt: new Date(now.getTime() - 9 * DAY),
+    },
+  })
+  await db.partnerFlag.create({
+    data: {
+      partnerId: partners[5]!.id,
+      flag: 'hold',
+      reason: 'Vérification KYC',
+      setBy: 'demo',
+      setAt: new Date(now.getTime() - 20 * DAY),
+      clearedAt: new Date(now.getTime() - 15 * DAY),
+      clearedBy: 'demo',
+      clearReason: 'KYC validé',
+    },
   })
 
   // A few postback log lines, among them rejected ones to look at.
   await db.postbackLog.createMany({
     data: [
-      { method: 'GET', rawQuery: 'subid=9:999:zz&amount=12.50&currency=JPY&status=approved&txn_id=X-1&network=awin&token=***', sourceIp: '203.0.113.7', networkSlug: 'awin', outcome: 'rejected', reason: 'unknown currency JPY', receivedAt: new Date(now.getTime() - 5 * HOUR) },
-      { method: 'GET', rawQuery: 'subid=abc&amount=10&status=approved&txn_id=X-2&network=impact&token=***', sourceIp: '203.0.113.8', networkSlug: 'impact', outcome: 'rejected', reason: 'malformed subid', receivedAt: new Date(now.getTime() - 2 * HOUR) },
+      {
+        method: 'GET',
+        rawQuery: 'subid=9:999:zz&amount=12.50&currency=JPY&status=approved&txn_id=X-1&network=awin&token=***',
+        sourceIp: '203.0.113.7',
+        networkSlug: 'awin',
+        outcome: 'rejected',
+        reason: 'unknown currency JPY',
+        receivedAt: new Date(now.getTime() - 5 * HOUR),
+      },
+      {
+        method: 'GET',
+        rawQuery: 'subid=abc&amount=10&status=approved&txn_id=X-2&network=impact&token=***',
+        sourceIp: '203.0.113.8',
+        networkSlug: 'impact',
+        outcome: 'rejected',
+        reason: 'malformed subid',
+        receivedAt: new Date(now.getTime() - 2 * HOUR),
+      },
     ],
   })
 

@@ -40,7 +40,8 @@ export async function setHold(ctx: HoldContext, partnerId: number, reasonInput: 
   const now = ctx.now?.() ?? new Date()
   return withPartnerLocked(ctx.database, partnerId, async (tx) => {
     const current = await activeHoldOf(tx, partnerId)
-    if (current) throw new Refused(`partenaire #${partnerId} déjà en hold depuis le ${current.setAt.toISOString().slice(0, 10)} (${current.reason})`)
+    if (current)
+      throw new Refused(`partenaire #${partnerId} déjà en hold depuis le ${current.setAt.toISOString().slice(0, 10)} (${current.reason})`)
     const flag = await tx.partnerFlag.create({
       data: { partnerId, flag: HOLD, reason, setBy: ctx.actor, setAt: now },
       select: { id: true, partnerId: true, reason: true, setBy: true, setAt: true },

@@ -7,7 +7,11 @@ const holdSelect = { id: true, partnerId: true, reason: true, setBy: true, setAt
 /** Active holds of these partners, by partner. */
 export async function activeHoldsOf(db: Db, partnerIds: readonly number[]): Promise<Map<number, ActiveHold>> {
   if (partnerIds.length === 0) return new Map()
-  const rows = await db.partnerFlag.findMany({ where: { flag: HOLD, clearedAt: null, partnerId: { in: [...new Set(partnerIds)] } }, orderBy: { setAt: 'asc' }, select: holdSelect })
+  const rows = await db.partnerFlag.findMany({
+    where: { flag: HOLD, clearedAt: null, partnerId: { in: [...new Set(partnerIds)] } },
+    orderBy: { setAt: 'asc' },
+    select: holdSelect,
+  })
   return new Map(rows.map((r) => [r.partnerId, r]))
 }
 

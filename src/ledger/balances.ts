@@ -48,7 +48,10 @@ async function globalBalance(db: LedgerReader, rules: LedgerRules, now: Date): P
   const [all, recentDays, recentEdge, paid] = await Promise.all([
     dailyTotal(db, 'conversion', 'confirmed'),
     dailyTotal(db, 'conversion', 'confirmed', nextDay),
-    db.walletEntry.aggregate({ _sum: { amountCents: true }, where: { type: 'conversion', status: 'confirmed', createdAt: { gt: cutoff, lt: nextDay } } }),
+    db.walletEntry.aggregate({
+      _sum: { amountCents: true },
+      where: { type: 'conversion', status: 'confirmed', createdAt: { gt: cutoff, lt: nextDay } },
+    }),
     dailyTotal(db, 'payout', 'paid'),
   ])
   return balanceFrom(
@@ -62,7 +65,12 @@ async function globalBalance(db: LedgerReader, rules: LedgerRules, now: Date): P
 }
 
 /** The balances of several partners at once (one pass over their entries), by the same rules. */
-export async function ledgerBalances(db: LedgerReader, rules: LedgerRules, partnerIds: readonly number[], now = new Date()): Promise<Map<number, Balance>> {
+export async function ledgerBalances(
+  db: LedgerReader,
+  rules: LedgerRules,
+  partnerIds: readonly number[],
+  now = new Date(),
+): Promise<Map<number, Balance>> {
   const balances = new Map<number, Balance>()
   if (partnerIds.length === 0) return balances
   const ids = [...new Set(partnerIds)]
@@ -79,7 +87,13 @@ export async function ledgerBalances(db: LedgerReader, rules: LedgerRules, partn
   const sums = new Map(rows.map((r) => [Number(r.partner_id), r]))
   for (const id of ids) {
     const r = sums.get(id)
-    balances.set(id, balanceFrom({ confirmedCents: Number(r?.confirmed ?? 0), recentConfirmedCents: Number(r?.recent ?? 0), paidEntriesCents: Number(r?.paid ?? 0) }, rules))
+    balances.set(
+      id,
+      balanceFrom(
+        { confirmedCents: Number(r?.confirmed ?? 0), recentConfirmedCents: Number(r?.recent ?? 0), paidEntriesCents: Number(r?.paid ?? 0) },
+        rules,
+      ),
+    )
   }
   return balances
 }

@@ -19,7 +19,12 @@ const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v))
 export const EVERY_STATUS = null
 
 /** Entries and amount of one type and status over the days ≥ fromDay (all days when omitted). */
-export async function dailyTotal(db: LedgerSqlReader, type: string, status: string | typeof EVERY_STATUS, fromDay?: Date): Promise<DailyTotal> {
+export async function dailyTotal(
+  db: LedgerSqlReader,
+  type: string,
+  status: string | typeof EVERY_STATUS,
+  fromDay?: Date,
+): Promise<DailyTotal> {
   const since = fromDay ? SqlTag.sql`AND day >= ${fromDay}` : SqlTag.empty
   const ofStatus = status === EVERY_STATUS ? SqlTag.empty : SqlTag.sql`AND status = ${status}`
   // One statement: on PostgreSQL a concurrent fold is seen entirely or not at all.
@@ -33,7 +38,13 @@ export async function dailyTotal(db: LedgerSqlReader, type: string, status: stri
 }
 
 /** Per-day entries and amount of one type and status for days in [fromDay, toDay). */
-export async function dailyTotalsByDay(db: LedgerSqlReader, type: string, status: string, fromDay: Date, toDay: Date): Promise<Map<number, DailyTotal>> {
+export async function dailyTotalsByDay(
+  db: LedgerSqlReader,
+  type: string,
+  status: string,
+  fromDay: Date,
+  toDay: Date,
+): Promise<Map<number, DailyTotal>> {
   const rows = await db.$queryRaw<{ day: unknown; n: unknown; cents: unknown }[]>`
     SELECT day, CAST(SUM(entries) AS BIGINT) AS n, CAST(SUM(amount_cents) AS BIGINT) AS cents FROM (
       SELECT day, entries, amount_cents FROM ledger_daily WHERE type = ${type} AND status = ${status} AND day >= ${fromDay} AND day < ${toDay}
@@ -43,7 +54,8 @@ export async function dailyTotalsByDay(db: LedgerSqlReader, type: string, status
   const byDay = new Map<number, DailyTotal>()
   for (const r of rows) {
     // A DateTime column comes back as a Date, or as epoch milliseconds through an aggregate on SQLite.
-    const ms = r.day instanceof Date ? r.day.getTime() : typeof r.day === 'string' && !/^\d+$/.test(r.day) ? Date.parse(r.day) : Number(r.day)
+    const ms =
+      r.day instanceof Date ? r.day.getTime() : typeof r.day === 'string' && !/^\d+$/.test(r.day) ? Date.parse(r.day) : Number(r.day)
     byDay.set(ms, { entries: num(r.n), cents: num(r.cents) })
   }
   return byDay

@@ -35,13 +35,50 @@ export function createMetrics(): Metrics {
       durationHelp: 'Time to answer, by route (the redirect is route /r/:code)',
       buckets: seconds,
     }),
-    clicksRecorded: new Counter({ name: 'contentflow_clicks_recorded_total', help: 'Click events committed to the database, by kind (click, bot)', labelNames: ['kind'], registers }),
-    clicksLost: new Counter({ name: 'contentflow_clicks_lost_total', help: 'Click events lost: not written after a retry, or dropped because the queue was full while the database was stalled', registers }),
-    clickBatchSize: new Histogram({ name: 'contentflow_click_batch_size', help: 'Clicks per group-commit batch', buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500], registers }),
-    clickFlushSeconds: new Histogram({ name: 'contentflow_click_flush_duration_seconds', help: 'Time to commit one click batch', buckets: seconds, registers }),
-    clickFlushFailures: new Counter({ name: 'contentflow_click_flush_failures_total', help: 'Click batches whose commit failed (before retry)', registers }),
-    postbacks: new Counter({ name: 'contentflow_postbacks_total', help: 'Postbacks by outcome (accepted, duplicate, updated, rejected, forbidden, error) and reason', labelNames: ['outcome', 'reason'], registers }),
-    postbacksUnlogged: new Counter({ name: 'contentflow_postbacks_unlogged_total', help: "Postbacks that failed authentication past their source's log rate: answered and counted, not written to the postback log", registers }),
-    databaseErrors: new Counter({ name: 'contentflow_database_errors_total', help: 'Database operations that failed', labelNames: ['operation'], registers }),
+    clicksRecorded: new Counter({
+      name: 'contentflow_clicks_recorded_total',
+      help: 'Click events committed to the database, by kind (click, bot)',
+      labelNames: ['kind'],
+      registers,
+    }),
+    clicksLost: new Counter({
+      name: 'contentflow_clicks_lost_total',
+      help: 'Click events lost: not written after a retry, or dropped because the queue was full while the database was stalled',
+      registers,
+    }),
+    clickBatchSize: new Histogram({
+      name: 'contentflow_click_batch_size',
+      help: 'Clicks per group-commit batch',
+      buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
+      registers,
+    }),
+    clickFlushSeconds: new Histogram({
+      name: 'contentflow_click_flush_duration_seconds',
+      help: 'Time to commit one click batch',
+      buckets: seconds,
+      registers,
+    }),
+    clickFlushFailures: new Counter({
+      name: 'contentflow_click_flush_failures_total',
+      help: 'Click batches whose commit failed (before retry)',
+      registers,
+    }),
+    postbacks: new Counter({
+      name: 'contentflow_postbacks_total',
+      help: 'Postbacks by outcome (accepted, duplicate, updated, rejected, forbidden, error) and reason',
+      labelNames: ['outcome', 'reason'],
+      registers,
+    }),
+    postbacksUnlogged: new Counter({
+      name: 'contentflow_postbacks_unlogged_total',
+      help: "Postbacks that failed authentication past their source's log rate: answered and counted, not written to the postback log",
+      registers,
+    }),
+    databaseErrors: new Counter({
+      name: 'contentflow_database_errors_total',
+      help: 'Database operations that failed',
+      labelNames: ['operation'],
+      registers,
+    }),
   }
 }

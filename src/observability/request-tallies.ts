@@ -98,10 +98,18 @@ export class RequestTallies {
       for (const d of this.durations.values()) {
         const line = (metricName: string, own: Record<string, string | number>, value: number, bucket = false) => {
           const labels = shared ? own : { ...own, route: d.route }
-          values.push({ metricName, labels, ...(shared ? { sharedLabels: { route: d.route } } : {}), value, ...(bucket ? { exemplar: null } : {}) })
+          values.push({
+            metricName,
+            labels,
+            ...(shared ? { sharedLabels: { route: d.route } } : {}),
+            value,
+            ...(bucket ? { exemplar: null } : {}),
+          })
         }
         let cumulative = 0
-        this.bounds.forEach((le, i) => line(`${name}_bucket`, { le }, (cumulative += d.buckets[i]!), true))
+        this.bounds.forEach((le, i) => {
+          line(`${name}_bucket`, { le }, (cumulative += d.buckets[i]!), true)
+        })
         line(`${name}_bucket`, { le: '+Inf' }, d.count, true)
         line(`${name}_sum`, {}, d.sum)
         line(`${name}_count`, {}, d.count)
@@ -115,7 +123,9 @@ export class RequestTallies {
       aggregator: 'sum',
       get: async () => snapshot(false),
       getForPromString: async () => snapshot(true),
-      reset: () => this.durations.clear(),
+      reset: () => {
+        this.durations.clear()
+      },
     }
   }
 }

@@ -47,7 +47,6 @@ export interface AssignmentView {
 type Row = { id: number; code: string; partnerId: number; offerId: number; status: string; createdAt: Date; updatedAt: Date }
 const view = (a: Row, baseUrl: string): AssignmentView => ({ ...a, link: trackedLink(baseUrl, a.code) })
 
-
 export async function createAssignment(ctx: OnboardingContext, input: unknown, baseUrl: string): Promise<AssignmentView> {
   const a = assignmentCreateSchema.parse(input)
   for (let attempt = 1; ; attempt++) {
@@ -59,7 +58,9 @@ export async function createAssignment(ctx: OnboardingContext, input: unknown, b
         ])
         if (!partner) throw new InvalidInput(`partnerId: no partner ${a.partnerId}`)
         if (!offer) throw new InvalidInput(`offerId: no offer ${a.offerId}`)
-        const row = await db.assignment.create({ data: { partnerId: a.partnerId, offerId: a.offerId, status: a.status ?? 'pending', code: newLinkCode() } })
+        const row = await db.assignment.create({
+          data: { partnerId: a.partnerId, offerId: a.offerId, status: a.status ?? 'pending', code: newLinkCode() },
+        })
         await audit(db, ctx.actor, 'assignment.create', `assignment:${row.id}`, { partnerId: a.partnerId, offerId: a.offerId })
         return view(row, baseUrl)
       })
@@ -71,7 +72,12 @@ export async function createAssignment(ctx: OnboardingContext, input: unknown, b
   }
 }
 
-export async function updateAssignment(ctx: OnboardingContext, assignmentId: number, input: unknown, baseUrl: string): Promise<AssignmentView> {
+export async function updateAssignment(
+  ctx: OnboardingContext,
+  assignmentId: number,
+  input: unknown,
+  baseUrl: string,
+): Promise<AssignmentView> {
   const { status } = assignmentUpdateSchema.parse(input)
   return ctx.database.prisma.$transaction(async (db) => {
     const current = await db.assignment.findUnique({ where: { id: assignmentId } })
@@ -86,7 +92,14 @@ export async function updateAssignment(ctx: OnboardingContext, assignmentId: num
   })
 }
 
-export async function listAssignments(ctx: Pick<OnboardingContext, 'database'>, baseUrl: string, filter: { partnerId?: number } = {}): Promise<AssignmentView[]> {
-  const rows = await ctx.database.prisma.assignment.findMany({ where: filter.partnerId ? { partnerId: filter.partnerId } : {}, orderBy: { id: 'asc' } })
+export async function listAssignments(
+  ctx: Pick<OnboardingContext, 'database'>,
+  baseUrl: string,
+  filter: { partnerId?: number } = {},
+): Promise<AssignmentView[]> {
+  const rows = await ctx.database.prisma.assignment.findMany({
+    where: filter.partnerId ? { partnerId: filter.partnerId } : {},
+    orderBy: { id: 'asc' },
+  })
   return rows.map((r) => view(r, baseUrl))
 }

@@ -124,7 +124,8 @@ function allowListText(value: string | string[]): string {
 }
 
 function checkCurrency(code: string, fxRates: Record<string, string>) {
-  if (fxRates[code] === undefined) throw new InvalidInput(`defaultCurrency: ${code} has no rate in FX_RATES (known: ${Object.keys(fxRates).join(', ')})`)
+  if (fxRates[code] === undefined)
+    throw new InvalidInput(`defaultCurrency: ${code} has no rate in FX_RATES (known: ${Object.keys(fxRates).join(', ')})`)
 }
 
 export interface OnboardingContext {
@@ -133,7 +134,6 @@ export interface OnboardingContext {
   /** Who acts, for the audit log: "admin-api", "cli". */
   actor: string
 }
-
 
 export async function createNetwork(ctx: OnboardingContext, input: unknown): Promise<NetworkView & { postbackToken: string }> {
   const n = networkCreateSchema.parse(input)
@@ -164,7 +164,11 @@ export async function createNetwork(ctx: OnboardingContext, input: unknown): Pro
   }
 }
 
-export async function updateNetwork(ctx: OnboardingContext, slugValue: string, input: unknown): Promise<NetworkView & { postbackToken?: string }> {
+export async function updateNetwork(
+  ctx: OnboardingContext,
+  slugValue: string,
+  input: unknown,
+): Promise<NetworkView & { postbackToken?: string }> {
   const u = networkUpdateSchema.parse(input)
   if (u.defaultCurrency) checkCurrency(u.defaultCurrency, ctx.fxRates)
   const data: Record<string, string | null> = {}
@@ -184,7 +188,9 @@ export async function updateNetwork(ctx: OnboardingContext, slugValue: string, i
     const ipsAfter = data.allowedIps !== undefined ? data.allowedIps : current.allowedIps
     if (!tokenAfter && !ipsAfter) throw new InvalidInput('a network needs a postback token or an IP allow-list')
     const updated = await db.network.update({ where: { id: current.id }, data })
-    const changed = Object.keys(data).map((k) => (k === 'postbackToken' ? (data.postbackToken ? 'postbackToken(new)' : 'postbackToken(removed)') : k))
+    const changed = Object.keys(data).map((k) =>
+      k === 'postbackToken' ? (data.postbackToken ? 'postbackToken(new)' : 'postbackToken(removed)') : k,
+    )
     await audit(db, ctx.actor, 'network.update', `network:${updated.slug}`, { changed })
     return updated
   })

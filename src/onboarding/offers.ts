@@ -54,7 +54,10 @@ function view(o: OfferRow): OfferView {
 export async function createOffer(ctx: OnboardingContext, input: unknown): Promise<OfferView> {
   const o = offerCreateSchema.parse(input)
   return ctx.database.prisma.$transaction(async (db) => {
-    const network = await db.network.findUnique({ where: { slug: o.network }, select: { id: true, subidParam: true, subidSeparator: true } })
+    const network = await db.network.findUnique({
+      where: { slug: o.network },
+      select: { id: true, subidParam: true, subidSeparator: true },
+    })
     if (!network) throw new InvalidInput(`network: no network "${o.network}"`)
     checkUrl(o.url, network)
     const row = await db.offer.create({ data: { networkId: network.id, name: o.name, url: o.url }, include: withNetwork })
@@ -66,7 +69,10 @@ export async function createOffer(ctx: OnboardingContext, input: unknown): Promi
 export async function updateOffer(ctx: OnboardingContext, id: number, input: unknown): Promise<OfferView> {
   const u = offerUpdateSchema.parse(input)
   return ctx.database.prisma.$transaction(async (db) => {
-    const current = await db.offer.findUnique({ where: { id }, select: { network: { select: { subidParam: true, subidSeparator: true } } } })
+    const current = await db.offer.findUnique({
+      where: { id },
+      select: { network: { select: { subidParam: true, subidSeparator: true } } },
+    })
     if (!current) throw new NotFound(`no offer ${id}`)
     if (u.url !== undefined) checkUrl(u.url, current.network)
     const row = await db.offer.update({ where: { id }, data: u, include: withNetwork })

@@ -18,7 +18,10 @@ export interface PartnerView {
 export async function createPartner(ctx: OnboardingContext, input: unknown): Promise<PartnerView> {
   const p = partnerCreateSchema.parse(input)
   return ctx.database.prisma.$transaction(async (db) => {
-    const row = await db.partner.create({ data: { name: p.name, email: p.email ?? null }, select: { id: true, name: true, email: true, createdAt: true } })
+    const row = await db.partner.create({
+      data: { name: p.name, email: p.email ?? null },
+      select: { id: true, name: true, email: true, createdAt: true },
+    })
     await audit(db, ctx.actor, 'partner.create', `partner:${row.id}`)
     return row
   })

@@ -25,7 +25,17 @@ export async function partnerView(db: Db, rules: LedgerRules, partnerId: number,
       where: { partnerId, type: 'conversion' },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: 20,
-      select: { id: true, status: true, amountCents: true, originalAmount: true, originalCurrency: true, txnId: true, flag: true, createdAt: true, network: { select: { slug: true } } },
+      select: {
+        id: true,
+        status: true,
+        amountCents: true,
+        originalAmount: true,
+        originalCurrency: true,
+        txnId: true,
+        flag: true,
+        createdAt: true,
+        network: { select: { slug: true } },
+      },
     }),
     db.payout.findMany({ where: { partnerId }, orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }], take: 20 }),
     flagsOf(db, partnerId),
@@ -34,7 +44,9 @@ export async function partnerView(db: Db, rules: LedgerRules, partnerId: number,
   ])
   // Click events keep the offer's id, not a foreign key (schema): its name is looked up.
   const offerIds = [...new Set(recentClicks.flatMap((c) => (c.offerId === null ? [] : [c.offerId])))]
-  const offers = new Map((await db.offer.findMany({ where: { id: { in: offerIds } }, select: { id: true, name: true } })).map((o) => [o.id, o]))
+  const offers = new Map(
+    (await db.offer.findMany({ where: { id: { in: offerIds } }, select: { id: true, name: true } })).map((o) => [o.id, o]),
+  )
   const clicks = recentClicks.map((c) => ({ ...c, offer: c.offerId === null ? null : (offers.get(c.offerId) ?? null) }))
   const activeHold = flags.find((f) => f.flag === 'hold' && f.clearedAt === null) ?? null
   return {
@@ -67,9 +79,16 @@ export async function searchPartners(db: Db, rules: LedgerRules, q: string, take
     ids = rows.map((r) => Number(r.id))
   }
   const [partners, balances, holds] = await Promise.all([
-    db.partner.findMany({ where: { id: { in: ids } }, orderBy: { id: 'asc' }, select: { id: true, name: true, email: true, createdAt: true } }),
+    db.partner.findMany({
+      where: { id: { in: ids } },
+      orderBy: { id: 'asc' },
+      select: { id: true, name: true, email: true, createdAt: true },
+    }),
     ledgerBalances(db, rules, ids, now),
-    db.partnerFlag.findMany({ where: { flag: 'hold', clearedAt: null, partnerId: { in: ids } }, select: { partnerId: true, reason: true } }),
+    db.partnerFlag.findMany({
+      where: { flag: 'hold', clearedAt: null, partnerId: { in: ids } },
+      select: { partnerId: true, reason: true },
+    }),
   ])
   const holdOf = new Map(holds.map((h) => [h.partnerId, h.reason]))
   return partners.map((p) => ({ ...p, balance: balances.get(p.id)!, hold: holdOf.get(p.id) ?? null }))

@@ -4,7 +4,20 @@
 // so that no spreadsheet runs it as a formula (CSV injection).
 import type { PayoutRow } from './queries.ts'
 
-export const CSV_HEADER = ['id', 'partner_id', 'partner_name', 'amount_cents', 'amount_eur', 'status', 'requested_at', 'approved_at', 'paid_at', 'rejected_at', 'reference', 'reason']
+export const CSV_HEADER = [
+  'id',
+  'partner_id',
+  'partner_name',
+  'amount_cents',
+  'amount_eur',
+  'status',
+  'requested_at',
+  'approved_at',
+  'paid_at',
+  'rejected_at',
+  'reference',
+  'reason',
+]
 
 export function csvCell(value: string | number | null): string {
   if (value === null) return ''
@@ -14,13 +27,27 @@ export function csvCell(value: string | number | null): string {
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
-const euros = (cents: number) => `${cents < 0 ? '-' : ''}${Math.floor(Math.abs(cents) / 100)}.${String(Math.abs(cents) % 100).padStart(2, '0')}`
+const euros = (cents: number) =>
+  `${cents < 0 ? '-' : ''}${Math.floor(Math.abs(cents) / 100)}.${String(Math.abs(cents) % 100).padStart(2, '0')}`
 
 export function payoutsCsv(rows: readonly PayoutRow[]): string {
   const lines = [CSV_HEADER.join(',')]
   for (const r of rows) {
     lines.push(
-      [r.id, r.partnerId, r.partnerName, r.amountCents, euros(r.amountCents), r.status, iso(r.requestedAt), iso(r.approvedAt), iso(r.paidAt), iso(r.rejectedAt), r.reference, r.reason]
+      [
+        r.id,
+        r.partnerId,
+        r.partnerName,
+        r.amountCents,
+        euros(r.amountCents),
+        r.status,
+        iso(r.requestedAt),
+        iso(r.approvedAt),
+        iso(r.paidAt),
+        iso(r.rejectedAt),
+        r.reference,
+        r.reason,
+      ]
         .map(csvCell)
         .join(','),
     )

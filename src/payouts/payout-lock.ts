@@ -9,7 +9,11 @@ import { NotFound } from '../errors.ts'
 
 export type Tx = Prisma.TransactionClient
 
-export async function withPartnerLocked<T>(database: Pick<Database, 'prisma' | 'provider'>, partnerId: number, work: (tx: Tx) => Promise<T>): Promise<T> {
+export async function withPartnerLocked<T>(
+  database: Pick<Database, 'prisma' | 'provider'>,
+  partnerId: number,
+  work: (tx: Tx) => Promise<T>,
+): Promise<T> {
   return database.prisma.$transaction(
     async (tx) => {
       const found =

@@ -49,8 +49,16 @@ export interface PayoutView {
 }
 
 const payoutSelect = {
-  id: true, partnerId: true, amountCents: true, status: true, reference: true, reason: true,
-  requestedAt: true, approvedAt: true, paidAt: true, rejectedAt: true,
+  id: true,
+  partnerId: true,
+  amountCents: true,
+  status: true,
+  reference: true,
+  reason: true,
+  requestedAt: true,
+  approvedAt: true,
+  paidAt: true,
+  rejectedAt: true,
 } as const
 
 async function partnerOfPayout(ctx: PayoutContext, payoutId: number): Promise<number> {
@@ -66,7 +74,8 @@ async function lockedPayout(tx: Tx, payoutId: number): Promise<PayoutView> {
 }
 
 function requireStatus(p: PayoutView, allowed: readonly string[], step: string): void {
-  if (!allowed.includes(p.status)) throw new Refused(`payout #${p.id} est ${p.status} : ${step} impossible (attendu : ${allowed.join(' ou ')})`)
+  if (!allowed.includes(p.status))
+    throw new Refused(`payout #${p.id} est ${p.status} : ${step} impossible (attendu : ${allowed.join(' ou ')})`)
 }
 
 async function refuseIfOnHold(tx: Tx, partnerId: number, step: string): Promise<void> {
@@ -74,11 +83,20 @@ async function refuseIfOnHold(tx: Tx, partnerId: number, step: string): Promise<
   if (hold) throw new Refused(`partenaire #${partnerId} en hold (${hold.reason}) : ${step} impossible`)
 }
 
-async function refuseIfOverAvailable(tx: Tx, ctx: PayoutContext, p: { partnerId: number; amountCents: number }, now: Date, outstandingCents = 0): Promise<void> {
+async function refuseIfOverAvailable(
+  tx: Tx,
+  ctx: PayoutContext,
+  p: { partnerId: number; amountCents: number },
+  now: Date,
+  outstandingCents = 0,
+): Promise<void> {
   const balance = await ledgerBalance(tx, ctx.rules, { partnerId: p.partnerId, now })
   const room = balance.availableCents - outstandingCents
   if (p.amountCents > room) {
-    const detail = outstandingCents > 0 ? `disponible ${formatCents(balance.availableCents)}, dont ${formatCents(outstandingCents)} déjà demandés` : `disponible ${formatCents(balance.availableCents)}`
+    const detail =
+      outstandingCents > 0
+        ? `disponible ${formatCents(balance.availableCents)}, dont ${formatCents(outstandingCents)} déjà demandés`
+        : `disponible ${formatCents(balance.availableCents)}`
     throw new Refused(`montant ${formatCents(p.amountCents)} supérieur au solde du partenaire #${p.partnerId} (${detail})`)
   }
 }
@@ -88,9 +106,15 @@ export async function requestPayout(ctx: PayoutContext, input: unknown): Promise
   const req = payoutRequestSchema.parse(input)
   const now = ctx.now?.() ?? new Date()
   return withPartnerLocked(ctx.database, req.partnerId, async (tx) => {
-    const open = await tx.payout.aggregate({ _sum: { amountCents: true }, where: { partnerId: req.partnerId, status: { in: ['requested', 'approved'] } } })
+    const open = await tx.payout.aggregate({
+      _sum: { amountCents: true },
+      where: { partnerId: req.partnerId, status: { in: ['requested', 'approved'] } },
+    })
     await refuseIfOverAvailable(tx, ctx, req, now, Number(open._sum.amountCents ?? 0))
-    const payout = await tx.payout.create({ data: { partnerId: req.partnerId, amountCents: req.amountCents, status: 'requested', requestedAt: now }, select: payoutSelect })
+    const payout = await tx.payout.create({
+      data: { partnerId: req.partnerId, amountCents: req.amountCents, status: 'requested', requestedAt: now },
+      select: payoutSelect,
+    })
     await audit(tx, ctx.actor, 'payout.request', `payout:${payout.id}`, { partnerId: req.partnerId, amountCents: req.amountCents })
     return payout
   })
@@ -117,7 +141,11 @@ export async function rejectPayout(ctx: PayoutContext, payoutId: number, input: 
   return withPartnerLocked(ctx.database, partnerId, async (tx) => {
     const p = await lockedPayout(tx, payoutId)
     requireStatus(p, ['requested', 'approved'], 'rejet')
-    const updated = await tx.payout.update({ where: { id: payoutId }, data: { status: 'rejected', reason, rejectedAt: now }, select: payoutSelect })
+    const updated = await tx.payout.update({
+      where: { id: payoutId },
+      data: { status: 'rejected', reason, rejectedAt: now },
+      select: payoutSelect,
+    })
     await audit(tx, ctx.actor, 'payout.reject', `payout:${payoutId}`, { partnerId, amountCents: p.amountCents, reason })
     return updated
   })
@@ -134,8 +162,14 @@ export async function payPayout(ctx: PayoutContext, payoutId: number, input: unk
     await refuseIfOnHold(tx, partnerId, 'paiement')
     await refuseIfOverAvailable(tx, ctx, p, now)
     // payout_id is unique on wallet entries: a payout can never be booked twice.
-    await tx.walletEntry.create({ data: { partnerId, type: 'payout', status: 'paid', amountCents: -p.amountCents, payoutId, createdAt: now, updatedAt: now } })
-    const updated = await tx.payout.update({ where: { id: payoutId }, data: { status: 'paid', reference, paidAt: now }, select: payoutSelect })
+    await tx.walletEntry.create({
+      data: { partnerId, type: 'payout', status: 'paid', amountCents: -p.amountCents, payoutId, createdAt: now, updatedAt: now },
+    })
+    const updated = await tx.payout.update({
+      where: { id: payoutId },
+      data: { status: 'paid', reference, paidAt: now },
+      select: payoutSelect,
+    })
     await audit(tx, ctx.actor, 'payout.pay', `payout:${payoutId}`, { partnerId, amountCents: p.amountCents, reference })
     return updated
   })

@@ -38,8 +38,17 @@ export interface PayoutRow {
 }
 
 const rowSelect = {
-  id: true, partnerId: true, amountCents: true, status: true, reference: true, reason: true,
-  requestedAt: true, approvedAt: true, paidAt: true, rejectedAt: true, partner: { select: { name: true } },
+  id: true,
+  partnerId: true,
+  amountCents: true,
+  status: true,
+  reference: true,
+  reason: true,
+  requestedAt: true,
+  approvedAt: true,
+  paidAt: true,
+  rejectedAt: true,
+  partner: { select: { name: true } },
 } as const
 
 type SelectedRow = Prisma.PayoutGetPayload<{ select: typeof rowSelect }>
@@ -47,7 +56,12 @@ const toRow = ({ partner, ...p }: SelectedRow): PayoutRow => ({ ...p, partnerNam
 
 /** Requested and approved payouts: the ops queue, oldest first. */
 export async function payoutsToValidate(db: Db): Promise<PayoutRow[]> {
-  const rows = await db.payout.findMany({ where: { status: { in: ['requested', 'approved'] } }, orderBy: [{ requestedAt: 'asc' }, { id: 'asc' }], select: rowSelect, take: 500 })
+  const rows = await db.payout.findMany({
+    where: { status: { in: ['requested', 'approved'] } },
+    orderBy: [{ requestedAt: 'asc' }, { id: 'asc' }],
+    select: rowSelect,
+    take: 500,
+  })
   return rows.map(toRow)
 }
 
@@ -75,15 +89,32 @@ export async function payoutJournal(db: Db, filter: JournalFilter): Promise<Jour
   const where = whereOf(filter)
   const page = filter.page ?? 1
   const [rows, agg] = await Promise.all([
-    db.payout.findMany({ where, orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }], select: rowSelect, skip: (page - 1) * JOURNAL_PAGE_SIZE, take: JOURNAL_PAGE_SIZE }),
+    db.payout.findMany({
+      where,
+      orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }],
+      select: rowSelect,
+      skip: (page - 1) * JOURNAL_PAGE_SIZE,
+      take: JOURNAL_PAGE_SIZE,
+    }),
     db.payout.aggregate({ where, _count: { _all: true }, _sum: { amountCents: true } }),
   ])
   const total = agg._count._all
-  return { rows: rows.map(toRow), total, totalCents: Number(agg._sum.amountCents ?? 0), page, pages: Math.max(1, Math.ceil(total / JOURNAL_PAGE_SIZE)) }
+  return {
+    rows: rows.map(toRow),
+    total,
+    totalCents: Number(agg._sum.amountCents ?? 0),
+    page,
+    pages: Math.max(1, Math.ceil(total / JOURNAL_PAGE_SIZE)),
+  }
 }
 
 /** Every payout the filter selects, for the CSV export (newest first). */
 export async function payoutJournalAll(db: Db, filter: JournalFilter): Promise<PayoutRow[]> {
-  const rows = await db.payout.findMany({ where: whereOf(filter), orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }], select: rowSelect, take: 1_000_000 })
+  const rows = await db.payout.findMany({
+    where: whereOf(filter),
+    orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }],
+    select: rowSelect,
+    take: 1_000_000,
+  })
   return rows.map(toRow)
 }

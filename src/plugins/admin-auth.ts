@@ -72,7 +72,9 @@ export default fp(
         if (waitMs > 0) {
           request.log.warn({ url: maskUrl(request.url) }, 'admin secret refused: too many wrong guesses from this address')
           reply.code(429).header('retry-after', String(Math.ceil(waitMs / 1000)))
-          return wantsJson(request) ? reply.send({ error: 'Too Many Requests' }) : reply.type('text/plain; charset=utf-8').send('Too Many Requests')
+          return wantsJson(request)
+            ? reply.send({ error: 'Too Many Requests' })
+            : reply.type('text/plain; charset=utf-8').send('Too Many Requests')
         }
         if (secretsEqual(header, app.config.adminSecret)) {
           request.account = API_ACCOUNT

@@ -33,7 +33,10 @@ export default fp(
     /** preHandler: a request made with a session must carry that session's token. */
     app.decorate('checkSessionCsrf', (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => {
       const session = request.account?.session
-      if (!session) return done()
+      if (!session) {
+        done()
+        return
+      }
       const body = request.body as Record<string, unknown> | undefined
       const given = request.headers['x-csrf-token'] ?? (body && typeof body === 'object' ? body._csrf : undefined)
       done(csrfTokenMatches(session, given) ? undefined : csrfRefusal())

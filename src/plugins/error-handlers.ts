@@ -35,7 +35,8 @@ export default fp(
       reply.code(status)
       const wantsJson = request.url.startsWith('/admin/api') || request.url.includes('.json')
       // Console pages get an HTML page in their layout.
-      if (!wantsJson && isConsolePage(request)) return sendErrorPage(app, request, reply, status, message, (error as { code?: string }).code)
+      if (!wantsJson && isConsolePage(request))
+        return sendErrorPage(app, request, reply, status, message, (error as { code?: string }).code)
       return wantsJson ? reply.send({ error: message }) : reply.type('text/plain; charset=utf-8').send(`ERROR ${message}`)
     })
 

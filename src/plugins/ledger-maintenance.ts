@@ -29,7 +29,9 @@ export default fp(
       timer = setInterval(fold, FOLD_INTERVAL_MS)
       timer.unref()
     })
-    app.addHook('preClose', async () => clearInterval(timer))
+    app.addHook('preClose', async () => {
+      clearInterval(timer)
+    })
   },
   { name: 'ledger-maintenance', dependencies: ['database'] },
 )

@@ -25,7 +25,9 @@ export default fp(
       })
       app.addHook('onClose', async () => side.close())
     } else {
-      app.get('/metrics', { onRequest: app.requireAdmin }, async (_request, reply) => reply.type(metrics.registry.contentType).send(await serve()))
+      app.get('/metrics', { onRequest: app.requireAdmin }, async (_request, reply) =>
+        reply.type(metrics.registry.contentType).send(await serve()),
+      )
     }
   },
   { name: 'metrics', dependencies: ['admin-auth'] },

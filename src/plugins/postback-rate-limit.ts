@@ -32,8 +32,15 @@ export default fp(
     // Callback style: a hook every postback passes should not cost it a promise.
     app.addHook('preHandler', (request, reply, done) => {
       const hit = window.hit(normalizeIP(request.ip))
-      if (hit.over === 0) return done()
-      if (hit.over === 1) request.log.warn({ sourceIp: request.ip, limit: max, windowMs: POSTBACK_RATE_WINDOW_MS }, 'postbacks over the per-source rate limit: answering 429')
+      if (hit.over === 0) {
+        done()
+        return
+      }
+      if (hit.over === 1)
+        request.log.warn(
+          { sourceIp: request.ip, limit: max, windowMs: POSTBACK_RATE_WINDOW_MS },
+          'postbacks over the per-source rate limit: answering 429',
+        )
       metrics?.postbacks.inc({ outcome: 'rejected', reason: 'rate_limited' })
       const logged = hit.over <= max ? logThrottledPostback(runtime.postbacks, incomingPostback(request)) : Promise.resolve(null)
       logged
@@ -45,7 +52,9 @@ export default fp(
             .type('text/plain; charset=utf-8')
             .send(THROTTLED_ANSWER),
         )
-        .catch((err: unknown) => request.log.error({ err }, 'postback rate limit: could not answer'))
+        .catch((err: unknown) => {
+          request.log.error({ err }, 'postback rate limit: could not answer')
+        })
     })
   },
   { name: 'postback-rate-limit' },

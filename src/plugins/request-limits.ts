@@ -23,7 +23,9 @@ export function clientErrorHandler(this: FastifyInstance, err: NodeJS.ErrnoExcep
   this.log.warn({ code: err.code, status, remoteAddress: socket.remoteAddress }, 'malformed request refused')
   if (socket.writable) {
     const body = `ERROR ${http.STATUS_CODES[status]}`
-    socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n${body}`)
+    socket.end(
+      `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+    )
   }
 }
 
@@ -79,7 +81,9 @@ export function boundConnections(app: FastifyInstance, timeouts: TimeoutConfig, 
       if (socket.bytesRead === 0) socket.destroy()
     }, timeouts.headersMs)
     silent.unref()
-    socket.once('close', () => clearTimeout(silent))
+    socket.once('close', () => {
+      clearTimeout(silent)
+    })
   })
   if (maxConnections <= 0) return
   app.server.maxConnections = maxConnections
@@ -96,7 +100,10 @@ export default fp(
   async (app) => {
     // Callback style: every request passes here, an async hook would cost it a promise.
     app.addHook('onRequest', (request, reply, done) => {
-      if (request.url.length <= MAX_URL_LENGTH) return done()
+      if (request.url.length <= MAX_URL_LENGTH) {
+        done()
+        return
+      }
       request.log.warn({ length: request.url.length, url: maskUrl(request.url.slice(0, 200)) }, 'URL too long, refused')
       reply.code(414).type('text/plain; charset=utf-8').send(`ERROR URL longer than ${MAX_URL_LENGTH} characters`)
     })

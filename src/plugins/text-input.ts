@@ -49,7 +49,10 @@ export function findUnstorableText(value: unknown, path: string, depth = 0): str
 function refuseUnstorableText(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) {
   const found =
     findUnstorableText(request.query, 'query') ?? findUnstorableText(request.params, 'params') ?? findUnstorableText(request.body, 'body')
-  if (!found) return done()
+  if (!found) {
+    done()
+    return
+  }
   done(new InvalidInput(`text input refused: ${found}`))
 }
 

@@ -61,12 +61,18 @@ export default fp(
           metrics.clickBatchSize.observe(rows.length)
           metrics.clickFlushSeconds.observe(seconds)
         },
-        failedAttempt: () => metrics.clickFlushFailures.inc(),
-        lost: (count) => metrics.clicksLost.inc(count),
+        failedAttempt: () => {
+          metrics.clickFlushFailures.inc()
+        },
+        lost: (count) => {
+          metrics.clicksLost.inc(count)
+        },
       },
     })
     const links = new LinkCache(databaseLinkLoader(db), {
-      onRefreshError: (err, code) => log.warn({ err, code }, 'link refresh failed: serving the cached link'),
+      onRefreshError: (err, code) => {
+        log.warn({ err, code }, 'link refresh failed: serving the cached link')
+      },
     })
     const networks = new NetworkCache(db)
     // Postbacks are group-committed too (postbacks/record-batch.ts).
@@ -79,7 +85,11 @@ export default fp(
     const unauthenticatedLog = new UnauthenticatedLogGate(perSecond, {
       onSkip: (sourceIp, warn, skipped) => {
         metrics?.postbacksUnlogged.inc()
-        if (warn) log.warn({ sourceIp, perSecond, windowMs: UNAUTHENTICATED_LOG_WINDOW_MS, skipped }, 'postbacks failing authentication over the log rate: counted, not logged')
+        if (warn)
+          log.warn(
+            { sourceIp, perSecond, windowMs: UNAUTHENTICATED_LOG_WINDOW_MS, skipped },
+            'postbacks failing authentication over the log rate: counted, not logged',
+          )
       },
     })
     const runtime: TrackingRuntime = {
@@ -98,7 +108,9 @@ export default fp(
         },
         unauthenticatedLog,
       },
-      linksChanged: (code) => (code ? links.invalidate(code) : links.invalidateAll()),
+      linksChanged: (code) => {
+        code ? links.invalidate(code) : links.invalidateAll()
+      },
       networksChanged: () => {
         networks.invalidateAll()
         links.invalidateAll()

@@ -34,7 +34,10 @@ class ConcurrentChange extends Error {}
 
 const MAX_ATTEMPTS = 5
 
-export async function applyPostbacks(database: Pick<Database, 'sql' | 'provider'>, reports: readonly ConversionReport[]): Promise<ApplyResult[]> {
+export async function applyPostbacks(
+  database: Pick<Database, 'sql' | 'provider'>,
+  reports: readonly ConversionReport[],
+): Promise<ApplyResult[]> {
   if (reports.length === 0) return []
   for (let attempt = 1; ; attempt++) {
     try {
@@ -51,11 +54,22 @@ export async function applyPostback(database: Pick<Database, 'sql' | 'provider'>
 }
 
 /** The conversions these reports name, by (network, txn id): one indexed probe each, one statement. */
-export async function findEntries(db: SqlRunner, provider: Provider, reports: readonly Pick<ConversionReport, 'networkId' | 'txnId'>[]): Promise<ExistingEntry[]> {
+export async function findEntries(
+  db: SqlRunner,
+  provider: Provider,
+  reports: readonly Pick<ConversionReport, 'networkId' | 'txnId'>[],
+): Promise<ExistingEntry[]> {
   const keys = new Map<string, { networkId: number; txnId: string }>()
   for (const r of reports) keys.set(entryKey(r.networkId, r.txnId), { networkId: r.networkId, txnId: r.txnId })
   if (keys.size === 0) return []
-  const wanted = jsonRowsSelect(provider, [['network_id', 'int'], ['txn_id', 'text']], [...keys.values()].map((k) => [k.networkId, k.txnId]))
+  const wanted = jsonRowsSelect(
+    provider,
+    [
+      ['network_id', 'int'],
+      ['txn_id', 'text'],
+    ],
+    [...keys.values()].map((k) => [k.networkId, k.txnId]),
+  )
   const rows = await db.query<{ id: number; network_id: number; txn_id: string; status: string }>(SqlTag.sql`
     SELECT e.id, e.network_id, e.txn_id, e.status FROM (${wanted}) AS k
     JOIN wallet_entries e ON e.network_id = k.network_id AND e.txn_id = k.txn_id`)
@@ -75,9 +89,18 @@ async function applyBatch(tx: SqlRunner, provider: Provider, reports: readonly C
   const clicks = new Map<string, KnownClick>()
   const partners = new Set<number>()
   if (creating.length > 0) {
-    const clickIds = rowsOf([['click_id', 'text']], [...new Set(creating.map((r) => r.subid.clickId))].map((id) => [id]))
+    const clickIds = rowsOf(
+      [['click_id', 'text']],
+      [...new Set(creating.map((r) => r.subid.clickId))].map((id) => [id]),
+    )
     // The click's offer's network, in the same statement: a click on another network's offer is flagged.
-    const found = await tx.query<{ click_id: string; partner_id: number | null; assignment_id: number | null; kind: string; network_id: number | null }>(SqlTag.sql`
+    const found = await tx.query<{
+      click_id: string
+      partner_id: number | null
+      assignment_id: number | null
+      kind: string
+      network_id: number | null
+    }>(SqlTag.sql`
       SELECT m.click_id, m.partner_id, m.assignment_id, m.kind, o.network_id FROM (${clickIds}) AS c
       JOIN metric_events m ON m.click_id = c.click_id LEFT JOIN offers o ON o.id = m.offer_id`)
     for (const c of found) {
@@ -91,7 +114,10 @@ async function applyBatch(tx: SqlRunner, provider: Provider, reports: readonly C
     }
     const toCheck = partnersToCheck(creating, clicks)
     if (toCheck.length > 0) {
-      const ids = rowsOf([['id', 'int']], toCheck.map((id) => [id]))
+      const ids = rowsOf(
+        [['id', 'int']],
+        toCheck.map((id) => [id]),
+      )
       const rows = await tx.query<{ id: number }>(SqlTag.sql`SELECT p.id FROM (${ids}) AS w JOIN partners p ON p.id = w.id`)
       for (const p of rows) partners.add(Number(p.id))
     }
@@ -102,8 +128,20 @@ async function applyBatch(tx: SqlRunner, provider: Provider, reports: readonly C
   const createdIds: number[] = []
   if (plan.creates.length > 0) {
     const entries = plan.creates.map((c) => [
-      c.partnerId, 'conversion', c.status, c.money.cents, c.money.originalAmount, c.money.currency, c.money.rate,
-      c.networkId, c.txnId, c.clickId, c.assignmentId, c.flag, now.getTime(), now.getTime(),
+      c.partnerId,
+      'conversion',
+      c.status,
+      c.money.cents,
+      c.money.originalAmount,
+      c.money.currency,
+      c.money.rate,
+      c.networkId,
+      c.txnId,
+      c.clickId,
+      c.assignmentId,
+      c.flag,
+      now.getTime(),
+      now.getTime(),
     ])
     const created = await tx.query<{ id: number; network_id: number; txn_id: string }>(SqlTag.sql`
       INSERT INTO wallet_entries (partner_id, type, status, amount_cents, original_amount, original_currency, fx_rate,
@@ -130,7 +168,13 @@ async function applyBatch(tx: SqlRunner, provider: Provider, reports: readonly C
 
   if (plan.history.length > 0) {
     const history = plan.history.map((h) => [
-      'id' in h.entry ? h.entry.id : idOf(h.entry.create), h.fromStatus, h.toStatus, h.networkWord, h.amountCents, h.postbackLogId, now.getTime(),
+      'id' in h.entry ? h.entry.id : idOf(h.entry.create),
+      h.fromStatus,
+      h.toStatus,
+      h.networkWord,
+      h.amountCents,
+      h.postbackLogId,
+      now.getTime(),
     ])
     await tx.execute(SqlTag.sql`
       INSERT INTO wallet_entry_history (entry_id, from_status, to_status, network_word, amount_cents, postback_log_id, changed_at)

@@ -106,9 +106,15 @@ export const entryKey = (networkId: number, txnId: string) => `${networkId}\u000
  * network will pay for it) with a flag for ops to look at. A click on another
  * network's offer proves nothing about this network's conversion: flagged too.
  */
-export function attribution(subid: SubId, click: KnownClick | undefined, partnerExists: boolean, networkId?: number): { partnerId: number | null; flag: ConversionFlag | null } {
+export function attribution(
+  subid: SubId,
+  click: KnownClick | undefined,
+  partnerExists: boolean,
+  networkId?: number,
+): { partnerId: number | null; flag: ConversionFlag | null } {
   if (click && click.partnerId === subid.partnerId && click.assignmentId === subid.assignmentId) {
-    if (networkId !== undefined && click.networkId != null && click.networkId !== networkId) return { partnerId: subid.partnerId, flag: 'click_mismatch' }
+    if (networkId !== undefined && click.networkId != null && click.networkId !== networkId)
+      return { partnerId: subid.partnerId, flag: 'click_mismatch' }
     return { partnerId: subid.partnerId, flag: click.kind === 'bot' ? 'bot_click' : null }
   }
   if (!partnerExists) return { partnerId: null, flag: 'unknown_partner' }
@@ -149,9 +155,26 @@ export function planBatch(
       }
       const { partnerId, flag } = attribution(r.subid, clicks.get(r.subid.clickId), partners.has(r.subid.partnerId), r.networkId)
       const ref: EntryRef = { create: plan.creates.length }
-      plan.creates.push({ key, networkId: r.networkId, txnId: r.txnId, partnerId, flag, clickId: r.subid.clickId, assignmentId: r.subid.assignmentId, status: r.status, money: r.money })
+      plan.creates.push({
+        key,
+        networkId: r.networkId,
+        txnId: r.txnId,
+        partnerId,
+        flag,
+        clickId: r.subid.clickId,
+        assignmentId: r.subid.assignmentId,
+        status: r.status,
+        money: r.money,
+      })
       state.set(key, { ref, status: r.status, dbStatus: null, money: r.money })
-      plan.history.push({ entry: ref, fromStatus: null, toStatus: r.status, networkWord: r.networkWord, amountCents: r.money.cents, postbackLogId: r.postbackLogId })
+      plan.history.push({
+        entry: ref,
+        fromStatus: null,
+        toStatus: r.status,
+        networkWord: r.networkWord,
+        amountCents: r.money.cents,
+        postbackLogId: r.postbackLogId,
+      })
       plan.results.push({ outcome: 'accepted', entry: ref, flag })
       continue
     }
@@ -160,7 +183,14 @@ export function planBatch(
     else if (t.kind === 'stale') plan.results.push({ outcome: 'duplicate', entry: current.ref, reason: t.reason })
     else if (t.kind === 'invalid') plan.results.push({ outcome: 'refused', entry: current.ref, reason: t.reason })
     else {
-      plan.history.push({ entry: current.ref, fromStatus: current.status, toStatus: r.status, networkWord: r.networkWord, amountCents: r.money?.cents ?? null, postbackLogId: r.postbackLogId })
+      plan.history.push({
+        entry: current.ref,
+        fromStatus: current.status,
+        toStatus: r.status,
+        networkWord: r.networkWord,
+        amountCents: r.money?.cents ?? null,
+        postbackLogId: r.postbackLogId,
+      })
       plan.results.push({ outcome: 'updated', entry: current.ref, from: current.status, to: r.status })
       current.status = r.status
       if (r.money) current.money = r.money

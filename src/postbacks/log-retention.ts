@@ -47,7 +47,10 @@ export class PostbackLogPruner {
     while (!shouldStop()) {
       const page = await oldPostbackLogPage(this.database, cutoff, this.cursor, this.batchSize)
       if (page.length === 0) break
-      result.deleted += await deleteUntiedPostbackLogs(this.database, page.filter((l) => l.entryId === null).map((l) => l.id))
+      result.deleted += await deleteUntiedPostbackLogs(
+        this.database,
+        page.filter((l) => l.entryId === null).map((l) => l.id),
+      )
       result.batches++
       const last = page[page.length - 1]!
       this.cursor = { atMs: last.atMs, id: last.id }

@@ -17,7 +17,9 @@ export interface AllowList {
 
 /** Parses "203.0.113.7, 10.0.0.0/8 2001:db8::/32" (commas or spaces); empty → null (any source). */
 export function parseAllowList(spec: string | readonly string[]): AllowList | null {
-  const items = (typeof spec === 'string' ? spec.split(/[\s,]+/) : spec.flatMap((s) => s.split(/[\s,]+/))).map((s) => s.trim()).filter(Boolean)
+  const items = (typeof spec === 'string' ? spec.split(/[\s,]+/) : spec.flatMap((s) => s.split(/[\s,]+/)))
+    .map((s) => s.trim())
+    .filter(Boolean)
   if (items.length === 0) return null
   const blockList = new BlockList()
   const entries: string[] = []
@@ -32,7 +34,8 @@ export function parseAllowList(spec: string | readonly string[]): AllowList | nu
       continue
     }
     const prefix = Number(prefixText)
-    if (!/^\d{1,3}$/.test(prefixText) || prefix > (family === 4 ? 32 : 128)) throw new InvalidAllowList(`"${item}" has an invalid prefix length`)
+    if (!/^\d{1,3}$/.test(prefixText) || prefix > (family === 4 ? 32 : 128))
+      throw new InvalidAllowList(`"${item}" has an invalid prefix length`)
     blockList.addSubnet(address, prefix, type)
     entries.push(`${address}/${prefix}`)
   }

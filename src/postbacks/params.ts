@@ -134,7 +134,7 @@ function maskJsonObject(raw: string, replacement: string): string | null {
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return null
   // Whatever the text's tricks, the token a reader would find must be the mask.
   if (Object.hasOwn(parsed, 'token') && (parsed as { token: unknown }).token !== replacement) {
-    return JSON.stringify({ ...(parsed as object), token: replacement })
+    return JSON.stringify({ ...parsed, token: replacement })
   }
   return masked
 }
@@ -188,7 +188,12 @@ export function secretPattern(secret: string): RegExp {
     alternatives.push([...Buffer.from(ch, 'utf8')].map((b) => `%${HEX(b, 2)}`).join(''))
     if (ch === ' ') alternatives.push('\\+')
     if (ch === '"' || ch === '\\' || ch === '/') alternatives.push(`\\\\\\${ch}`)
-    alternatives.push(ch.split('').map((unit) => `\\\\u${HEX(unit.charCodeAt(0), 4)}`).join(''))
+    alternatives.push(
+      ch
+        .split('')
+        .map((unit) => `\\\\u${HEX(unit.charCodeAt(0), 4)}`)
+        .join(''),
+    )
     source += `(?:${alternatives.join('|')})`
   }
   return new RegExp(source, 'g')

@@ -51,7 +51,10 @@ const contentKey = (r: { method: string; rawQuery: string; rawBody: string | nul
  * given. Rows are matched back by content: two rows with the same content are
  * the same request sent twice, so which id goes to which does not matter.
  */
-export async function openPostbackLogs(database: Pick<Database, 'sql' | 'provider'>, received: readonly ReceivedPostback[]): Promise<number[]> {
+export async function openPostbackLogs(
+  database: Pick<Database, 'sql' | 'provider'>,
+  received: readonly ReceivedPostback[],
+): Promise<number[]> {
   return insertPostbackLogs(database.sql, database.provider, received)
 }
 
@@ -61,11 +64,24 @@ export async function insertPostbackLogs(db: SqlRunner, provider: Provider, rece
   const now = new Date()
   // One INSERT … SELECT over the lines as one JSON parameter (db/json-rows.ts).
   const lines = received.map((r) => [
-    r.method, r.rawQuery, r.rawBody, r.sourceIp, r.networkSlug,
-    r.verdict?.outcome ?? 'received', r.verdict?.reason?.slice(0, 500) ?? null, r.verdict?.entryId ?? null,
-    now.getTime(), r.verdict ? now.getTime() : null,
+    r.method,
+    r.rawQuery,
+    r.rawBody,
+    r.sourceIp,
+    r.networkSlug,
+    r.verdict?.outcome ?? 'received',
+    r.verdict?.reason?.slice(0, 500) ?? null,
+    r.verdict?.entryId ?? null,
+    now.getTime(),
+    r.verdict ? now.getTime() : null,
   ])
-  const rows = await db.query<{ id: number; method: string; raw_query: string; raw_body: string | null; source_ip: string | null }>(SqlTag.sql`
+  const rows = await db.query<{
+    id: number
+    method: string
+    raw_query: string
+    raw_body: string | null
+    source_ip: string | null
+  }>(SqlTag.sql`
     INSERT INTO postback_logs (method, raw_query, raw_body, source_ip, network_slug, outcome, reason, entry_id, received_at, processed_at)
     ${jsonRowsSelect(provider, LOG_COLUMNS, lines)}
     RETURNING id, method, raw_query, raw_body, source_ip`)

@@ -78,7 +78,13 @@ export interface Recorded {
   error?: unknown
 }
 
-function answer(status: number, outcome: PostbackAnswer['outcome'], code: string, reasonText: string | null, entryId: number | null = null): Verdict {
+function answer(
+  status: number,
+  outcome: PostbackAnswer['outcome'],
+  code: string,
+  reasonText: string | null,
+  entryId: number | null = null,
+): Verdict {
   const reason = reasonText === null ? null : storable(reasonText)
   const body = status === 200 ? (outcome === 'duplicate' ? 'DUPLICATE' : 'OK') : `ERROR ${reason ?? 'error'}`
   return { status, body, outcome, code, reason, entryId }
@@ -97,15 +103,23 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   // PostgreSQL's own codes, on a raw statement through the client (P2010) or on the adapter:
   // connection exception (08…), insufficient resources (53…), operator intervention
   // (57P…: a shutdown terminates busy backends).
-  const sqlState = code === 'P2010' ? (err as { meta?: { code?: unknown } }).meta?.code : cause?.kind === 'postgres' ? cause.code : undefined
+  const sqlState =
+    code === 'P2010' ? (err as { meta?: { code?: unknown } }).meta?.code : cause?.kind === 'postgres' ? cause.code : undefined
   if (typeof sqlState === 'string' && /^(08|53|57P)/.test(sqlState)) return true
   const message = typeof e?.message === 'string' ? e.message : ''
-  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|terminating connection|database is locked|SQLITE_BUSY|too many clients|the database system is (starting up|shutting down)/i.test(message)
+  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|terminating connection|database is locked|SQLITE_BUSY|too many clients|the database system is (starting up|shutting down)/i.test(
+    message,
+  )
 }
 
 function fault(err: unknown): Verdict {
   const unavailable = isDatabaseUnavailable(err)
-  return answer(unavailable ? 503 : 500, 'error', unavailable ? 'database' : 'internal', unavailable ? 'temporarily unavailable, retry later' : 'internal error, retry later')
+  return answer(
+    unavailable ? 503 : 500,
+    'error',
+    unavailable ? 'database' : 'internal',
+    unavailable ? 'temporarily unavailable, retry later' : 'internal error, retry later',
+  )
 }
 
 // PostgreSQL text cannot hold NUL, nor a lone surrogate once encoded, and one
@@ -159,17 +173,26 @@ function masked(text: string, mask: string, guards: readonly { pattern: RegExp; 
 }
 
 /** The log line of a request: as received, token masked, text storable; cut when it failed authentication. */
-function receivedOf(ctx: PostbackContext, incoming: IncomingPostback, read: ReadParams, shape: LogShape, verdict?: Verdict): ReceivedPostback {
+function receivedOf(
+  ctx: PostbackContext,
+  incoming: IncomingPostback,
+  read: ReadParams,
+  shape: LogShape,
+  verdict?: Verdict,
+): ReceivedPostback {
   const given = read.params.token
   const mask = given === undefined ? '***' : maskedToken(ctx.salt, given)
   const guards: { pattern: RegExp; mask: string }[] = []
-  if (shape.networkToken !== null) guards.push({ pattern: patternOf(shape.networkToken, true), mask: maskedToken(ctx.salt, shape.networkToken) })
+  if (shape.networkToken !== null)
+    guards.push({ pattern: patternOf(shape.networkToken, true), mask: maskedToken(ctx.salt, shape.networkToken) })
   // Authenticated with a token: the given one is the network's, guarded above (no plain
   // comparison with the secret here: that one is made in constant time).
   const givenIsNetworks = shape.authenticated && shape.networkToken !== null
-  if (given !== undefined && given.length >= GUARDED_TOKEN_LENGTH && !givenIsNetworks) guards.push({ pattern: patternOf(given, shape.authenticated), mask })
+  if (given !== undefined && given.length >= GUARDED_TOKEN_LENGTH && !givenIsNetworks)
+    guards.push({ pattern: patternOf(given, shape.authenticated), mask })
   let rawQuery = nulFree(masked(incoming.rawQuery, mask, guards), '%00')
-  let rawBody = incoming.rawBody === null ? null : nulFree(masked(incoming.rawBody, mask, guards), incoming.bodyKind === 'json' ? '\\u0000' : '%00')
+  let rawBody =
+    incoming.rawBody === null ? null : nulFree(masked(incoming.rawBody, mask, guards), incoming.bodyKind === 'json' ? '\\u0000' : '%00')
   // Masked first, cut after: a cut must not leave the start of a token behind.
   if (shape.truncate) ({ rawQuery, rawBody } = truncateForLog(rawQuery, rawBody))
   return {
@@ -184,7 +207,9 @@ function receivedOf(ctx: PostbackContext, incoming: IncomingPostback, read: Read
 
 // Without the server's group commit (CLI, tests): a batch of one, recorded the same way.
 const recorder = (ctx: PostbackContext) =>
-  ctx.record ?? (async (received: ReceivedPostback, report: CheckedReport | null) => (await recordPostbackBatch(ctx.database, [{ received, report }]))[0]!)
+  ctx.record ??
+  (async (received: ReceivedPostback, report: CheckedReport | null) =>
+    (await recordPostbackBatch(ctx.database, [{ received, report }]))[0]!)
 
 export const THROTTLED_REASON = 'rate limited: too many postbacks from this source, retry later'
 
@@ -206,7 +231,8 @@ export async function logThrottledPostback(ctx: PostbackContext, incoming: Incom
   const shape = logShape(auth)
   if (shape.truncate && ctx.unauthenticatedLog && !ctx.unauthenticatedLog.admit(incoming.sourceIp)) return null
   try {
-    return (await recorder(ctx)(receivedOf(ctx, incoming, read, shape, answer(429, 'rejected', 'rate_limited', THROTTLED_REASON)), null)).logId
+    return (await recorder(ctx)(receivedOf(ctx, incoming, read, shape, answer(429, 'rejected', 'rate_limited', THROTTLED_REASON)), null))
+      .logId
   } catch (err) {
     ctx.onError?.(err, 'postback log')
     return null
@@ -313,8 +339,18 @@ function verdictOf(result: ApplyResult): Verdict {
 type Authentication = { ok: true; network: PostbackNetwork } | { ok: false; verdict: Verdict; network: PostbackNetwork | null }
 
 /** Who sent it: a known network, from an allowed address, with its token. */
-async function authenticate(ctx: PostbackContext, p: PostbackParams, options: { sourceIp: string | null; replay: boolean }): Promise<Authentication> {
-  const refuse = (status: number, outcome: 'rejected' | 'forbidden', code: string, reason: string, network: PostbackNetwork | null = null): Authentication => ({
+async function authenticate(
+  ctx: PostbackContext,
+  p: PostbackParams,
+  options: { sourceIp: string | null; replay: boolean },
+): Promise<Authentication> {
+  const refuse = (
+    status: number,
+    outcome: 'rejected' | 'forbidden',
+    code: string,
+    reason: string,
+    network: PostbackNetwork | null = null,
+  ): Authentication => ({
     ok: false,
     verdict: answer(status, outcome, code, reason),
     network,
@@ -323,7 +359,8 @@ async function authenticate(ctx: PostbackContext, p: PostbackParams, options: { 
   if (!slug) return refuse(400, 'rejected', 'unknown_network', 'missing network')
   const network = await ctx.networks(slug)
   if (!network) return refuse(400, 'rejected', 'unknown_network', `unknown network "${slug.slice(0, 64)}"`)
-  if (!ipAllowed(network.allowList, options.sourceIp)) return refuse(403, 'forbidden', 'ip_not_allowed', `source IP ${options.sourceIp ?? 'unknown'} not allowed`, network)
+  if (!ipAllowed(network.allowList, options.sourceIp))
+    return refuse(403, 'forbidden', 'ip_not_allowed', `source IP ${options.sourceIp ?? 'unknown'} not allowed`, network)
   const tokenProblem = checkToken(ctx, network, p.token, options.replay)
   if (tokenProblem) return refuse(403, 'forbidden', 'bad_token', tokenProblem, network)
   return { ok: true, network }
@@ -338,7 +375,9 @@ async function check(ctx: PostbackContext, p: PostbackParams, options: { sourceI
 
 /** The content of an authenticated postback. */
 function checkContent(ctx: PostbackContext, network: PostbackNetwork, p: PostbackParams): Checked {
-  const refuse = (status: number, outcome: 'rejected' | 'forbidden', code: string, reason: string): Checked => ({ verdict: answer(status, outcome, code, reason) })
+  const refuse = (status: number, outcome: 'rejected' | 'forbidden', code: string, reason: string): Checked => ({
+    verdict: answer(status, outcome, code, reason),
+  })
   const subid = parseSubid(p.subid)
   if (!subid.ok) return refuse(400, 'rejected', 'bad_subid', subid.reason)
   const txnId = p.txn_id?.trim()
@@ -352,7 +391,8 @@ function checkContent(ctx: PostbackContext, network: PostbackNetwork, p: Postbac
   let money: EurAmount | null = null
   if (amount.amount) {
     const converted = convertToEur(amount.amount, p.currency?.trim() || network.defaultCurrency, ctx.fxRates)
-    if (!converted.ok) return refuse(400, 'rejected', converted.reason.startsWith('absurd') ? 'bad_amount' : 'bad_currency', converted.reason)
+    if (!converted.ok)
+      return refuse(400, 'rejected', converted.reason.startsWith('absurd') ? 'bad_amount' : 'bad_currency', converted.reason)
     money = converted.money
   }
   return { report: { networkId: network.id, txnId, status, networkWord: word, money, subid: subid.subid } }
@@ -372,7 +412,12 @@ function checkToken(ctx: PostbackContext, network: PostbackNetwork, given: strin
 
 async function settle(ctx: PostbackContext, verdict: Verdict, logId: number, replayedAt?: Date): Promise<Verdict> {
   try {
-    await closePostbackLog(ctx.database.prisma, logId, { outcome: verdict.outcome, reason: verdict.reason, entryId: verdict.entryId, replayedAt })
+    await closePostbackLog(ctx.database.prisma, logId, {
+      outcome: verdict.outcome,
+      reason: verdict.reason,
+      entryId: verdict.entryId,
+      replayedAt,
+    })
   } catch (err) {
     // The request itself is logged; only its verdict is missing (it stays as it was, and replay picks it up).
     ctx.onError?.(err, 'postback log verdict')

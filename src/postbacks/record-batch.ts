@@ -27,15 +27,25 @@ export interface BatchLogger {
   warn(obj: object, msg: string): void
 }
 
-export async function recordPostbackBatch(database: Pick<Database, 'sql' | 'provider'>, items: readonly BatchItem[], log?: BatchLogger): Promise<Recorded[]> {
+export async function recordPostbackBatch(
+  database: Pick<Database, 'sql' | 'provider'>,
+  items: readonly BatchItem[],
+  log?: BatchLogger,
+): Promise<Recorded[]> {
   const byTransaction = reportsByTransaction(items)
-  const existing = await findEntries(database.sql, database.provider, [...byTransaction.values()].map((indexes) => items[indexes[0]!]!.report!))
+  const existing = await findEntries(
+    database.sql,
+    database.provider,
+    [...byTransaction.values()].map((indexes) => items[indexes[0]!]!.report!),
+  )
   const repeats = new Map<number, Extract<ApplyResult, { outcome: 'duplicate' }>>()
   for (const entry of existing) {
     const indexes = byTransaction.get(entryKey(entry.networkId, entry.txnId))!
     const verdicts = indexes.map((i) => decideTransition(entry.status as CheckedReport['status'], items[i]!.report!.status))
     if (!verdicts.every((t) => t.kind === 'duplicate' || t.kind === 'stale')) continue
-    verdicts.forEach((t, k) => repeats.set(indexes[k]!, { outcome: 'duplicate', entryId: entry.id, reason: t.kind === 'stale' ? t.reason : null }))
+    verdicts.forEach((t, k) =>
+      repeats.set(indexes[k]!, { outcome: 'duplicate', entryId: entry.id, reason: t.kind === 'stale' ? t.reason : null }),
+    )
   }
   const received = items.map((item, i) => {
     const r = repeats.get(i)
@@ -43,7 +53,9 @@ export async function recordPostbackBatch(database: Pick<Database, 'sql' | 'prov
   })
   const logIds = await insertPostbackLogs(database.sql, database.provider, received)
 
-  const applying = items.flatMap((item, i) => (item.report && !repeats.has(i) ? [{ index: i, report: { ...item.report, postbackLogId: logIds[i]! } }] : []))
+  const applying = items.flatMap((item, i) =>
+    item.report && !repeats.has(i) ? [{ index: i, report: { ...item.report, postbackLogId: logIds[i]! } }] : [],
+  )
   const results = new Map<number, ApplyResult | Error>(repeats)
   const reports = applying.map((a) => a.report)
   let outcomes: Array<ApplyResult | Error>
@@ -52,7 +64,8 @@ export async function recordPostbackBatch(database: Pick<Database, 'sql' | 'prov
   } catch (err) {
     if (reports.length > 1) log?.warn({ err, reports: reports.length }, 'postback batch failed: applying its reports one by one')
     outcomes = []
-    for (const r of reports) outcomes.push(await applyPostback(database, r).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))))
+    for (const r of reports)
+      outcomes.push(await applyPostback(database, r).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))))
   }
   applying.forEach((a, k) => results.set(a.index, outcomes[k]!))
   return items.map((_, i): Recorded => {

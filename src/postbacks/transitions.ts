@@ -5,10 +5,7 @@
 import type { ConversionStatus } from './status-words.ts'
 
 export type Transition =
-  | { kind: 'change' }
-  | { kind: 'duplicate' }
-  | { kind: 'stale'; reason: string }
-  | { kind: 'invalid'; reason: string }
+  { kind: 'change' } | { kind: 'duplicate' } | { kind: 'stale'; reason: string } | { kind: 'invalid'; reason: string }
 
 const ALLOWED: Readonly<Record<ConversionStatus, readonly ConversionStatus[]>> = {
   pending: ['confirmed', 'rejected'],

@@ -41,7 +41,11 @@ function cut(text: string, keep: number): string {
  * Query and body cut to `budget` characters together: the body keeps up to half
  * of it, and each keeps what the other leaves unused.
  */
-export function truncateForLog(rawQuery: string, rawBody: string | null, budget = UNAUTHENTICATED_LOG_CHARS): { rawQuery: string; rawBody: string | null } {
+export function truncateForLog(
+  rawQuery: string,
+  rawBody: string | null,
+  budget = UNAUTHENTICATED_LOG_CHARS,
+): { rawQuery: string; rawBody: string | null } {
   const bodyLength = rawBody?.length ?? 0
   if (rawQuery.length + bodyLength <= budget) return { rawQuery, rawBody }
   const bodyShare = Math.min(bodyLength, Math.max(Math.floor(budget / 2), budget - rawQuery.length))
@@ -79,7 +83,8 @@ export class UnauthenticatedLogGate implements LogGate {
   }
 
   admit(sourceIp: string | null): boolean {
-    if (this.perSecond > 0 && this.perSource.hit(sourceIp ? normalizeIP(sourceIp) : '-').over === 0 && this.overall.hit('').over === 0) return true
+    if (this.perSecond > 0 && this.perSource.hit(sourceIp ? normalizeIP(sourceIp) : '-').over === 0 && this.overall.hit('').over === 0)
+      return true
     this.skipped++
     this.skippedSinceWarn++
     const now = (this.options.now ?? Date.now)()

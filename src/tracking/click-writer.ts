@@ -89,7 +89,6 @@ type Release = (committed: boolean) => void
 /** A queued click's request, or undefined once it has been answered without waiting (stall). */
 type Waiter = Release | undefined
 
-
 export class ClickWriter {
   private rows: ClickEventRow[] = []
   private waiters: Waiter[] = []
@@ -114,7 +113,15 @@ export class ClickWriter {
   private busyPolling = false
   private readonly logger: ClickWriterLogger | undefined
   private readonly observer: ClickWriterObserver | undefined
-  readonly stats: ClickWriterStats = { batches: 0, rows: 0, maxBatchRows: 0, failedAttempts: 0, lostRows: 0, ackTimeouts: 0, lastFlushMs: 0 }
+  readonly stats: ClickWriterStats = {
+    batches: 0,
+    rows: 0,
+    maxBatchRows: 0,
+    failedAttempts: 0,
+    lostRows: 0,
+    ackTimeouts: 0,
+    lastFlushMs: 0,
+  }
 
   constructor(
     private readonly write: (rows: ClickEventRow[]) => Promise<void>,
@@ -142,7 +149,9 @@ export class ClickWriter {
       this.stats.ackTimeouts++
       return Promise.resolve(false)
     }
-    return new Promise<boolean>((resolve) => this.queue(row, resolve))
+    return new Promise<boolean>((resolve) => {
+      this.queue(row, resolve)
+    })
   }
 
   private queue(row: ClickEventRow, waiter: Waiter) {
@@ -157,7 +166,8 @@ export class ClickWriter {
   private overflow(): false {
     this.stats.lostRows++
     this.observer?.lost(1)
-    if (!this.overflowing) this.logger?.error({ queued: this.rows.length }, 'click queue full while the database is stalled: clicks are being lost')
+    if (!this.overflowing)
+      this.logger?.error({ queued: this.rows.length }, 'click queue full while the database is stalled: clicks are being lost')
     this.overflowing = true
     return false
   }
@@ -266,7 +276,9 @@ export class ClickWriter {
       this.logger?.warn({ err, rows: rows.length, queued: behind, waitedMs: Math.round(performance.now() - started) }, why)
       release(false)
     }
-    const timer = setTimeout(() => stall('click batch slow: redirecting before its commit'), this.ackTimeoutMs)
+    const timer = setTimeout(() => {
+      stall('click batch slow: redirecting before its commit')
+    }, this.ackTimeoutMs)
     let committed = false
     this.writing++
     try {

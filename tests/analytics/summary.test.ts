@@ -17,7 +17,16 @@ const config = (t: Parameters<typeof testConfig>[0], env: Record<string, string>
 
 let clickSeq = 0
 const click = (ts: Date, partnerId: number | null, kind: 'click' | 'bot' = 'click'): ClickEventRow => ({
-  kind, ts, partnerId, assignmentId: null, offerId: null, clickId: `c${++clickSeq}`, visitorHash: null, userAgent: null, referer: null, isUnique: true,
+  kind,
+  ts,
+  partnerId,
+  assignmentId: null,
+  offerId: null,
+  clickId: `c${++clickSeq}`,
+  visitorHash: null,
+  userAgent: null,
+  referer: null,
+  isUnique: true,
 })
 
 /** The sketch's queries, as written: plain counts and sums over the raw rows. */
@@ -25,14 +34,19 @@ async function naive(db: Db, now: Date) {
   const d7 = new Date(now.getTime() - 7 * DAY)
   const d1 = new Date(now.getTime() - DAY)
   const cutoff = new Date(now.getTime() - 30 * DAY)
-  const sum = async (where: object) => Number((await db.walletEntry.aggregate({ _sum: { amountCents: true }, where }))._sum.amountCents ?? 0)
+  const sum = async (where: object) =>
+    Number((await db.walletEntry.aggregate({ _sum: { amountCents: true }, where }))._sum.amountCents ?? 0)
   const clicks = await db.metricEvent.count({ where: { kind: 'click', ts: { gte: d7 } } })
   const conv = await db.walletEntry.count({ where: { type: 'conversion', status: 'confirmed', createdAt: { gte: d7 } } })
   const rev = await sum({ type: 'conversion', status: 'confirmed', createdAt: { gte: d7 } })
   const confirmed = await sum({ type: 'conversion', status: 'confirmed' })
   const toReserve = await sum({ type: 'conversion', status: 'confirmed', createdAt: { gt: cutoff } })
   const paid = Math.abs(await sum({ type: 'payout', status: 'paid' }))
-  const distinct = await db.metricEvent.findMany({ where: { kind: 'click', ts: { gte: d7 }, partnerId: { not: null } }, distinct: ['partnerId'], select: { partnerId: true } })
+  const distinct = await db.metricEvent.findMany({
+    where: { kind: 'click', ts: { gte: d7 }, partnerId: { not: null } },
+    distinct: ['partnerId'],
+    select: { partnerId: true },
+  })
   // 30 %, half up to the cent, in integers (as the ledger rules: money never goes through a float).
   const reserved = Math.floor((toReserve * 3 * 2 + 10) / 20)
   return {
@@ -50,8 +64,16 @@ async function naive(db: Db, now: Date) {
 }
 
 const pick = (s: Summary) => ({
-  clicks_7d: s.clicks_7d, conv_7d: s.conv_7d, rev_7d: s.rev_7d, epc_7d: s.epc_7d, available: s.available, reserved: s.reserved,
-  paid: s.paid, holds: s.holds, postbacks_24h: s.postbacks_24h, partners_active: s.partners_active,
+  clicks_7d: s.clicks_7d,
+  conv_7d: s.conv_7d,
+  rev_7d: s.rev_7d,
+  epc_7d: s.epc_7d,
+  available: s.available,
+  reserved: s.reserved,
+  paid: s.paid,
+  holds: s.holds,
+  postbacks_24h: s.postbacks_24h,
+  partners_active: s.partners_active,
 })
 
 describeEachDatabase('summary()', (t, provider) => {
@@ -82,8 +104,26 @@ describeEachDatabase('summary()', (t, provider) => {
       click(at(-7 * DAY + 2), e!.id),
     ])
     let txn = 0
-    const entry = (partnerId: number | null, type: string, status: string, amountCents: number, createdAt: Date, flag: string | null = null) =>
-      db.walletEntry.create({ data: { partnerId, type, status, amountCents, createdAt, flag, networkId: type === 'conversion' ? network.id : null, txnId: type === 'conversion' ? `t${++txn}` : null } })
+    const entry = (
+      partnerId: number | null,
+      type: string,
+      status: string,
+      amountCents: number,
+      createdAt: Date,
+      flag: string | null = null,
+    ) =>
+      db.walletEntry.create({
+        data: {
+          partnerId,
+          type,
+          status,
+          amountCents,
+          createdAt,
+          flag,
+          networkId: type === 'conversion' ? network.id : null,
+          txnId: type === 'conversion' ? `t${++txn}` : null,
+        },
+      })
     await entry(a!.id, 'conversion', 'confirmed', 1_000, at(-7 * DAY)) // in the 7 days (boundary)
     await entry(a!.id, 'conversion', 'confirmed', 2_000, at(-7 * DAY - 1)) // 1 ms too old for the 7 days
     await entry(c!.id, 'conversion', 'confirmed', 3_005, at(-DAY)) // in the 7 days and the 24 h (boundary)
@@ -94,7 +134,17 @@ describeEachDatabase('summary()', (t, provider) => {
     await entry(null, 'conversion', 'pending', 900, at(-2 * HOUR), 'unknown_partner')
     await entry(a!.id, 'payout', 'paid', -1_500, at(-2 * DAY))
     await db.partnerFlag.create({ data: { partnerId: a!.id, flag: 'hold', reason: 'suspect', setAt: at(-DAY) } })
-    await db.partnerFlag.create({ data: { partnerId: b!.id, flag: 'hold', reason: 'kyc', setAt: at(-9 * DAY), clearedAt: at(-8 * DAY), clearedBy: 'ops', clearReason: 'ok' } })
+    await db.partnerFlag.create({
+      data: {
+        partnerId: b!.id,
+        flag: 'hold',
+        reason: 'kyc',
+        setAt: at(-9 * DAY),
+        clearedAt: at(-8 * DAY),
+        clearedBy: 'ops',
+        clearReason: 'ok',
+      },
+    })
     await db.postbackLog.createMany({
       data: [
         { method: 'GET', rawQuery: 'a', outcome: 'rejected', reason: 'unknown currency', receivedAt: at(-23 * HOUR) },
@@ -133,7 +183,11 @@ describeEachDatabase('summary()', (t, provider) => {
         postbacks_24h: 3,
         partners_active: 3, // Alice, Chloé, Eve
         // 7 clicks < PRICING_MIN_CLICKS (500): the bootstrap CPC.
-        offer: { headline_cpc: 0.05, epc_7d: 5.721, terms: { mode: 'bootstrap', share: 0.5, floor_cpc: 0.02, cap_cpc: 1, min_clicks: 500, clicks_7d: 7, clamped: null } },
+        offer: {
+          headline_cpc: 0.05,
+          epc_7d: 5.721,
+          terms: { mode: 'bootstrap', share: 0.5, floor_cpc: 0.02, cap_cpc: 1, min_clicks: 500, clicks_7d: 7, clamped: null },
+        },
       })
       expect(pick(s)).toEqual(await naive(t().db, now))
       expect(await securityExtras(t().db, now)).toEqual({ flagged_conversions: 1, rejected_postbacks_24h: 2 })
@@ -158,10 +212,22 @@ describeEachDatabase('summary()', (t, provider) => {
     await fixedDataSet(now)
     // Share of the EPC: 0.5 × 4005 / 7 = 286.07 cents, above the 100-cent cap.
     const priced = await summary(t().db, config(t(), { PRICING_MIN_CLICKS: '7' }), { now })
-    expect(priced.offer).toEqual({ headline_cpc: 1, epc_7d: 5.721, terms: { mode: 'epc_share', share: 0.5, floor_cpc: 0.02, cap_cpc: 1, min_clicks: 7, clicks_7d: 7, clamped: 'cap' } })
-    const inRange = await summary(t().db, config(t(), { PRICING_MIN_CLICKS: '7', PRICING_CPC_SHARE: '0.1', PRICING_CPC_CAP_CENTS: '500' }), { now })
+    expect(priced.offer).toEqual({
+      headline_cpc: 1,
+      epc_7d: 5.721,
+      terms: { mode: 'epc_share', share: 0.5, floor_cpc: 0.02, cap_cpc: 1, min_clicks: 7, clicks_7d: 7, clamped: 'cap' },
+    })
+    const inRange = await summary(
+      t().db,
+      config(t(), { PRICING_MIN_CLICKS: '7', PRICING_CPC_SHARE: '0.1', PRICING_CPC_CAP_CENTS: '500' }),
+      { now },
+    )
     expect(inRange.offer).toMatchObject({ headline_cpc: 0.57, terms: { mode: 'epc_share', clamped: null } }) // 0.1 × 572.14 = 57.2 → 57 cents
-    const floored = await summary(t().db, config(t(), { PRICING_MIN_CLICKS: '7', PRICING_CPC_SHARE: '0.01', PRICING_CPC_FLOOR_CENTS: '10' }), { now })
+    const floored = await summary(
+      t().db,
+      config(t(), { PRICING_MIN_CLICKS: '7', PRICING_CPC_SHARE: '0.01', PRICING_CPC_FLOOR_CENTS: '10' }),
+      { now },
+    )
     expect(floored.offer).toMatchObject({ headline_cpc: 0.1, terms: { mode: 'epc_share', clamped: 'floor' } }) // 5.7 cents → floor 10
     const failing = await summary(t().db, config(t()), {
       now,
@@ -176,7 +242,18 @@ describeEachDatabase('summary()', (t, provider) => {
 
   it('is all zeros on an empty database', async () => {
     const s = await summary(t().db, config(t()), { now: new Date('2026-06-15T15:00:00Z') })
-    expect(pick(s)).toEqual({ clicks_7d: 0, conv_7d: 0, rev_7d: 0, epc_7d: 0, available: 0, reserved: 0, paid: 0, holds: 0, postbacks_24h: 0, partners_active: 0 })
+    expect(pick(s)).toEqual({
+      clicks_7d: 0,
+      conv_7d: 0,
+      rev_7d: 0,
+      epc_7d: 0,
+      available: 0,
+      reserved: 0,
+      paid: 0,
+      holds: 0,
+      postbacks_24h: 0,
+      partners_active: 0,
+    })
     expect(s.offer.terms.mode).toBe('bootstrap')
   })
 
@@ -213,14 +290,37 @@ describeEachDatabase('summary()', (t, provider) => {
     const statuses = ['confirmed', 'confirmed', 'confirmed', 'pending', 'rejected', 'reversed']
     const entries = []
     for (let i = 0; i < 600; i++) {
-      entries.push({ partnerId: rnd.pick(partners), type: 'conversion', status: rnd.pick(statuses), amountCents: rnd.int(1, 9_999), txnId: `r${i}`, createdAt: new Date(base - 40 * DAY + rnd.int(0, 55 * DAY)) })
+      entries.push({
+        partnerId: rnd.pick(partners),
+        type: 'conversion',
+        status: rnd.pick(statuses),
+        amountCents: rnd.int(1, 9_999),
+        txnId: `r${i}`,
+        createdAt: new Date(base - 40 * DAY + rnd.int(0, 55 * DAY)),
+      })
     }
     for (const now of instants) {
       for (const edge of [now - 7 * DAY, now - DAY, now - 30 * DAY]) {
-        for (const delta of [-1, 0, 1]) entries.push({ partnerId: rnd.pick(partners), type: 'conversion', status: 'confirmed', amountCents: rnd.int(1, 9_999), txnId: `e${entries.length}`, createdAt: new Date(edge + delta) })
+        for (const delta of [-1, 0, 1])
+          entries.push({
+            partnerId: rnd.pick(partners),
+            type: 'conversion',
+            status: 'confirmed',
+            amountCents: rnd.int(1, 9_999),
+            txnId: `e${entries.length}`,
+            createdAt: new Date(edge + delta),
+          })
       }
     }
-    for (let i = 0; i < 8; i++) entries.push({ partnerId: rnd.pick(partners), type: 'payout', status: 'paid', amountCents: -rnd.int(100, 5_000), txnId: null as unknown as string, createdAt: new Date(base + rnd.int(0, 10 * DAY)) })
+    for (let i = 0; i < 8; i++)
+      entries.push({
+        partnerId: rnd.pick(partners),
+        type: 'payout',
+        status: 'paid',
+        amountCents: -rnd.int(100, 5_000),
+        txnId: null as unknown as string,
+        createdAt: new Date(base + rnd.int(0, 10 * DAY)),
+      })
     await db.walletEntry.createMany({ data: entries })
     for (const now of instants) {
       const s = await summary(db, config(t()), { now: new Date(now) })
@@ -242,11 +342,46 @@ describeEachDatabase('summary()', (t, provider) => {
     ])
     await db.walletEntry.createMany({
       data: [
-        { partnerId: p.id, type: 'conversion', status: 'confirmed', amountCents: 1_234, txnId: 'a', createdAt: new Date('2026-06-15T00:00:00.000Z') },
-        { partnerId: p.id, type: 'conversion', status: 'confirmed', amountCents: 66, txnId: 'b', createdAt: new Date('2026-06-15T10:00:00.000Z') },
-        { partnerId: p.id, type: 'conversion', status: 'pending', amountCents: 999, txnId: 'c', createdAt: new Date('2026-06-15T10:00:00.000Z') },
-        { partnerId: p.id, type: 'conversion', status: 'confirmed', amountCents: 500, txnId: 'd', createdAt: new Date('2026-06-14T23:59:59.999Z') },
-        { partnerId: p.id, type: 'conversion', status: 'confirmed', amountCents: 700, txnId: 'e', createdAt: new Date('2026-05-16T23:59:59.999Z') },
+        {
+          partnerId: p.id,
+          type: 'conversion',
+          status: 'confirmed',
+          amountCents: 1_234,
+          txnId: 'a',
+          createdAt: new Date('2026-06-15T00:00:00.000Z'),
+        },
+        {
+          partnerId: p.id,
+          type: 'conversion',
+          status: 'confirmed',
+          amountCents: 66,
+          txnId: 'b',
+          createdAt: new Date('2026-06-15T10:00:00.000Z'),
+        },
+        {
+          partnerId: p.id,
+          type: 'conversion',
+          status: 'pending',
+          amountCents: 999,
+          txnId: 'c',
+          createdAt: new Date('2026-06-15T10:00:00.000Z'),
+        },
+        {
+          partnerId: p.id,
+          type: 'conversion',
+          status: 'confirmed',
+          amountCents: 500,
+          txnId: 'd',
+          createdAt: new Date('2026-06-14T23:59:59.999Z'),
+        },
+        {
+          partnerId: p.id,
+          type: 'conversion',
+          status: 'confirmed',
+          amountCents: 700,
+          txnId: 'e',
+          createdAt: new Date('2026-05-16T23:59:59.999Z'),
+        },
       ],
     })
     const series = await dailySeries(db, now)

@@ -29,7 +29,10 @@ describe.runIf(linux)('bench CPU time', () => {
 
   it('reads another process by its pid, its command name holding spaces and parentheses', async () => {
     // The child burns 400 ms of its own CPU, then idles.
-    const child = spawn(process.execPath, ['-e', "process.title = 'a) b) c) spin'; const s = process.cpuUsage(); for (;;) { const u = process.cpuUsage(s); if (u.user + u.system >= 400000) break }; setTimeout(() => {}, 10000)"])
+    const child = spawn(process.execPath, [
+      '-e',
+      "process.title = 'a) b) c) spin'; const s = process.cpuUsage(); for (;;) { const u = process.cpuUsage(s); if (u.user + u.system >= 400000) break }; setTimeout(() => {}, 10000)",
+    ])
     try {
       await expect.poll(() => processCpuMs(child.pid!) ?? 0, { timeout: 8000, interval: 100 }).toBeGreaterThanOrEqual(400)
     } finally {

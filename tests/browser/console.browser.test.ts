@@ -20,7 +20,16 @@ import { freshDatabase, type TestDatabase } from '../helpers/databases.ts'
 import { testConfig, TEST_ADMIN_SECRET } from '../helpers/app.ts'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
 const SHOTS = path.join(projectRoot, 'test-artifacts', 'screenshots')
 const PASSWORD = 'a long pass phrase for Camille'
 
@@ -108,10 +117,22 @@ describe.skipIf(!haveChromium)('ops console in Chromium', () => {
     const s = after
     expect(await page.locator('h1').textContent()).toBe('Monitoring — ContentFlow')
     const expected: Record<string, string> = {
-      rev_7d: formatEur(s.rev_7d), epc_7d: formatEpc(s.epc_7d), clicks_7d: formatCount(s.clicks_7d), conv_7d: formatCount(s.conv_7d),
-      available: formatEur(s.available), reserved: formatEur(s.reserved), paid: formatEur(s.paid), headline_cpc: `${formatEur(s.offer.headline_cpc)}/clic`,
-      offer_mode: s.offer.terms.mode, pending: formatCount(s.pending), approved: formatCount(s.approved), posted: formatCount(s.posted), failed: formatCount(s.failed),
-      holds: formatCount(s.holds), postbacks_24h: formatCount(s.postbacks_24h), partners_active: formatCount(s.partners_active),
+      rev_7d: formatEur(s.rev_7d),
+      epc_7d: formatEpc(s.epc_7d),
+      clicks_7d: formatCount(s.clicks_7d),
+      conv_7d: formatCount(s.conv_7d),
+      available: formatEur(s.available),
+      reserved: formatEur(s.reserved),
+      paid: formatEur(s.paid),
+      headline_cpc: `${formatEur(s.offer.headline_cpc)}/clic`,
+      offer_mode: s.offer.terms.mode,
+      pending: formatCount(s.pending),
+      approved: formatCount(s.approved),
+      posted: formatCount(s.posted),
+      failed: formatCount(s.failed),
+      holds: formatCount(s.holds),
+      postbacks_24h: formatCount(s.postbacks_24h),
+      partners_active: formatCount(s.partners_active),
     }
     for (const [name, text] of Object.entries(expected)) expect(await figure(name), name).toBe(plain(text))
     expect(s.clicks_7d).toBeGreaterThan(1000) // the demo data is there
@@ -128,7 +149,10 @@ describe.skipIf(!haveChromium)('ops console in Chromium', () => {
       expect(box!.height).toBeGreaterThan(100)
       await expect(charts.nth(i).locator('rect.chart-bar').count()).resolves.toBe(30)
     }
-    const tallest = await charts.nth(0).locator('rect.chart-bar').evaluateAll((rects) => Math.max(...rects.map((r) => r.getBoundingClientRect().height)))
+    const tallest = await charts
+      .nth(0)
+      .locator('rect.chart-bar')
+      .evaluateAll((rects) => Math.max(...rects.map((r) => r.getBoundingClientRect().height)))
     expect(tallest).toBeGreaterThan(50)
     await screenshot('monitoring')
   })
@@ -191,7 +215,11 @@ describe.skipIf(!haveChromium)('ops console in Chromium', () => {
 
   it('sets a hold, sees it block a payout, and lifts it', async () => {
     const partnerId = await partnerWith(2_000, [paidPartner])
-    const res = await fetch(`${base}/admin/api/payouts`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-admin-secret': TEST_ADMIN_SECRET }, body: JSON.stringify({ partnerId, amountCents: 2_000 }) })
+    const res = await fetch(`${base}/admin/api/payouts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-admin-secret': TEST_ADMIN_SECRET },
+      body: JSON.stringify({ partnerId, amountCents: 2_000 }),
+    })
     const { id } = (await res.json()) as { id: number }
 
     await page.goto(`${base}/ops/holds`)
@@ -210,11 +238,19 @@ describe.skipIf(!haveChromium)('ops console in Chromium', () => {
     await row.scrollIntoViewIfNeeded()
     await screenshot('payouts-pending-hold')
     // Even a forged submission is refused by the server.
-    const refused = await page.evaluate(async ([payoutId]) => {
-      const token = (document.querySelector('input[name=_csrf]') as HTMLInputElement).value
-      const r = await fetch(`/ops/payouts/${payoutId}/approve`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `_csrf=${encodeURIComponent(token)}`, redirect: 'follow' })
-      return r.text()
-    }, [id])
+    const refused = await page.evaluate(
+      async ([payoutId]) => {
+        const token = (document.querySelector('input[name=_csrf]') as HTMLInputElement).value
+        const r = await fetch(`/ops/payouts/${payoutId}/approve`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: `_csrf=${encodeURIComponent(token)}`,
+          redirect: 'follow',
+        })
+        return r.text()
+      },
+      [id],
+    )
     expect(refused).toContain('en hold (Pic de clics suspect) : approbation impossible')
 
     await page.goto(`${base}/ops/holds`)
@@ -228,7 +264,10 @@ describe.skipIf(!haveChromium)('ops console in Chromium', () => {
     await page.locator(`tr[data-payout="${id}"] button`, { hasText: 'Approuver' }).click()
     expect(await flash()).toBe(`Payout #${id} approuvé (€ 20,00).`)
     const audit = await t.db.auditLog.findMany({ where: { subject: `partner:${partnerId}` }, orderBy: { id: 'asc' } })
-    expect(audit.map((a) => [a.actor, a.action])).toEqual([['camille@ops.example', 'hold.set'], ['camille@ops.example', 'hold.lift']])
+    expect(audit.map((a) => [a.actor, a.action])).toEqual([
+      ['camille@ops.example', 'hold.set'],
+      ['camille@ops.example', 'hold.lift'],
+    ])
   })
 
   it('exports the payout journal as CSV', async () => {
@@ -238,8 +277,13 @@ describe.skipIf(!haveChromium)('ops console in Chromium', () => {
     expect(download.suggestedFilename()).toMatch(/^payouts-\d{4}-\d{2}-\d{2}\.csv$/)
     const file = path.join(projectRoot, 'test-artifacts', download.suggestedFilename())
     await download.saveAs(file)
-    const lines = readFileSync(file, 'utf8').replace(/^\ufeff/, '').trimEnd().split('\r\n')
-    expect(lines[0]).toBe('id,partner_id,partner_name,amount_cents,amount_eur,status,requested_at,approved_at,paid_at,rejected_at,reference,reason')
+    const lines = readFileSync(file, 'utf8')
+      .replace(/^\ufeff/, '')
+      .trimEnd()
+      .split('\r\n')
+    expect(lines[0]).toBe(
+      'id,partner_id,partner_name,amount_cents,amount_eur,status,requested_at,approved_at,paid_at,rejected_at,reference,reason',
+    )
     expect(lines.length - 1).toBe(total)
     expect(lines.slice(1).every((l) => l.includes(',paid,'))).toBe(true)
     expect(lines.some((l) => l.includes('VIR-E2E-001'))).toBe(true)

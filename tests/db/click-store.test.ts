@@ -4,7 +4,16 @@ import { describeEachDatabase } from '../helpers/databases.ts'
 import { besideRolledBackTransaction } from '../helpers/open-transaction.ts'
 
 const row = (clickId: string, ts: string, partnerId: number | null, kind: 'click' | 'bot' = 'click'): ClickEventRow => ({
-  kind, ts: new Date(ts), partnerId, assignmentId: null, offerId: null, clickId, visitorHash: null, userAgent: null, referer: null, isUnique: true,
+  kind,
+  ts: new Date(ts),
+  partnerId,
+  assignmentId: null,
+  offerId: null,
+  clickId,
+  visitorHash: null,
+  userAgent: null,
+  referer: null,
+  isUnique: true,
 })
 
 describeEachDatabase('click store', (t) => {
@@ -15,7 +24,10 @@ describeEachDatabase('click store', (t) => {
     await insertClickEvents(t().database, [row('k3', '2026-03-02T12:00:00Z', p.id), row('k4', '2026-03-03T00:00:00Z', p.id)])
     expect(await db.metricEvent.count({ where: { partnerId: p.id } })).toBe(4)
     const rollup = await db.clickRollup.findMany({ where: { partnerId: p.id }, orderBy: { day: 'asc' } })
-    expect(rollup.map((r) => [r.day.toISOString().slice(0, 10), r.count])).toEqual([['2026-03-02', 3], ['2026-03-03', 1]])
+    expect(rollup.map((r) => [r.day.toISOString().slice(0, 10), r.count])).toEqual([
+      ['2026-03-02', 3],
+      ['2026-03-03', 1],
+    ])
   })
 
   it('counts a batch into its UTC days by partner and kind, in the same statement', async () => {
@@ -28,8 +40,12 @@ describeEachDatabase('click store', (t) => {
       row('d4', '2026-05-02T10:00:00.000Z', null, 'bot'),
       row('d5', '2026-05-02T11:00:00.000Z', p.id, 'bot'),
     ])
-    const rollup = await db.clickRollup.findMany({ where: { day: { gte: new Date('2026-05-01T00:00:00Z'), lt: new Date('2026-05-03T00:00:00Z') } } })
-    const got = rollup.map((r) => `${r.day.toISOString().slice(0, 10)} p${r.partnerId === p.id ? 'Q' : r.partnerId} ${r.kind} ${r.count}`).sort()
+    const rollup = await db.clickRollup.findMany({
+      where: { day: { gte: new Date('2026-05-01T00:00:00Z'), lt: new Date('2026-05-03T00:00:00Z') } },
+    })
+    const got = rollup
+      .map((r) => `${r.day.toISOString().slice(0, 10)} p${r.partnerId === p.id ? 'Q' : r.partnerId} ${r.kind} ${r.count}`)
+      .sort()
     expect(got).toEqual(['2026-05-01 pQ click 1', '2026-05-02 p0 bot 1', '2026-05-02 pQ bot 1', '2026-05-02 pQ click 2'])
   })
 
@@ -51,13 +67,28 @@ describeEachDatabase('click store', (t) => {
     }))
     await insertClickEvents(t().database, rows)
     const back = await db.metricEvent.findMany({ where: { clickId: { startsWith: 'vals' } }, orderBy: { clickId: 'asc' } })
-    expect(back.map(({ kind, ts, partnerId, assignmentId, offerId, clickId, visitorHash, userAgent, referer, isUnique }) => ({ kind, ts, partnerId, assignmentId, offerId, clickId, visitorHash, userAgent, referer, isUnique }))).toEqual(rows)
+    expect(
+      back.map(({ kind, ts, partnerId, assignmentId, offerId, clickId, visitorHash, userAgent, referer, isUnique }) => ({
+        kind,
+        ts,
+        partnerId,
+        assignmentId,
+        offerId,
+        clickId,
+        visitorHash,
+        userAgent,
+        referer,
+        isUnique,
+      })),
+    ).toEqual(rows)
   })
 
   it('writes nothing of a batch that fails (a duplicate click id): events and rollup stay in step', async () => {
     const { db } = t()
     await insertClickEvents(t().database, [row('dup', '2026-04-01T10:00:00Z', null)])
-    await expect(insertClickEvents(t().database, [row('fresh', '2026-04-01T11:00:00Z', null), row('dup', '2026-04-01T12:00:00Z', null)])).rejects.toThrow()
+    await expect(
+      insertClickEvents(t().database, [row('fresh', '2026-04-01T11:00:00Z', null), row('dup', '2026-04-01T12:00:00Z', null)]),
+    ).rejects.toThrow()
     expect(await db.metricEvent.count({ where: { clickId: 'fresh' } })).toBe(0)
     const day = await db.clickRollup.findFirst({ where: { day: new Date('2026-04-01T00:00:00Z'), partnerId: 0, kind: 'click' } })
     expect(day?.count).toBe(1)

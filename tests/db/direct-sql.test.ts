@@ -18,8 +18,14 @@ describeEachDatabase('direct statements on the adapter', (t) => {
       INSERT INTO partners (name, email, created_at) VALUES (${'Zoé « 1 »'}, ${null}, ${at}) RETURNING id, name`)
     expect(partner!.name).toBe('Zoé « 1 »')
     // What the client reads back is what was written: the date as the client stores it, the null as null.
-    expect(await db.partner.findUniqueOrThrow({ where: { id: Number(partner!.id) } })).toMatchObject({ name: 'Zoé « 1 »', email: null, createdAt: at })
-    const [row] = await database.sql.query<{ n: number; x: number }>(Prisma.sql`SELECT CAST(${41} AS INTEGER) + 1 AS n, CAST(${0.5} AS REAL) * 4 AS x`)
+    expect(await db.partner.findUniqueOrThrow({ where: { id: Number(partner!.id) } })).toMatchObject({
+      name: 'Zoé « 1 »',
+      email: null,
+      createdAt: at,
+    })
+    const [row] = await database.sql.query<{ n: number; x: number }>(
+      Prisma.sql`SELECT CAST(${41} AS INTEGER) + 1 AS n, CAST(${0.5} AS REAL) * 4 AS x`,
+    )
     expect([Number(row!.n), Number(row!.x)]).toEqual([42, 2])
     expect(await database.sql.execute(Prisma.sql`UPDATE partners SET email = ${'z@example.org'} WHERE id = ${Number(partner!.id)}`)).toBe(1)
     expect(await database.sql.execute(Prisma.sql`UPDATE partners SET email = ${'none'} WHERE id = ${-1}`)).toBe(0)
@@ -53,7 +59,10 @@ describeEachDatabase('direct statements on the adapter', (t) => {
     await database.sql
       .transaction(async (tx) => {
         await tx.execute(Prisma.sql`INSERT INTO partners (name, created_at) VALUES (${'in-tx'}, ${new Date()})`)
-        outside = Promise.all([db.partner.count({ where: { name: 'in-tx' } }).then((n) => (seen = n)), db.partner.create({ data: { name: 'beside' } })])
+        outside = Promise.all([
+          db.partner.count({ where: { name: 'in-tx' } }).then((n) => (seen = n)),
+          db.partner.create({ data: { name: 'beside' } }),
+        ])
         await pause(20)
         throw new Error('roll back')
       })
@@ -70,7 +79,9 @@ describeEachDatabase('direct statements on the adapter', (t) => {
     const err = await database.sql
       .transaction(async (tx) => {
         await tx.execute(Prisma.sql`INSERT INTO partners (name, created_at) VALUES (${'before-dup'}, ${new Date()})`)
-        await tx.execute(Prisma.sql`INSERT INTO networks (slug, name, created_at, updated_at) VALUES (${'direct-uniq'}, ${'U'}, ${new Date()}, ${new Date()})`)
+        await tx.execute(
+          Prisma.sql`INSERT INTO networks (slug, name, created_at, updated_at) VALUES (${'direct-uniq'}, ${'U'}, ${new Date()}, ${new Date()})`,
+        )
       })
       .catch((e: unknown) => e)
     expect(isUniqueViolation(err)).toBe(true)
@@ -81,17 +92,22 @@ describeEachDatabase('direct statements on the adapter', (t) => {
     const { database, db } = t()
     const started = Date.now()
     const err = await database.sql
-      .transaction(async (tx) => {
-        await tx.execute(Prisma.sql`INSERT INTO partners (name, created_at) VALUES (${'too-slow'}, ${new Date()})`)
-        await pause(300)
-        return 'late'
-      }, { timeoutMs: 50 })
+      .transaction(
+        async (tx) => {
+          await tx.execute(Prisma.sql`INSERT INTO partners (name, created_at) VALUES (${'too-slow'}, ${new Date()})`)
+          await pause(300)
+          return 'late'
+        },
+        { timeoutMs: 50 },
+      )
       .catch((e: unknown) => e)
     expect(err).toBeInstanceOf(TransactionTimeout)
     expect(Date.now() - started).toBeLessThan(250)
     // The work finishes later, but what it wrote is never committed; the next transaction runs.
     await pause(400)
-    await database.sql.transaction(async (tx) => tx.execute(Prisma.sql`INSERT INTO partners (name, created_at) VALUES (${'next'}, ${new Date()})`))
+    await database.sql.transaction(async (tx) =>
+      tx.execute(Prisma.sql`INSERT INTO partners (name, created_at) VALUES (${'next'}, ${new Date()})`),
+    )
     expect(await db.partner.count({ where: { name: 'too-slow' } })).toBe(0)
     expect(await db.partner.count({ where: { name: 'next' } })).toBe(1)
   })

@@ -11,7 +11,18 @@ describeEachDatabase('database errors', (t) => {
     await db.network.create({ data: { slug: 'uniq', name: 'U' } })
     const orm = await db.network.create({ data: { slug: 'uniq', name: 'U' } }).catch((e: unknown) => e)
     expect(isUniqueViolation(orm)).toBe(true)
-    const row = { kind: 'click' as const, ts: new Date(), partnerId: null, assignmentId: null, offerId: null, clickId: 'UNIQUECLICKaaaaaaaaaaa', visitorHash: null, userAgent: null, referer: null, isUnique: true }
+    const row = {
+      kind: 'click' as const,
+      ts: new Date(),
+      partnerId: null,
+      assignmentId: null,
+      offerId: null,
+      clickId: 'UNIQUECLICKaaaaaaaaaaa',
+      visitorHash: null,
+      userAgent: null,
+      referer: null,
+      isUnique: true,
+    }
     await insertClickEvents(t().database, [row])
     const raw = await insertClickEvents(t().database, [row]).catch((e: unknown) => e)
     expect(isUniqueViolation(raw)).toBe(true)

@@ -80,7 +80,11 @@ describe('a SQLite write lock held by another connection', () => {
       const operating = (async () => {
         await new Promise((r) => setTimeout(r, 700))
         const started = performance.now()
-        const res = await fetch(`${base}/admin/api/partners`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-admin-secret': TEST_ADMIN_SECRET }, body: JSON.stringify({ name: 'During the lock' }) })
+        const res = await fetch(`${base}/admin/api/partners`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-admin-secret': TEST_ADMIN_SECRET },
+          body: JSON.stringify({ name: 'During the lock' }),
+        })
         operator = { status: res.status, body: await res.text(), ms: performance.now() - started }
       })()
       await Promise.all([visitor(), visitor(), visitor(), network, operating])
@@ -106,7 +110,9 @@ describe('a SQLite write lock held by another connection', () => {
     const db = new Sqlite(sqlitePath(scratch.url), { readonly: true })
     try {
       const stored = async () => {
-        const rows = db.prepare(`SELECT click_id FROM metric_events WHERE click_id IN (${clickIds.map(() => '?').join(',')})`).all(...clickIds)
+        const rows = db
+          .prepare(`SELECT click_id FROM metric_events WHERE click_id IN (${clickIds.map(() => '?').join(',')})`)
+          .all(...clickIds)
         return rows.length
       }
       const until = Date.now() + 10_000
@@ -118,7 +124,11 @@ describe('a SQLite write lock held by another connection', () => {
     // …and the network's retry goes through, as does the operator's.
     const retry = await fetch(`${link.postbackUrl}&txn_id=during-lock`)
     expect([retry.status, await retry.text()]).toEqual([200, 'OK'])
-    const again = await fetch(`${base}/admin/api/partners`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-admin-secret': TEST_ADMIN_SECRET }, body: JSON.stringify({ name: 'After the lock' }) })
+    const again = await fetch(`${base}/admin/api/partners`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-admin-secret': TEST_ADMIN_SECRET },
+      body: JSON.stringify({ name: 'After the lock' }),
+    })
     expect(again.status).toBe(201)
   })
 })

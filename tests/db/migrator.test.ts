@@ -123,7 +123,11 @@ describe('migrations in a worker thread (the server start)', () => {
     const scratch = await createScratchDatabase('sqlite')
     try {
       const applied = await applyMigrationsInWorker(scratch.url)
-      expect(applied).toEqual(readdirSync(migrationsDir('sqlite')).filter((d) => /^\d{14}_/.test(d)).sort())
+      expect(applied).toEqual(
+        readdirSync(migrationsDir('sqlite'))
+          .filter((d) => /^\d{14}_/.test(d))
+          .sort(),
+      )
       expect(await applyMigrationsInWorker(scratch.url)).toEqual([])
       expect(await diffDatabaseToModel(scratch.url)).toBe('')
     } finally {

@@ -34,8 +34,19 @@ describe.skipIf(!inject('postgresAvailable'))('named statements [postgresql]', (
     await scratch?.drop()
   })
 
-  it('runs the click batch on a connection of its own, leaving the pool\'s unprepared', async () => {
-    const row = (clickId: string) => ({ kind: 'click' as const, ts: new Date('2026-07-01T10:00:00Z'), partnerId: null, assignmentId: null, offerId: null, clickId, visitorHash: null, userAgent: null, referer: null, isUnique: true })
+  it("runs the click batch on a connection of its own, leaving the pool's unprepared", async () => {
+    const row = (clickId: string) => ({
+      kind: 'click' as const,
+      ts: new Date('2026-07-01T10:00:00Z'),
+      partnerId: null,
+      assignmentId: null,
+      offerId: null,
+      clickId,
+      visitorHash: null,
+      userAgent: null,
+      referer: null,
+      isUnique: true,
+    })
     await insertClickEvents(database, [row('named-1')])
     await insertClickEvents(database, [row('named-2'), row('named-3')])
     // One connection in the pool: the client's own queries prepared nothing on it.

@@ -29,22 +29,27 @@ describe('SQLite background checkpoint', () => {
   }
 
   for (const background of [false, true]) {
-    it(background ? 'with the checkpointer, committed rows reach the main file' : 'without it (and no in-commit checkpoint), they stay in the WAL', async () => {
-      const file = path.join(dir, `${background}.db`)
-      await applyMigrations(`file:${file}`)
-      const database = await openDatabase(`file:${file}`, { backgroundCheckpoint: background })
-      try {
-        await database.prisma.$queryRawUnsafe('PRAGMA wal_autocheckpoint = 0')
-        for (let i = 0; i < 20; i++) await database.prisma.partner.create({ data: { name: `P${i}` } })
-        await new Promise((r) => setTimeout(r, 600))
-        expect(partnersInMainFile(file)).toBe(background ? 20 : 0)
-      } finally {
-        await database.close()
-      }
-    })
+    it(
+      background
+        ? 'with the checkpointer, committed rows reach the main file'
+        : 'without it (and no in-commit checkpoint), they stay in the WAL',
+      async () => {
+        const file = path.join(dir, `${background}.db`)
+        await applyMigrations(`file:${file}`)
+        const database = await openDatabase(`file:${file}`, { backgroundCheckpoint: background })
+        try {
+          await database.prisma.$queryRawUnsafe('PRAGMA wal_autocheckpoint = 0')
+          for (let i = 0; i < 20; i++) await database.prisma.partner.create({ data: { name: `P${i}` } })
+          await new Promise((r) => setTimeout(r, 600))
+          expect(partnersInMainFile(file)).toBe(background ? 20 : 0)
+        } finally {
+          await database.close()
+        }
+      },
+    )
   }
 
-  it('with the checkpointer, a commit checkpoints only past IN_COMMIT_CHECKPOINT_PAGES; without it, at SQLite\'s 1000', async () => {
+  it("with the checkpointer, a commit checkpoints only past IN_COMMIT_CHECKPOINT_PAGES; without it, at SQLite's 1000", async () => {
     for (const background of [false, true]) {
       const file = path.join(dir, `threshold-${background}.db`)
       await applyMigrations(`file:${file}`)

@@ -57,17 +57,27 @@ describe('statements prepared once [sqlite]', () => {
     const insert = 'INSERT INTO t (id, n) VALUES (?, ?)'
     const select = 'SELECT id, n FROM t WHERE n >= ? ORDER BY id'
     for (let i = 1; i <= 4; i++) expect(await adapter.executeRaw(query(insert, `k${i}`, i))).toBe(1)
-    expect((await adapter.queryRaw(query(select, 3))).rows).toEqual([['k3', 3], ['k4', 4]])
+    expect((await adapter.queryRaw(query(select, 3))).rows).toEqual([
+      ['k3', 3],
+      ['k4', 4],
+    ])
     const again = await adapter.queryRaw(query(select, 2))
     expect(again.columnNames).toEqual(['id', 'n'])
-    expect(again.rows).toEqual([['k2', 2], ['k3', 3], ['k4', 4]])
+    expect(again.rows).toEqual([
+      ['k2', 2],
+      ['k3', 3],
+      ['k4', 4],
+    ])
     expect(prepares.filter((sql) => sql === insert)).toHaveLength(1)
     expect(prepares.filter((sql) => sql === select)).toHaveLength(1)
   })
 
   it('keeps transactions working: a rolled-back write is gone, a committed one stays, on the shared BEGIN', async () => {
     keepStatementsPrepared(adapter)
-    for (const [id, finish] of [['rolled', 'rollback'], ['kept', 'commit']] as const) {
+    for (const [id, finish] of [
+      ['rolled', 'rollback'],
+      ['kept', 'commit'],
+    ] as const) {
       const tx = await adapter.startTransaction()
       await tx.executeRaw(query('INSERT INTO t (id) VALUES (?)', id))
       await tx.executeRaw(query(finish === 'commit' ? 'COMMIT' : 'ROLLBACK'))

@@ -29,7 +29,13 @@ export interface AccountOptions {
 export async function createAccount(app: FastifyInstance, options: AccountOptions = {}): Promise<TestAccount> {
   const name = options.name ?? 'Test'
   const role = options.role ?? 'owner'
-  const slug = name.toLowerCase().normalize('NFD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 20) || 'user'
+  const slug =
+    name
+      .toLowerCase()
+      .normalize('NFD')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 20) || 'user'
   const email = options.email ?? `${slug}.${process.pid}.${++accounts}@test.example`
   const password = options.password ?? TEST_PASSWORD
   const res = await app.inject({ method: 'POST', url: '/admin/api/users', headers: adminHeaders, payload: { email, name, role, password } })
@@ -70,7 +76,12 @@ export class ConsoleSession {
 
   /** Posts a form (urlencoded), as a browser does. */
   post(url: string, form: Record<string, string>) {
-    return this.request({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(form).toString() })
+    return this.request({
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams(form).toString(),
+    })
   }
 
   /** The CSRF token of a page's forms. */

@@ -58,8 +58,18 @@ export function describeEachDatabase(name: string, body: (t: () => TestDatabase,
 /** Empties every table (between tests that need a blank ledger). */
 export async function truncateAll(db: Db, provider: Provider): Promise<void> {
   const tables = [
-    'wallet_entry_history', 'wallet_entries', 'payouts', 'partner_flags', 'metric_events', 'click_rollups',
-    'assignments', 'offers', 'networks', 'partners', 'postback_logs', 'audit_log',
+    'wallet_entry_history',
+    'wallet_entries',
+    'payouts',
+    'partner_flags',
+    'metric_events',
+    'click_rollups',
+    'assignments',
+    'offers',
+    'networks',
+    'partners',
+    'postback_logs',
+    'audit_log',
   ]
   if (provider === 'postgresql') {
     await db.$executeRawUnsafe(`TRUNCATE ${tables.map((t) => `"${t}"`).join(', ')} RESTART IDENTITY CASCADE`)

@@ -35,10 +35,26 @@ const MAX_BODY = 64 * 1024
 /** FX_RATES of the test app (the defaults), as exact decimals. */
 const RATES: Record<string, string> = { EUR: '1', USD: '0.92', GBP: '1.17', CHF: '1.05', CAD: '0.68', AUD: '0.61' }
 const DEFAULT_WORDS: Record<string, Status> = {
-  approved: 'confirmed', approve: 'confirmed', accepted: 'confirmed', confirmed: 'confirmed', paid: 'confirmed', '1': 'confirmed',
-  pending: 'pending', hold: 'pending', '0': 'pending',
-  declined: 'rejected', rejected: 'rejected', denied: 'rejected', invalid: 'rejected', '-1': 'rejected',
-  reversed: 'reversed', chargeback: 'reversed', refund: 'reversed', refunded: 'reversed', cancelled: 'reversed', canceled: 'reversed',
+  approved: 'confirmed',
+  approve: 'confirmed',
+  accepted: 'confirmed',
+  confirmed: 'confirmed',
+  paid: 'confirmed',
+  '1': 'confirmed',
+  pending: 'pending',
+  hold: 'pending',
+  '0': 'pending',
+  declined: 'rejected',
+  rejected: 'rejected',
+  denied: 'rejected',
+  invalid: 'rejected',
+  '-1': 'rejected',
+  reversed: 'reversed',
+  chargeback: 'reversed',
+  refund: 'reversed',
+  refunded: 'reversed',
+  cancelled: 'reversed',
+  canceled: 'reversed',
 }
 type Status = 'pending' | 'confirmed' | 'rejected' | 'reversed'
 const NEXT: Record<Status, Status[]> = { pending: ['confirmed', 'rejected'], confirmed: ['reversed'], rejected: [], reversed: [] }
@@ -93,10 +109,36 @@ const anyText = fc.oneof(
   { weight: 3, arbitrary: fc.string({ maxLength: 40 }) },
   { weight: 3, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
   { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 20 }) },
-  { weight: 1, arbitrary: fc.constantFrom('constructor', '__proto__', 'toString', 'hasOwnProperty', 'null', 'undefined', 'NaN', 'Infinity', '[object Object]', "' OR 1=1 --", '<script>alert(1)</script>', '\u0000', 'a\u0000b', '%00', '\ufeff', '\u202e', '\ud800', 'a\udfffb', ' ', '') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      'constructor',
+      '__proto__',
+      'toString',
+      'hasOwnProperty',
+      'null',
+      'undefined',
+      'NaN',
+      'Infinity',
+      '[object Object]',
+      "' OR 1=1 --",
+      '<script>alert(1)</script>',
+      '\u0000',
+      'a\u0000b',
+      '%00',
+      '\ufeff',
+      '\u202e',
+      '\ud800',
+      'a\udfffb',
+      ' ',
+      '',
+    ),
+  },
 )
 /** Longer than any parameter may be; sometimes more than a body may be. */
-const huge = fc.integer({ min: 300, max: 40_000 }).chain((n) => fc.constantFrom('x', 'é', '😀', '%', '&', '0', ' ').map((c) => c.repeat(Math.ceil(n / c.length))))
+const huge = fc
+  .integer({ min: 300, max: 40_000 })
+  .chain((n) => fc.constantFrom('x', 'é', '😀', '%', '&', '0', ' ').map((c) => c.repeat(Math.ceil(n / c.length))))
 
 const garbage = (invalidIf: (s: string) => boolean): fc.Arbitrary<Val> =>
   fc.oneof(
@@ -108,7 +150,14 @@ function networkValues(key: 'garb' | 'other'): fc.Arbitrary<Val> {
   const slug = key === 'garb' ? 'benchnet-g' : 'benchnet-o'
   return fc.oneof(
     { weight: 8, arbitrary: fc.constant({ text: slug }) },
-    { weight: 1, arbitrary: fc.constantFrom({ text: 'unknownnet', bad: true }, { text: slug.toUpperCase(), bad: true }, { text: `${slug}x`, bad: true }) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        { text: 'unknownnet', bad: true },
+        { text: slug.toUpperCase(), bad: true },
+        { text: `${slug}x`, bad: true },
+      ),
+    },
     { weight: 1, arbitrary: garbage((s) => s.trim() !== 'benchnet-g' && s.trim() !== 'benchnet-o') },
   )
 }
@@ -118,7 +167,15 @@ function tokenValues(world: World, key: 'garb' | 'other'): fc.Arbitrary<Val> {
   const wrong = key === 'garb' ? OTHER_TOKEN : world.garb.token
   return fc.oneof(
     { weight: 8, arbitrary: fc.constant({ text: right }) },
-    { weight: 1, arbitrary: fc.constantFrom({ text: wrong, bad: true }, { text: `${right} `, bad: true }, { text: right.toUpperCase(), bad: true }, { text: right.slice(1), bad: true }) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        { text: wrong, bad: true },
+        { text: `${right} `, bad: true },
+        { text: right.toUpperCase(), bad: true },
+        { text: right.slice(1), bad: true },
+      ),
+    },
     { weight: 1, arbitrary: garbage((s) => s !== world.garb.token && s !== OTHER_TOKEN) },
   )
 }
@@ -137,8 +194,21 @@ function subidValues(world: World): fc.Arbitrary<{ val: Val; kind: SubidKind | n
     ['unknown-partner', `987654:${ga}:NoSuchClick0000000000y`],
     ['mismatch', `${gp}:${oa}:${gc}`],
   ]
-  const invalid = ['abc', `${gp}:${ga}`, `${gp}:${ga}:`, `x:${ga}:${gc}`, `${gp}:${ga}_${gc}`, `${gp}:${ga}:${gc} x`, `${gp}:${ga}:<script>`,
-    '%E0%A4%A', '99999999999:1:k', '2147483648:1:k', `${gp}::${gc}`, `:${ga}:${gc}`, `${gp}:${ga}:${gc}\u0000`]
+  const invalid = [
+    'abc',
+    `${gp}:${ga}`,
+    `${gp}:${ga}:`,
+    `x:${ga}:${gc}`,
+    `${gp}:${ga}_${gc}`,
+    `${gp}:${ga}:${gc} x`,
+    `${gp}:${ga}:<script>`,
+    '%E0%A4%A',
+    '99999999999:1:k',
+    '2147483648:1:k',
+    `${gp}::${gc}`,
+    `:${ga}:${gc}`,
+    `${gp}:${ga}:${gc}\u0000`,
+  ]
   return fc.oneof(
     { weight: 8, arbitrary: fc.constantFrom(...valid).map(([kind, text]) => ({ val: { text }, kind })) },
     { weight: 1, arbitrary: fc.constantFrom(...invalid).map((text) => ({ val: { text, bad: true }, kind: null })) },
@@ -150,10 +220,18 @@ function subidValues(world: World): fc.Arbitrary<{ val: Val; kind: SubidKind | n
 // txn ids: a small pool so that the same conversion comes back (duplicates, status
 // changes, refused transitions), and any text at all (which is a valid txn id).
 const txnValues: fc.Arbitrary<Val> = fc.oneof(
-  { weight: 6, arbitrary: fc.constantFrom('T-1', 'T-2', 'T-3', ' T-1 ', 'tx é 😀', 'Ü-ñ-中文', 'T-1\t', "O'Brien;--") .map((text) => ({ text })) },
+  {
+    weight: 6,
+    arbitrary: fc.constantFrom('T-1', 'T-2', 'T-3', ' T-1 ', 'tx é 😀', 'Ü-ñ-中文', 'T-1\t', "O'Brien;--").map((text) => ({ text })),
+  },
   {
     weight: 3,
-    arbitrary: fc.oneof(fc.string({ minLength: 1, maxLength: 100 }), fc.string({ unit: 'binary', minLength: 1, maxLength: 100 }), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }))
+    arbitrary: fc
+      .oneof(
+        fc.string({ minLength: 1, maxLength: 100 }),
+        fc.string({ unit: 'binary', minLength: 1, maxLength: 100 }),
+        fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }),
+      )
       .filter((s) => s.length <= 128)
       .map((text) => ({ text, bad: text.trim() === '' || text.includes('\u0000') })),
   },
@@ -165,9 +243,20 @@ function statusValues(key: 'garb' | 'other'): fc.Arbitrary<Val> {
   const words = key === 'garb' ? DEFAULT_WORDS : { ...DEFAULT_WORDS, ...OTHER_WORDS }
   const known = Object.keys(words)
   return fc.oneof(
-    { weight: 8, arbitrary: fc.tuple(fc.constantFrom(...known), fc.constantFrom('lower', 'upper', 'spaced')).map(([w, how]) => ({ text: how === 'upper' ? w.toUpperCase() : how === 'spaced' ? ` ${w} ` : w })) },
+    {
+      weight: 8,
+      arbitrary: fc
+        .tuple(fc.constantFrom(...known), fc.constantFrom('lower', 'upper', 'spaced'))
+        .map(([w, how]) => ({ text: how === 'upper' ? w.toUpperCase() : how === 'spaced' ? ` ${w} ` : w })),
+    },
     // Near misses, and the names every JavaScript object answers to.
-    { weight: 2, arbitrary: fc.constantFrom('constructor', '__proto__', 'CONSTRUCTOR', ' __proto__ ', 'hasOwnProperty', 'approved2', 'sale', 'ok', '-2').filter((w) => !Object.hasOwn(words, w)).map((text) => ({ text, bad: true })) },
+    {
+      weight: 2,
+      arbitrary: fc
+        .constantFrom('constructor', '__proto__', 'CONSTRUCTOR', ' __proto__ ', 'hasOwnProperty', 'approved2', 'sale', 'ok', '-2')
+        .filter((w) => !Object.hasOwn(words, w))
+        .map((text) => ({ text, bad: true })),
+    },
     { weight: 2, arbitrary: garbage((s) => !Object.hasOwn(words, s.trim().toLowerCase())) },
   )
 }
@@ -190,8 +279,31 @@ const amountValues: fc.Arbitrary<{ val: Val; exact: { units: bigint; scale: numb
   {
     weight: 1,
     arbitrary: fc
-      .constantFrom('-1', '-0', '-12.50', '1e3', '12.5.3', '1,000.00', 'abc', 'NaN', 'Infinity', '0x10', '1_000', '١٢', '12 50', '+5', '.', ',',
-        '1234567890', '2000000', '5000000.00', '12.123456789', '€12', '12€', '12.50 EUR')
+      .constantFrom(
+        '-1',
+        '-0',
+        '-12.50',
+        '1e3',
+        '12.5.3',
+        '1,000.00',
+        'abc',
+        'NaN',
+        'Infinity',
+        '0x10',
+        '1_000',
+        '١٢',
+        '12 50',
+        '+5',
+        '.',
+        ',',
+        '1234567890',
+        '2000000',
+        '5000000.00',
+        '12.123456789',
+        '€12',
+        '12€',
+        '12.50 EUR',
+      )
       .map((text) => ({ val: { text, bad: true }, exact: null })),
   },
   // Something other than digits, "." and "," inside: not an amount.
@@ -221,7 +333,12 @@ function postbackCases(world: World): fc.Arbitrary<PostbackCase> {
     fc
       .record({
         transport: fc.constantFrom<PostbackCase['transport']>('get', 'get', 'form', 'form', 'json'),
-        formType: fc.constantFrom('application/x-www-form-urlencoded', 'application/x-www-form-urlencoded; charset=utf-8', 'text/plain', null),
+        formType: fc.constantFrom(
+          'application/x-www-form-urlencoded',
+          'application/x-www-form-urlencoded; charset=utf-8',
+          'text/plain',
+          null,
+        ),
         jsonType: fc.constantFrom('application/json', 'application/json; charset=utf-8', 'application/vnd.api+json'),
         network: slot(wrap(networkValues(networkKey)), false),
         token: slot(wrap(tokenValues(world, networkKey)), false),
@@ -233,7 +350,9 @@ function postbackCases(world: World): fc.Arbitrary<PostbackCase> {
         inQuery: fc.array(fc.boolean(), { minLength: 14, maxLength: 14 }),
         encoding: fc.constantFrom<PostbackCase['encoding']>('pct', 'plus', 'raw', 'name-pct'),
         extras: fc.array(fc.tuple(fc.string({ unit: 'binary', minLength: 1, maxLength: 12 }), anyText), { maxLength: 4 }),
-        rawFragments: fc.array(fc.constantFrom('&', '&&', '=', '==', 'a', '%', '%zz', '%E0%A4%A', '=x', 'sub2=%FF%FE', 'x=1=2'), { maxLength: 3 }),
+        rawFragments: fc.array(fc.constantFrom('&', '&&', '=', '==', 'a', '%', '%zz', '%E0%A4%A', '=x', 'sub2=%FF%FE', 'x=1=2'), {
+          maxLength: 3,
+        }),
         shuffle: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
       })
       .map((r): PostbackCase => {
@@ -329,7 +448,8 @@ function buildPostback(c: PostbackCase): BuiltRequest {
       else body.push(`${encodeName(name, c.encoding)}=${encodeValue(v.text, c.encoding, true)}`)
     }
   }
-  for (const [name, value] of c.extras) (c.transport === 'form' ? body : query).push(`${encodeURIComponent(name)}=${encodeURIComponent(value)}`)
+  for (const [name, value] of c.extras)
+    (c.transport === 'form' ? body : query).push(`${encodeURIComponent(name)}=${encodeURIComponent(value)}`)
   query.push(...c.rawFragments)
   const q = shuffled(query, c.shuffle).join('&')
   const url = `/aff/postback${q ? `?${q}` : ''}`
@@ -344,16 +464,31 @@ function buildPostback(c: PostbackCase): BuiltRequest {
 const rawPostbacks: fc.Arbitrary<BuiltRequest> = fc
   .record({
     method: fc.constantFrom<'GET' | 'POST'>('GET', 'POST'),
-    query: fc.oneof(fc.string({ maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 100 }).map((s) => encodeURIComponent(s)), huge),
-    body: fc.oneof(fc.string({ maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 200 }), fc.constantFrom('{', '[]', '{"token":', 'null', '{"subid":{"a":1}}', '\u0000\u0001', '{"txn_id":"\\ud800"}'), huge),
-    type: fc.constantFrom('application/json', 'application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data; boundary=x', 'application/xml'),
+    query: fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.string({ unit: 'binary', maxLength: 100 }).map((s) => encodeURIComponent(s)),
+      huge,
+    ),
+    body: fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.string({ unit: 'binary', maxLength: 200 }),
+      fc.constantFrom('{', '[]', '{"token":', 'null', '{"subid":{"a":1}}', '\u0000\u0001', '{"txn_id":"\\ud800"}'),
+      huge,
+    ),
+    type: fc.constantFrom(
+      'application/json',
+      'application/x-www-form-urlencoded',
+      'text/plain',
+      'multipart/form-data; boundary=x',
+      'application/xml',
+    ),
   })
   .map((r): BuiltRequest => ({
     method: r.method,
     // Characters a URL cannot carry as they are get percent-encoded, as any client would.
     url: `/aff/postback?${wellFormed(r.query).replace(/[^\x21-\x7e]|#/gu, (ch) => encodeURIComponent(ch))}`,
     body: r.method === 'POST' ? r.body : undefined,
-    headers: r.method === 'POST' ? { 'content-type': r.type } : ({} as Record<string, string>),
+    headers: r.method === 'POST' ? { 'content-type': r.type } : {},
   }))
 
 // ---------------------------------------------------------------- the oracle
@@ -388,7 +523,8 @@ function oracle(world: World, c: PostbackCase, built: BuiltRequest): Expected {
     const occ = s[name]
     if (occ.length === 2 && occ[0]!.text !== occ[1]!.text) return { kind: 'refused', status: 400 }
     // Too long, text a database cannot hold (NUL) or that is not text (a lone surrogate): refused.
-    if (occ.some((v) => v.text.length > MAX_LENGTH[name] || v.text.includes('\u0000') || LONE_SURROGATE.test(v.text))) return { kind: 'refused', status: 400 }
+    if (occ.some((v) => v.text.length > MAX_LENGTH[name] || v.text.includes('\u0000') || LONE_SURROGATE.test(v.text)))
+      return { kind: 'refused', status: 400 }
   }
   const one = (name: Param) => s[name][0]
   const network = one('network')
@@ -440,20 +576,39 @@ export function garbageSuite(options: GarbageOptions) {
       const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
       const garb = await onboardBenchLink(base, TEST_ADMIN_SECRET, 'benchnet-g')
       const other = await onboardBenchLink(base, TEST_ADMIN_SECRET, 'benchnet-o')
-      const patched = await app.inject({ method: 'PATCH', url: '/admin/api/networks/benchnet-o', headers: adminHeaders, payload: { postbackToken: OTHER_TOKEN, statusWords: OTHER_WORDS } })
+      const patched = await app.inject({
+        method: 'PATCH',
+        url: '/admin/api/networks/benchnet-o',
+        headers: adminHeaders,
+        payload: { postbackToken: OTHER_TOKEN, statusWords: OTHER_WORDS },
+      })
       expect(patched.statusCode, patched.body).toBe(200)
       const ids = Object.fromEntries((await t().db.network.findMany()).map((n) => [n.slug, n.id]))
-      world = { app, t: t(), garb: { ...garb, networkId: ids['benchnet-g']! }, other: { ...other, token: OTHER_TOKEN, networkId: ids['benchnet-o']! } }
+      world = {
+        app,
+        t: t(),
+        garb: { ...garb, networkId: ids['benchnet-g']! },
+        other: { ...other, token: OTHER_TOKEN, networkId: ids['benchnet-o']! },
+      }
     })
     afterAll(async () => {
       await world?.app.close()
-      const spread = [...answers].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ×${n}`).join(', ')
+      const spread = [...answers]
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, n]) => `${k} ×${n}`)
+        .join(', ')
       console.log(`garbage inputs tried: ${tried}, 500s: ${fives} [${provider}] — answers: ${spread}`)
     })
 
     const fire = async (r: BuiltRequest) => {
       tried++
-      const res = await world.app.inject({ method: r.method, url: r.url, payload: r.body, headers: r.headers, remoteAddress: '203.0.113.9' })
+      const res = await world.app.inject({
+        method: r.method,
+        url: r.url,
+        payload: r.body,
+        headers: r.headers,
+        remoteAddress: '203.0.113.9',
+      })
       if (res.statusCode >= 500) fives++
       const label = `${res.statusCode}${res.statusCode === 200 ? ` ${res.body}` : ''}`
       answers.set(label, (answers.get(label) ?? 0) + 1)
@@ -466,7 +621,9 @@ export function garbageSuite(options: GarbageOptions) {
         db.walletEntry.count(),
         db.walletEntryHistory.count(),
         db.postbackLog.count(),
-        networkId !== undefined && txnId !== undefined ? db.walletEntry.findUnique({ where: { networkId_txnId: { networkId, txnId } } }) : null,
+        networkId !== undefined && txnId !== undefined
+          ? db.walletEntry.findUnique({ where: { networkId_txnId: { networkId, txnId } } })
+          : null,
       ])
       return { entries, history, logs, entry }
     }
@@ -475,13 +632,15 @@ export function garbageSuite(options: GarbageOptions) {
     async function checkLogLine(status: number, body: string) {
       const line = await world.t.db.postbackLog.findFirst({ orderBy: { id: 'desc' } })
       expect(line).not.toBeNull()
-      const expectedOutcomes = status === 200 ? (body === 'DUPLICATE' ? ['duplicate'] : ['accepted', 'updated']) : status === 403 ? ['forbidden'] : ['rejected']
+      const expectedOutcomes =
+        status === 200 ? (body === 'DUPLICATE' ? ['duplicate'] : ['accepted', 'updated']) : status === 403 ? ['forbidden'] : ['rejected']
       expect(expectedOutcomes, `log outcome ${line!.outcome} for ${status} ${body}`).toContain(line!.outcome)
       for (const token of [world.garb.token, OTHER_TOKEN]) {
         expect(line!.rawQuery).not.toContain(token)
         expect(line!.rawBody ?? '').not.toContain(token)
         // Nor in a form a replay would decode.
-        for (const kind of ['form', 'json'] as const) expect(readPostbackParams(line!.rawQuery, line!.rawBody, kind).params.token).not.toBe(token)
+        for (const kind of ['form', 'json'] as const)
+          expect(readPostbackParams(line!.rawQuery, line!.rawBody, kind).params.token).not.toBe(token)
       }
     }
 
@@ -519,7 +678,11 @@ export function garbageSuite(options: GarbageOptions) {
         expect(after.entries - before.entries, what).toBe(1)
         expect(after.history - before.history, what).toBe(1)
         const e = after.entry!
-        expect({ status: e.status, amountCents: e.amountCents, type: e.type }, what).toEqual({ status: expected.status, amountCents: expected.cents, type: 'conversion' })
+        expect({ status: e.status, amountCents: e.amountCents, type: e.type }, what).toEqual({
+          status: expected.status,
+          amountCents: expected.cents,
+          type: 'conversion',
+        })
         const [gp] = world.garb.subid.split(':').map(Number) as [number]
         const [op] = world.other.subid.split(':').map(Number) as [number]
         // A real click of the other network's offer is flagged (DESIGN: postback contract).
@@ -543,7 +706,10 @@ export function garbageSuite(options: GarbageOptions) {
       } else if (NEXT[from].includes(expected.status)) {
         expect([res.statusCode, res.body], what).toEqual([200, 'OK'])
         expect(after.history - before.history, what).toBe(1)
-        expect({ status: after.entry!.status, amountCents: after.entry!.amountCents }, what).toEqual({ status: expected.status, amountCents: expected.cents ?? prior.amountCents })
+        expect({ status: after.entry!.status, amountCents: after.entry!.amountCents }, what).toEqual({
+          status: expected.status,
+          amountCents: expected.cents ?? prior.amountCents,
+        })
       } else {
         expect(res.statusCode, what).toBe(409)
         expect(after.entry, what).toEqual(prior)
@@ -555,12 +721,18 @@ export function garbageSuite(options: GarbageOptions) {
       await fc.assert(
         // A third of the cases well-formed through and through, so that conversions
         // come back (duplicates, status changes, refused transitions) often.
-        fc.asyncProperty(fc.oneof({ weight: 2, arbitrary: postbackCases(world) }, { weight: 1, arbitrary: postbackCases(world).filter(wellFormedThroughout) }), async (c) => {
-          const built = buildPostback(c)
-          // A JSON-typed request whose body is empty still reads the query alone; a form
-          // body sent with a JSON type is unreadable.
-          await checkPostback(built, oracle(world, c, built))
-        }),
+        fc.asyncProperty(
+          fc.oneof(
+            { weight: 2, arbitrary: postbackCases(world) },
+            { weight: 1, arbitrary: postbackCases(world).filter(wellFormedThroughout) },
+          ),
+          async (c) => {
+            const built = buildPostback(c)
+            // A JSON-typed request whose body is empty still reads the query alone; a form
+            // body sent with a JSON type is unreadable.
+            await checkPostback(built, oracle(world, c, built))
+          },
+        ),
         { numRuns: options.postbackRuns },
       )
     })
@@ -580,7 +752,12 @@ export function garbageSuite(options: GarbageOptions) {
       const code = fc.oneof(
         { weight: 3, arbitrary: fc.constantFrom(...codes).map((c) => ({ path: c, code: c })) },
         // The same code, percent-encoded: the router decodes it.
-        { weight: 1, arbitrary: fc.constantFrom(...codes).map((c) => ({ path: [...c].map((ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`).join(''), code: c })) },
+        {
+          weight: 1,
+          arbitrary: fc
+            .constantFrom(...codes)
+            .map((c) => ({ path: [...c].map((ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`).join(''), code: c })),
+        },
         {
           weight: 2,
           arbitrary: fc.constantFrom(...codes).chain((c) =>
@@ -593,7 +770,12 @@ export function garbageSuite(options: GarbageOptions) {
         {
           weight: 6,
           arbitrary: fc
-            .oneof(fc.string({ maxLength: 80 }), fc.string({ unit: 'binary', maxLength: 80 }), fc.string({ unit: 'grapheme', maxLength: 20 }), huge.map((s) => s.slice(0, 400)))
+            .oneof(
+              fc.string({ maxLength: 80 }),
+              fc.string({ unit: 'binary', maxLength: 80 }),
+              fc.string({ unit: 'grapheme', maxLength: 20 }),
+              huge.map((s) => s.slice(0, 400)),
+            )
             .filter((s) => !codes.includes(s))
             .map((s) => ({ path: encodeURIComponent(s), code: null as string | null })),
         },
@@ -601,43 +783,70 @@ export function garbageSuite(options: GarbageOptions) {
         {
           weight: 1,
           arbitrary: fc
-            .constantFrom('..', '../admin/monitoring', '%2e%2e', '%', '%zz', '%E0%A4%A', '//evil.example', 'https:%2F%2Fevil.example/', 'constructor', '__proto__', '%00', '')
+            .constantFrom(
+              '..',
+              '../admin/monitoring',
+              '%2e%2e',
+              '%',
+              '%zz',
+              '%E0%A4%A',
+              '//evil.example',
+              'https:%2F%2Fevil.example/',
+              'constructor',
+              '__proto__',
+              '%00',
+              '',
+            )
             .map((path) => ({ path, code: null as string | null })),
         },
       )
-      const ua = fc.oneof(fc.constantFrom('Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0', 'Slackbot-LinkExpanding 1.0', 'facebookexternalhit/1.1', ''), fc.string({ maxLength: 600 }).map((s) => s.replace(/[^\x20-\x7e]/g, '')))
-      const extra = fc.oneof(fc.constant(''), fc.constantFrom('?url=https://evil.example/', '?next=//evil.example&subid=1:2:x', '?%zz', '?a=b&a=c'), fc.string({ maxLength: 60 }).map((s) => `?${encodeURIComponent(s)}`))
+      const ua = fc.oneof(
+        fc.constantFrom('Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0', 'Slackbot-LinkExpanding 1.0', 'facebookexternalhit/1.1', ''),
+        fc.string({ maxLength: 600 }).map((s) => s.replace(/[^\x20-\x7e]/g, '')),
+      )
+      const extra = fc.oneof(
+        fc.constant(''),
+        fc.constantFrom('?url=https://evil.example/', '?next=//evil.example&subid=1:2:x', '?%zz', '?a=b&a=c'),
+        fc.string({ maxLength: 60 }).map((s) => `?${encodeURIComponent(s)}`),
+      )
       await fc.assert(
-        fc.asyncProperty(code, ua, extra, fc.constantFrom<'GET' | 'HEAD'>('GET', 'GET', 'HEAD'), fc.string({ maxLength: 40 }).map((s) => s.replace(/[^\x20-\x7e]/g, '')), async (c, userAgent, query, method, junk) => {
-          const before = await world.t.db.metricEvent.count()
-          tried++
-          const res = await world.app.inject({
-            method,
-            url: `/r/${c.path}${query}`,
-            headers: { ...(userAgent ? { 'user-agent': userAgent } : {}), referer: junk, 'x-forwarded-for': junk || '1.2.3.4' },
-            remoteAddress: '198.51.100.20',
-          })
-          if (res.statusCode >= 500) fives++
-          const label = `redirect ${res.statusCode}`
-          answers.set(label, (answers.get(label) ?? 0) + 1)
-          const after = await world.t.db.metricEvent.count()
-          const what = `${method} /r/${c.path.slice(0, 200)}${query} → ${res.statusCode}`
-          expect(res.statusCode, what).toBeLessThan(500)
-          const live = c.code !== null && codes.includes(c.code)
-          if (live) {
-            expect(res.statusCode, what).toBe(302)
-            const link = c.code === world.garb.code ? world.garb : world.other
-            const [p, a] = link.subid.split(':')
-            const location = String(res.headers.location)
-            expect(location.startsWith('https://advertiser.example/landing?affid=CF01&subid='), location).toBe(true)
-            expect(new URL(location).searchParams.get('subid'), location).toMatch(new RegExp(`^${p}:${a}:[A-Za-z0-9]{22}$`))
-            expect(after - before, what).toBe(1)
-          } else {
-            expect(res.statusCode, what).not.toBe(302)
-            expect(res.headers.location, what).toBeUndefined()
-            expect(after, what).toBe(before)
-          }
-        }),
+        fc.asyncProperty(
+          code,
+          ua,
+          extra,
+          fc.constantFrom<'GET' | 'HEAD'>('GET', 'GET', 'HEAD'),
+          fc.string({ maxLength: 40 }).map((s) => s.replace(/[^\x20-\x7e]/g, '')),
+          async (c, userAgent, query, method, junk) => {
+            const before = await world.t.db.metricEvent.count()
+            tried++
+            const res = await world.app.inject({
+              method,
+              url: `/r/${c.path}${query}`,
+              headers: { ...(userAgent ? { 'user-agent': userAgent } : {}), referer: junk, 'x-forwarded-for': junk || '1.2.3.4' },
+              remoteAddress: '198.51.100.20',
+            })
+            if (res.statusCode >= 500) fives++
+            const label = `redirect ${res.statusCode}`
+            answers.set(label, (answers.get(label) ?? 0) + 1)
+            const after = await world.t.db.metricEvent.count()
+            const what = `${method} /r/${c.path.slice(0, 200)}${query} → ${res.statusCode}`
+            expect(res.statusCode, what).toBeLessThan(500)
+            const live = c.code !== null && codes.includes(c.code)
+            if (live) {
+              expect(res.statusCode, what).toBe(302)
+              const link = c.code === world.garb.code ? world.garb : world.other
+              const [p, a] = link.subid.split(':')
+              const location = String(res.headers.location)
+              expect(location.startsWith('https://advertiser.example/landing?affid=CF01&subid='), location).toBe(true)
+              expect(new URL(location).searchParams.get('subid'), location).toMatch(new RegExp(`^${p}:${a}:[A-Za-z0-9]{22}$`))
+              expect(after - before, what).toBe(1)
+            } else {
+              expect(res.statusCode, what).not.toBe(302)
+              expect(res.headers.location, what).toBeUndefined()
+              expect(after, what).toBe(before)
+            }
+          },
+        ),
         { numRuns: options.redirectRuns },
       )
     })

@@ -29,10 +29,14 @@ export async function integrityProblems(db: Db): Promise<string[]> {
     const t = totals.get(`${type}/${status}`) ?? { entries: 0, cents: 0 }
     totals.set(`${type}/${status}`, { entries: t.entries + entries, cents: t.cents + cents })
   }
-  for (const r of await db.ledgerDaily.groupBy({ by: ['type', 'status'], _sum: { entries: true, amountCents: true } })) add(r.type, r.status, num(r._sum.entries), num(r._sum.amountCents))
-  for (const r of await db.ledgerDelta.groupBy({ by: ['type', 'status'], _sum: { entries: true, amountCents: true } })) add(r.type, r.status, num(r._sum.entries), num(r._sum.amountCents))
-  for (const r of await db.walletEntry.groupBy({ by: ['type', 'status'], _count: { _all: true }, _sum: { amountCents: true } })) add(r.type, r.status, -r._count._all, -num(r._sum.amountCents))
-  for (const [key, t] of totals) if (t.entries || t.cents) problems.push(`ledger daily totals of ${key} off by ${t.entries} entries, ${t.cents} cents`)
+  for (const r of await db.ledgerDaily.groupBy({ by: ['type', 'status'], _sum: { entries: true, amountCents: true } }))
+    add(r.type, r.status, num(r._sum.entries), num(r._sum.amountCents))
+  for (const r of await db.ledgerDelta.groupBy({ by: ['type', 'status'], _sum: { entries: true, amountCents: true } }))
+    add(r.type, r.status, num(r._sum.entries), num(r._sum.amountCents))
+  for (const r of await db.walletEntry.groupBy({ by: ['type', 'status'], _count: { _all: true }, _sum: { amountCents: true } }))
+    add(r.type, r.status, -r._count._all, -num(r._sum.amountCents))
+  for (const [key, t] of totals)
+    if (t.entries || t.cents) problems.push(`ledger daily totals of ${key} off by ${t.entries} entries, ${t.cents} cents`)
 
   return problems
 }

@@ -4,7 +4,11 @@
 import { expect } from 'vitest'
 import type { Db, DbWriter } from '../../src/db/client.ts'
 
-export async function besideRolledBackTransaction<T>(db: Db, inside: (tx: DbWriter) => Promise<unknown>, meanwhile: () => Promise<T>): Promise<T> {
+export async function besideRolledBackTransaction<T>(
+  db: Db,
+  inside: (tx: DbWriter) => Promise<unknown>,
+  meanwhile: () => Promise<T>,
+): Promise<T> {
   let started!: Promise<T>
   const rolledBack = db.$transaction(async (tx) => {
     await inside(tx)

@@ -36,7 +36,13 @@ export async function walkRouteGuard(app: FastifyInstance): Promise<GuardReport>
     for (const headers of [{}, { accept: 'text/html' }, { 'x-admin-secret': 'wrong-secret-of-the-right-length-123' }]) {
       // Each route's wrong guesses from an address of its own: the guess limit (429) is tested apart.
       const remoteAddress = `192.0.2.${i % 250}`
-      const res = await app.inject({ method: route.method as 'GET', url, headers, remoteAddress, payload: route.method === 'GET' || route.method === 'HEAD' ? undefined : {} })
+      const res = await app.inject({
+        method: route.method as 'GET',
+        url,
+        headers,
+        remoteAddress,
+        payload: route.method === 'GET' || route.method === 'HEAD' ? undefined : {},
+      })
       const toLogin = res.statusCode === 302 && String(res.headers.location).startsWith('/login')
       if (res.statusCode !== 401 && !toLogin) unguarded.push(`${route.method} ${route.url} → ${res.statusCode}`)
     }
@@ -62,7 +68,17 @@ export interface RoleReport {
 /** Rows of every table a console route writes, as one string to compare. */
 async function snapshot(app: FastifyInstance): Promise<string> {
   const db = app.db
-  const models = [db.network, db.offer, db.partner, db.assignment, db.payout, db.partnerFlag, db.auditLog, db.walletEntry, db.user] as unknown as { count(): Promise<number> }[]
+  const models = [
+    db.network,
+    db.offer,
+    db.partner,
+    db.assignment,
+    db.payout,
+    db.partnerFlag,
+    db.auditLog,
+    db.walletEntry,
+    db.user,
+  ] as unknown as { count(): Promise<number> }[]
   const counts = await Promise.all(models.map((m) => m.count()))
   const users = await db.user.findMany({ select: { role: true, disabledAt: true, passwordHash: true }, orderBy: { id: 'asc' } })
   const sessions = await db.adminSession.count({ where: { revokedAt: null } })
@@ -76,13 +92,27 @@ export async function walkRoleRefusals(app: FastifyInstance): Promise<RoleReport
   await viewer.login({ role: 'viewer', name: 'Viewer' })
   const ops = new ConsoleSession(app)
   await ops.login({ role: 'ops', name: 'Ops' })
-  const tokens = new Map([[viewer, await viewer.csrfToken()], [ops, await ops.csrfToken()]])
+  const tokens = new Map([
+    [viewer, await viewer.csrfToken()],
+    [ops, await ops.csrfToken()],
+  ])
   const probe = async (s: ConsoleSession, method: string, url: string) => {
     const isApi = url.startsWith('/admin/api')
-    const form = { role: 'owner', disabled: 'true', password: 'a-new-password-0123', reason: 'probe', name: 'probe', email: 'probe@test.example', amount: '1', reference: 'R', partnerId: '1', session: '0'.repeat(64) }
+    const form = {
+      role: 'owner',
+      disabled: 'true',
+      password: 'a-new-password-0123',
+      reason: 'probe',
+      name: 'probe',
+      email: 'probe@test.example',
+      amount: '1',
+      reference: 'R',
+      partnerId: '1',
+      session: '0'.repeat(64),
+    }
     const before = await snapshot(app)
     const res = await s.request({
-      method: method as 'POST',
+      method: method,
       url,
       headers: { 'content-type': isApi ? 'application/json' : 'application/x-www-form-urlencoded', 'x-csrf-token': tokens.get(s)! },
       payload: READS.has(method) ? undefined : isApi ? JSON.stringify(form) : new URLSearchParams(form).toString(),
@@ -131,7 +161,9 @@ export function describeRouteGuardWalk(more?: (app: () => FastifyInstance) => vo
       const report = await walkRoleRefusals(app)
       expect(report.stateChanging).toBeGreaterThan(20)
       expect(report.ownerOnly).toBeGreaterThan(5)
-      console.log(`state-changing routes refused to a viewer: ${report.stateChanging - report.viewerPassed.length}/${report.stateChanging}, owner-only routes refused to ops: ${report.ownerOnly - report.opsPassed.length}/${report.ownerOnly} [${provider}]`)
+      console.log(
+        `state-changing routes refused to a viewer: ${report.stateChanging - report.viewerPassed.length}/${report.stateChanging}, owner-only routes refused to ops: ${report.ownerOnly - report.opsPassed.length}/${report.ownerOnly} [${provider}]`,
+      )
       expect(report.viewerPassed).toEqual([])
       expect(report.opsPassed).toEqual([])
     })

@@ -45,14 +45,14 @@ export async function startServer(env: Record<string, string>, options: StartOpt
   // JavaScript (the built server in dist/, as npm start runs it) needs no TypeScript loader.
   const loader = /\.[cm]?ts$/.test(entry) ? ['--import', 'tsx'] : []
   const [cmd, ...args] = [...(options.prefix ?? []), process.execPath, ...(options.nodeArgs ?? []), ...loader, path.join(root, entry)]
-  const child = spawn(cmd!, args, {
+  const child = spawn(cmd, args, {
     cwd: root,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, HOST: '127.0.0.1', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''
-  child.stdout!.on('data', (d) => (out += d))
-  child.stderr!.on('data', (d) => (out += d))
+  child.stdout.on('data', (d) => (out += d))
+  child.stderr.on('data', (d) => (out += d))
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
   const baseUrl = `http://127.0.0.1:${port}`
   const deadline = Date.now() + timeoutMs
@@ -78,8 +78,8 @@ export async function runServerExpectingExit(env: Record<string, string>): Promi
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
-  child.stdout!.on('data', (d) => (output += d))
-  child.stderr!.on('data', (d) => (output += d))
+  child.stdout.on('data', (d) => (output += d))
+  child.stderr.on('data', (d) => (output += d))
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
   return { code, output }
 }

@@ -31,7 +31,10 @@ export function startTraffic(o: TrafficOptions): { stop(): void; done: Promise<A
   const worker = async (w: number) => {
     for (let i = 0; !stopped && Date.now() < deadline; i++) {
       try {
-        const res = await fetch(`${o.baseUrl}/r/${o.link.code}`, { redirect: 'manual', headers: { 'user-agent': `Mozilla/5.0 (traffic ${w})` } })
+        const res = await fetch(`${o.baseUrl}/r/${o.link.code}`, {
+          redirect: 'manual',
+          headers: { 'user-agent': `Mozilla/5.0 (traffic ${w})` },
+        })
         await res.arrayBuffer()
         const location = res.headers.get('location')
         if (res.status !== 302 || !location) {

@@ -9,7 +9,9 @@ describe('logging', () => {
     expect(maskUrl('/aff/postback?subid=1:2:x&token=s3cr3t&amount=1')).toBe('/aff/postback?subid=1:2:x&token=***&amount=1')
     expect(maskUrl('/x?a=1&SECRET=abc#f')).toBe('/x?a=1&SECRET=***#f')
     // …also inside a URL carried, encoded once, by another (the login page's ?next=).
-    expect(maskUrl('/login?next=%2Fadmin%2Fx%3Ftoken%3Dabc%26secret%3Ddef%26a%3D1')).toBe('/login?next=%2Fadmin%2Fx%3Ftoken%3D***%26secret%3D***%26a%3D1')
+    expect(maskUrl('/login?next=%2Fadmin%2Fx%3Ftoken%3Dabc%26secret%3Ddef%26a%3D1')).toBe(
+      '/login?next=%2Fadmin%2Fx%3Ftoken%3D***%26secret%3D***%26a%3D1',
+    )
     expect(maskUrl('/x?monkey=1&keyring=2')).toBe('/x?monkey=1&keyring=2')
   })
 
@@ -23,10 +25,14 @@ describe('logging', () => {
       request.log.info({ token: 'tok-in-object', headers: request.headers }, 'probe')
       return 'ok'
     })
-    await app.inject({ url: '/probe?token=tok-in-url', headers: { 'x-admin-secret': 'super-secret-admin-value-123', cookie: 'cf_session=abc' } })
+    await app.inject({
+      url: '/probe?token=tok-in-url',
+      headers: { 'x-admin-secret': 'super-secret-admin-value-123', cookie: 'cf_session=abc' },
+    })
     await app.close()
     const log = lines.join('')
     expect(log).toContain('/probe?token=***')
-    for (const secret of ['super-secret-admin-value-123', 'tok-in-url', 'tok-in-object', 'cf_session=abc']) expect(log).not.toContain(secret)
+    for (const secret of ['super-secret-admin-value-123', 'tok-in-url', 'tok-in-object', 'cf_session=abc'])
+      expect(log).not.toContain(secret)
   })
 })

@@ -57,7 +57,11 @@ describeEachDatabase('slow clients', (t) => {
   let link: BenchLink
 
   beforeAll(async () => {
-    const config = testConfig(t(), { REQUEST_TIMEOUT_MS: String(REQUEST_MS), HEADERS_TIMEOUT_MS: String(HEADERS_MS), KEEP_ALIVE_TIMEOUT_MS: String(KEEP_ALIVE_MS) })
+    const config = testConfig(t(), {
+      REQUEST_TIMEOUT_MS: String(REQUEST_MS),
+      HEADERS_TIMEOUT_MS: String(HEADERS_MS),
+      KEEP_ALIVE_TIMEOUT_MS: String(KEEP_ALIVE_MS),
+    })
     app = await buildApp(config, { database: t().database, logger: false })
     await app.listen({ host: '127.0.0.1', port: 0 })
     port = (app.server.address() as net.AddressInfo).port
@@ -78,7 +82,10 @@ describeEachDatabase('slow clients', (t) => {
     const visitor = (async () => {
       while (attacking) {
         const started = performance.now()
-        const res = await fetch(`http://127.0.0.1:${port}/r/${link.code}`, { redirect: 'manual', headers: { 'user-agent': 'Mozilla/5.0 (visitor)' } })
+        const res = await fetch(`http://127.0.0.1:${port}/r/${link.code}`, {
+          redirect: 'manual',
+          headers: { 'user-agent': 'Mozilla/5.0 (visitor)' },
+        })
         await res.arrayBuffer()
         redirects.push({ status: res.status, ms: performance.now() - started })
         await new Promise((r) => setTimeout(r, 100))
@@ -103,7 +110,9 @@ describeEachDatabase('slow clients', (t) => {
 
   it('closes an idle keep-alive connection', async () => {
     const closedAfterMs = await new Promise<number>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1', () => socket.write(`GET /r/${link.code} HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n`))
+      const socket = net.connect(port, '127.0.0.1', () =>
+        socket.write(`GET /r/${link.code} HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n`),
+      )
       let answeredAt = 0
       socket.on('data', () => (answeredAt ||= Date.now()))
       socket.on('error', () => {})

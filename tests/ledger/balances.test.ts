@@ -27,11 +27,15 @@ describeEachDatabase('ledger balances', (t) => {
     await conv(alice, 'pending', 9_999, ago(DAY)) // not confirmed: counts nowhere
     await conv(alice, 'rejected', 8_888, ago(DAY))
     await conv(alice, 'reversed', 7_777, ago(40 * DAY))
-    await db.walletEntry.create({ data: { partnerId: alice, type: 'payout', status: 'paid', amountCents: -3_000, createdAt: ago(2 * DAY) } })
+    await db.walletEntry.create({
+      data: { partnerId: alice, type: 'payout', status: 'paid', amountCents: -3_000, createdAt: ago(2 * DAY) },
+    })
     // Bob
     await conv(bob, 'confirmed', 500, ago(60 * DAY))
     await db.walletEntry.create({ data: { partnerId: bob, type: 'payout', status: 'paid', amountCents: -700, createdAt: ago(DAY) } })
-    await db.walletEntry.create({ data: { partnerId: bob, type: 'adjustment', status: 'confirmed', amountCents: 4_000, createdAt: ago(DAY) } })
+    await db.walletEntry.create({
+      data: { partnerId: bob, type: 'adjustment', status: 'confirmed', amountCents: 4_000, createdAt: ago(DAY) },
+    })
   })
 
   it("gives a partner's balance with the 30-day boundary exact", async () => {

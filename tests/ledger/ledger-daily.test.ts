@@ -49,10 +49,25 @@ describeEachDatabase('ledger daily totals', (t, provider) => {
     const statuses = ['pending', 'confirmed', 'rejected', 'reversed']
     // Batches (createMany), single creates, raw multi-row inserts.
     await db.walletEntry.createMany({
-      data: Array.from({ length: 300 }, (_, i) => ({ partnerId: p, type: 'conversion', status: rnd.pick(statuses), amountCents: rnd.int(1, 9_999), txnId: `m${i}`, createdAt: new Date(base + rnd.int(0, 20 * DAY)) })),
+      data: Array.from({ length: 300 }, (_, i) => ({
+        partnerId: p,
+        type: 'conversion',
+        status: rnd.pick(statuses),
+        amountCents: rnd.int(1, 9_999),
+        txnId: `m${i}`,
+        createdAt: new Date(base + rnd.int(0, 20 * DAY)),
+      })),
     })
     for (let i = 0; i < 20; i++) {
-      await db.walletEntry.create({ data: { partnerId: p, type: rnd.chance(0.5) ? 'payout' : 'adjustment', status: rnd.chance(0.5) ? 'paid' : 'confirmed', amountCents: -rnd.int(1, 5_000), createdAt: new Date(base + rnd.int(0, 20 * DAY)) } })
+      await db.walletEntry.create({
+        data: {
+          partnerId: p,
+          type: rnd.chance(0.5) ? 'payout' : 'adjustment',
+          status: rnd.chance(0.5) ? 'paid' : 'confirmed',
+          amountCents: -rnd.int(1, 5_000),
+          createdAt: new Date(base + rnd.int(0, 20 * DAY)),
+        },
+      })
     }
     const at = new Date(base + 3 * DAY - 1)
     await db.$executeRaw`INSERT INTO wallet_entries (partner_id, type, status, amount_cents, txn_id, created_at, updated_at)
@@ -61,7 +76,8 @@ describeEachDatabase('ledger daily totals', (t, provider) => {
 
     // Status changes (one by one and in bulk), amount changes, a move to another day, an update of nothing that counts.
     const some = await db.walletEntry.findMany({ where: { type: 'conversion' }, take: 60, orderBy: { id: 'asc' } })
-    for (const e of some.slice(0, 20)) await db.walletEntry.updateMany({ where: { id: e.id }, data: { status: 'confirmed', amountCents: e.amountCents + 1 } })
+    for (const e of some.slice(0, 20))
+      await db.walletEntry.updateMany({ where: { id: e.id }, data: { status: 'confirmed', amountCents: e.amountCents + 1 } })
     await db.walletEntry.updateMany({ where: { id: { in: some.slice(20, 40).map((e) => e.id) } }, data: { status: 'reversed' } })
     await db.walletEntry.update({ where: { id: some[40]!.id }, data: { createdAt: new Date(base + 25 * DAY) } })
     await db.walletEntry.updateMany({ where: { id: { in: some.slice(41, 50).map((e) => e.id) } }, data: { flag: 'unknown_click' } })
@@ -71,12 +87,23 @@ describeEachDatabase('ledger daily totals', (t, provider) => {
     // Deletes, inside a transaction with other writes.
     await db.$transaction(async (tx) => {
       await tx.walletEntry.deleteMany({ where: { id: { in: some.slice(50, 60).map((e) => e.id) } } })
-      await tx.walletEntry.create({ data: { partnerId: p, type: 'conversion', status: 'confirmed', amountCents: 5, txnId: 'tx1', createdAt: new Date(base) } })
+      await tx.walletEntry.create({
+        data: { partnerId: p, type: 'conversion', status: 'confirmed', amountCents: 5, txnId: 'tx1', createdAt: new Date(base) },
+      })
     })
     // A transaction that fails leaves the totals as they were.
     await expect(
       db.$transaction(async (tx) => {
-        await tx.walletEntry.create({ data: { partnerId: p, type: 'conversion', status: 'confirmed', amountCents: 1_000_000, txnId: 'rolled-back', createdAt: new Date(base) } })
+        await tx.walletEntry.create({
+          data: {
+            partnerId: p,
+            type: 'conversion',
+            status: 'confirmed',
+            amountCents: 1_000_000,
+            txnId: 'rolled-back',
+            createdAt: new Date(base),
+          },
+        })
         throw new Error('abort')
       }),
     ).rejects.toThrow('abort')
@@ -96,7 +123,10 @@ describeEachDatabase('ledger daily totals', (t, provider) => {
     const day = new Date('2026-05-03T10:00:00Z')
     let n = 0
     const write = async () => {
-      for (let i = 0; i < 30; i++) await db.walletEntry.create({ data: { partnerId: p, type: 'conversion', status: 'confirmed', amountCents: 100, txnId: `c${++n}`, createdAt: day } })
+      for (let i = 0; i < 30; i++)
+        await db.walletEntry.create({
+          data: { partnerId: p, type: 'conversion', status: 'confirmed', amountCents: 100, txnId: `c${++n}`, createdAt: day },
+        })
     }
     const fold = async () => {
       for (let i = 0; i < 10; i++) await foldLedgerDeltas(db, provider, 7)
@@ -114,28 +144,61 @@ describeEachDatabase('ledger daily totals', (t, provider) => {
     const base = Date.parse('2026-05-01T00:00:00Z')
     const rules = { reservePct: 0.3, releaseDays: 30 }
     const instants = [base + 31 * DAY, base + 40 * DAY + 5 * 3_600_000 + 17, base + 45 * DAY + 23 * 3_600_000]
-    const data = Array.from({ length: 200 }, (_, i) => ({ partnerId: p, type: 'conversion', status: rnd.chance(0.7) ? 'confirmed' : 'pending', amountCents: rnd.int(1, 9_999), txnId: `g${i}`, createdAt: new Date(base + rnd.int(0, 46 * DAY)) }))
-    for (const now of instants) for (const d of [-1, 0, 1]) data.push({ partnerId: p, type: 'conversion', status: 'confirmed', amountCents: rnd.int(1, 999), txnId: `e${data.length}`, createdAt: new Date(now - 30 * DAY + d) })
+    const data = Array.from({ length: 200 }, (_, i) => ({
+      partnerId: p,
+      type: 'conversion',
+      status: rnd.chance(0.7) ? 'confirmed' : 'pending',
+      amountCents: rnd.int(1, 9_999),
+      txnId: `g${i}`,
+      createdAt: new Date(base + rnd.int(0, 46 * DAY)),
+    }))
+    for (const now of instants)
+      for (const d of [-1, 0, 1])
+        data.push({
+          partnerId: p,
+          type: 'conversion',
+          status: 'confirmed',
+          amountCents: rnd.int(1, 999),
+          txnId: `e${data.length}`,
+          createdAt: new Date(now - 30 * DAY + d),
+        })
     await db.walletEntry.createMany({ data })
-    await db.walletEntry.create({ data: { partnerId: p, type: 'payout', status: 'paid', amountCents: -2_500, createdAt: new Date(base + 20 * DAY) } })
+    await db.walletEntry.create({
+      data: { partnerId: p, type: 'payout', status: 'paid', amountCents: -2_500, createdAt: new Date(base + 20 * DAY) },
+    })
     for (const now of instants) {
       // The partner's balance comes from its entries: with a single partner it is the global truth.
-      expect(await ledgerBalance(db, rules, { now: new Date(now) })).toEqual(await ledgerBalance(db, rules, { partnerId: p, now: new Date(now) }))
+      expect(await ledgerBalance(db, rules, { now: new Date(now) })).toEqual(
+        await ledgerBalance(db, rules, { partnerId: p, now: new Date(now) }),
+      )
     }
   })
 
-  it('gives several partners\' balances at once, equal to each one\'s', async () => {
+  it("gives several partners' balances at once, equal to each one's", async () => {
     const { db } = t()
     const rnd = prng(9)
     const rules = { reservePct: 0.3, releaseDays: 30 }
     const now = new Date('2026-06-15T12:00:00Z')
     const ids: number[] = []
     for (let i = 0; i < 6; i++) ids.push((await db.partner.create({ data: { name: `P${i}` } })).id)
-    const types = [['conversion', 'confirmed'], ['conversion', 'pending'], ['conversion', 'reversed'], ['payout', 'paid'], ['adjustment', 'confirmed']] as const
+    const types = [
+      ['conversion', 'confirmed'],
+      ['conversion', 'pending'],
+      ['conversion', 'reversed'],
+      ['payout', 'paid'],
+      ['adjustment', 'confirmed'],
+    ] as const
     await db.walletEntry.createMany({
       data: Array.from({ length: 400 }, (_, i) => {
         const [type, status] = rnd.pick(types)
-        return { partnerId: rnd.pick(ids.slice(0, 5)), type, status, amountCents: type === 'payout' ? -rnd.int(1, 999) : rnd.int(1, 9_999), txnId: `b${i}`, createdAt: new Date(now.getTime() - rnd.int(0, 60 * DAY)) }
+        return {
+          partnerId: rnd.pick(ids.slice(0, 5)),
+          type,
+          status,
+          amountCents: type === 'payout' ? -rnd.int(1, 999) : rnd.int(1, 9_999),
+          txnId: `b${i}`,
+          createdAt: new Date(now.getTime() - rnd.int(0, 60 * DAY)),
+        }
       }),
     })
     const all = await ledgerBalances(db, rules, [...ids, ids[0]!], now)

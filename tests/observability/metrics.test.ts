@@ -32,7 +32,11 @@ describeEachDatabase('Prometheus metrics', (t) => {
   it('keep one series per method, route and status as requests repeat', async () => {
     const series = async () => (await app.inject({ url: '/metrics', headers: adminHeaders })).body
     const count = (body: string, method: string, status: number) =>
-      Number(new RegExp(`contentflow_http_requests_total\\{method="${method}",route="/r/:code",status="${status}",app="contentflow"\\} (\\d+)`).exec(body)?.[1] ?? 0)
+      Number(
+        new RegExp(
+          `contentflow_http_requests_total\\{method="${method}",route="/r/:code",status="${status}",app="contentflow"\\} (\\d+)`,
+        ).exec(body)?.[1] ?? 0,
+      )
     const before = await series()
     for (let i = 0; i < 3; i++) await app.inject('/r/NoSuchCode1')
     await app.inject({ method: 'HEAD', url: '/r/NoSuchCode1' })

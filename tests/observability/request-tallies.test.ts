@@ -27,9 +27,26 @@ const requests: [string, string, number, number][] = [
 function withPromClient() {
   const registry = new Registry()
   registry.setDefaultLabels({ app: 'contentflow' })
-  const counter = new Counter({ name: names.requestsName, help: names.requestsHelp, labelNames: ['method', 'route', 'status'], registers: [registry] })
-  const histogram = new Histogram({ name: names.durationName, help: names.durationHelp, labelNames: ['route'], buckets, registers: [registry] })
-  return { registry, record: (m: string, r: string, s: number, sec: number) => (counter.inc({ method: m, route: r, status: s }), histogram.observe({ route: r }, sec)) }
+  const counter = new Counter({
+    name: names.requestsName,
+    help: names.requestsHelp,
+    labelNames: ['method', 'route', 'status'],
+    registers: [registry],
+  })
+  const histogram = new Histogram({
+    name: names.durationName,
+    help: names.durationHelp,
+    labelNames: ['route'],
+    buckets,
+    registers: [registry],
+  })
+  return {
+    registry,
+    record: (m: string, r: string, s: number, sec: number) => (
+      counter.inc({ method: m, route: r, status: s }),
+      histogram.observe({ route: r }, sec)
+    ),
+  }
 }
 
 function withTallies() {

@@ -18,18 +18,43 @@ describeEachDatabase('admin onboarding API', (t) => {
   }
 
   it('is behind the admin secret', async () => {
-    for (const [method, url] of [['GET', '/networks'], ['POST', '/networks'], ['PATCH', '/networks/x'], ['GET', '/networks/x/postback-url'], ['POST', '/offers'], ['PATCH', '/offers/1'], ['POST', '/partners'], ['POST', '/assignments'], ['PATCH', '/assignments/1']] as const) {
+    for (const [method, url] of [
+      ['GET', '/networks'],
+      ['POST', '/networks'],
+      ['PATCH', '/networks/x'],
+      ['GET', '/networks/x/postback-url'],
+      ['POST', '/offers'],
+      ['PATCH', '/offers/1'],
+      ['POST', '/partners'],
+      ['POST', '/assignments'],
+      ['PATCH', '/assignments/1'],
+    ] as const) {
       const res = await call(method, url, {}, { 'x-admin-secret': 'not-the-secret-00000000000' })
       expect(res.status, `${method} ${url}`).toBe(401)
     }
   })
 
   it('creates a network with defaults from its preset and a generated token', async () => {
-    const res = await call('POST', '/networks', { slug: 'EF-Main', name: 'Everflow main', preset: 'everflow', defaultCurrency: 'usd', allowedIps: ['203.0.113.0/24', '198.51.100.7'] })
+    const res = await call('POST', '/networks', {
+      slug: 'EF-Main',
+      name: 'Everflow main',
+      preset: 'everflow',
+      defaultCurrency: 'usd',
+      allowedIps: ['203.0.113.0/24', '198.51.100.7'],
+    })
     expect(res.status).toBe(201)
-    expect(res.body).toMatchObject({ slug: 'ef-main', subidParam: 'sub1', subidSeparator: ':', defaultCurrency: 'USD', allowedIps: ['203.0.113.0/24', '198.51.100.7'], hasToken: true })
+    expect(res.body).toMatchObject({
+      slug: 'ef-main',
+      subidParam: 'sub1',
+      subidSeparator: ':',
+      defaultCurrency: 'USD',
+      allowedIps: ['203.0.113.0/24', '198.51.100.7'],
+      hasToken: true,
+    })
     expect(res.body.postbackToken).toMatch(/^[A-Za-z0-9_-]{32}$/)
-    expect(res.body.postbackUrl).toBe(`http://127.0.0.1:4321/aff/postback?subid={sub1}&amount={payout_amount}&status=approved&txn_id={transaction_id}&network=ef-main&token=${res.body.postbackToken}`)
+    expect(res.body.postbackUrl).toBe(
+      `http://127.0.0.1:4321/aff/postback?subid={sub1}&amount={payout_amount}&status=approved&txn_id={transaction_id}&network=ef-main&token=${res.body.postbackToken}`,
+    )
     const list = await call('GET', '/networks')
     expect(list.body.networks.map((n: { slug: string }) => n.slug)).toContain('ef-main')
     expect(JSON.stringify(list.body)).not.toContain(res.body.postbackToken)
@@ -82,7 +107,12 @@ describeEachDatabase('admin onboarding API', (t) => {
       impact: 'subid={SubId1}&amount={Payout}&currency={Currency}&status={Status}&txn_id={ActionId}',
     }
     for (const [preset, macros] of Object.entries(expected)) {
-      const created = await call('POST', '/networks', { slug: `url-${preset}`, name: preset, preset, postbackToken: `token-for-${preset}-0123456789` })
+      const created = await call('POST', '/networks', {
+        slug: `url-${preset}`,
+        name: preset,
+        preset,
+        postbackToken: `token-for-${preset}-0123456789`,
+      })
       const setup = await call('GET', `/networks/url-${preset}/postback-url`)
       expect(setup.status).toBe(200)
       expect(setup.body.url).toBe(`http://127.0.0.1:4321/aff/postback?${macros}&network=url-${preset}&token=token-for-${preset}-0123456789`)
@@ -97,7 +127,9 @@ describeEachDatabase('admin onboarding API', (t) => {
       const res = await call('POST', '/offers', { network: 'off', name: 'O', url })
       expect(res.status, url.slice(0, 30)).toBe(400)
     }
-    expect((await call('POST', '/offers', { network: 'ghost', name: 'O', url: 'https://a.example/' })).body.error).toBe('network: no network "ghost"')
+    expect((await call('POST', '/offers', { network: 'ghost', name: 'O', url: 'https://a.example/' })).body.error).toBe(
+      'network: no network "ghost"',
+    )
     const offer = await call('POST', '/offers', { network: 'off', name: 'O', url: 'https://a.example/?affid=1' })
     expect(offer.status).toBe(201)
     expect(offer.body).toMatchObject({ network: 'off', active: true })
@@ -113,7 +145,9 @@ describeEachDatabase('admin onboarding API', (t) => {
     expect((await call('POST', '/partners', { name: 'P', email: 'not-an-email' })).status).toBe(400)
     const partner = await call('POST', '/partners', { name: 'Paul', email: 'paul@example.fr' })
     expect(partner.status).toBe(201)
-    expect((await call('POST', '/assignments', { partnerId: 999999, offerId: offer.body.id })).body.error).toBe('partnerId: no partner 999999')
+    expect((await call('POST', '/assignments', { partnerId: 999999, offerId: offer.body.id })).body.error).toBe(
+      'partnerId: no partner 999999',
+    )
     expect((await call('POST', '/assignments', { partnerId: partner.body.id, offerId: offer.body.id, status: 'done' })).status).toBe(400)
     const a = await call('POST', '/assignments', { partnerId: partner.body.id, offerId: offer.body.id })
     expect(a.status).toBe(201)

@@ -22,7 +22,16 @@ describeEachDatabase('payouts and holds', (t, provider) => {
     ctx = { database, rules, actor: 'ops:test' }
     partnerId = (await db.partner.create({ data: { name: 'Camille' } })).id
     // 100.00 € confirmed, 40 days old: nothing reserved, all available.
-    await db.walletEntry.create({ data: { partnerId, type: 'conversion', status: 'confirmed', amountCents: 10_000, txnId: 'old', createdAt: new Date(Date.now() - 40 * DAY) } })
+    await db.walletEntry.create({
+      data: {
+        partnerId,
+        type: 'conversion',
+        status: 'confirmed',
+        amountCents: 10_000,
+        txnId: 'old',
+        createdAt: new Date(Date.now() - 40 * DAY),
+      },
+    })
   })
 
   const available = async () => (await ledgerBalance(t().db, rules, { partnerId })).availableCents
@@ -38,7 +47,9 @@ describeEachDatabase('payouts and holds', (t, provider) => {
     expect(await available()).toBe(7_000)
     const entry = await t().db.walletEntry.findUniqueOrThrow({ where: { payoutId: p.id } })
     expect(entry).toMatchObject({ partnerId, type: 'payout', status: 'paid', amountCents: -3_000 })
-    const actions = (await t().db.auditLog.findMany({ where: { subject: `payout:${p.id}` }, orderBy: { id: 'asc' } })).map((a) => `${a.actor} ${a.action}`)
+    const actions = (await t().db.auditLog.findMany({ where: { subject: `payout:${p.id}` }, orderBy: { id: 'asc' } })).map(
+      (a) => `${a.actor} ${a.action}`,
+    )
     expect(actions).toEqual(['ops:test payout.request', 'ops:test payout.approve', 'ops:test payout.pay'])
   })
 
@@ -81,7 +92,9 @@ describeEachDatabase('payouts and holds', (t, provider) => {
     await approvePayout(ctx, p.id)
     // The conversion is reversed meanwhile: confirmed drops to 0.
     await t().db.walletEntry.updateMany({ where: { txnId: 'old' }, data: { status: 'reversed' } })
-    await expect(payPayout(ctx, p.id, { reference: 'VIR-2' })).rejects.toThrow(/supérieur au solde du partenaire #\d+ \(disponible €\u00a00,00\)/)
+    await expect(payPayout(ctx, p.id, { reference: 'VIR-2' })).rejects.toThrow(
+      /supérieur au solde du partenaire #\d+ \(disponible €\u00a00,00\)/,
+    )
     expect((await t().db.payout.findUniqueOrThrow({ where: { id: p.id } })).status).toBe('approved')
   })
 
@@ -134,7 +147,11 @@ describeEachDatabase('payouts and holds', (t, provider) => {
   })
 
   it('sets one hold when two ops set it at the same moment', async () => {
-    const results = await Promise.allSettled([setHold(holdCtx(), partnerId, 'motif A'), setHold(holdCtx(), partnerId, 'motif B'), setHold(holdCtx(), partnerId, 'motif C')])
+    const results = await Promise.allSettled([
+      setHold(holdCtx(), partnerId, 'motif A'),
+      setHold(holdCtx(), partnerId, 'motif B'),
+      setHold(holdCtx(), partnerId, 'motif C'),
+    ])
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
     expect(await t().db.partnerFlag.count({ where: { partnerId, clearedAt: null } })).toBe(1)
   })

@@ -78,15 +78,21 @@ describe('amounts', () => {
 
   it('integer maths agree with exact rational maths (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 99_999_999 }), fc.integer({ min: 0, max: 4 }), fc.integer({ min: 1, max: 99_999 }), fc.integer({ min: 0, max: 5 }), (units, scale, rateUnits, rateScale) => {
-        const cents = centsOf({ units: BigInt(units), scale }, { units: BigInt(rateUnits), scale: rateScale })
-        // value in cents = units * rateUnits * 100 / 10^(scale+rateScale); half up
-        const num = BigInt(units) * BigInt(rateUnits) * 100n
-        const den = 10n ** BigInt(scale + rateScale)
-        const floor = num / den
-        const rem = num - floor * den
-        expect(cents).toBe(rem * 2n >= den ? floor + 1n : floor)
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 99_999_999 }),
+        fc.integer({ min: 0, max: 4 }),
+        fc.integer({ min: 1, max: 99_999 }),
+        fc.integer({ min: 0, max: 5 }),
+        (units, scale, rateUnits, rateScale) => {
+          const cents = centsOf({ units: BigInt(units), scale }, { units: BigInt(rateUnits), scale: rateScale })
+          // value in cents = units * rateUnits * 100 / 10^(scale+rateScale); half up
+          const num = BigInt(units) * BigInt(rateUnits) * 100n
+          const den = 10n ** BigInt(scale + rateScale)
+          const floor = num / den
+          const rem = num - floor * den
+          expect(cents).toBe(rem * 2n >= den ? floor + 1n : floor)
+        },
+      ),
     )
   })
 

@@ -32,13 +32,37 @@ describeEachDatabase('applyPostback', (t, provider) => {
     const offer = await db.offer.create({ data: { networkId, name: 'O', url: 'https://a.example/' } })
     assignmentId = (await db.assignment.create({ data: { partnerId, offerId: offer.id, code: 'code0001', status: 'posted' } })).id
     await insertClickEvents(t().database, [
-      { kind: 'click', ts: new Date(), partnerId, assignmentId, offerId: offer.id, clickId, visitorHash: 'v', userAgent: 'UA', referer: null, isUnique: true },
-      { kind: 'bot', ts: new Date(), partnerId, assignmentId, offerId: offer.id, clickId: 'BOTCLICKaaaaaaaaaaaaaa', visitorHash: 'v', userAgent: 'Slackbot', referer: null, isUnique: false },
+      {
+        kind: 'click',
+        ts: new Date(),
+        partnerId,
+        assignmentId,
+        offerId: offer.id,
+        clickId,
+        visitorHash: 'v',
+        userAgent: 'UA',
+        referer: null,
+        isUnique: true,
+      },
+      {
+        kind: 'bot',
+        ts: new Date(),
+        partnerId,
+        assignmentId,
+        offerId: offer.id,
+        clickId: 'BOTCLICKaaaaaaaaaaaaaa',
+        visitorHash: 'v',
+        userAgent: 'Slackbot',
+        referer: null,
+        isUnique: false,
+      },
     ])
   })
 
   it('50 concurrent identical postbacks make exactly one entry', async () => {
-    const results = await Promise.all(Array.from({ length: 50 }, () => applyPostback(t().database, report({ status: 'confirmed', networkWord: 'approved' }))))
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => applyPostback(t().database, report({ status: 'confirmed', networkWord: 'approved' }))),
+    )
     expect(results.filter((r) => r.outcome === 'accepted')).toHaveLength(1)
     expect(results.filter((r) => r.outcome === 'duplicate')).toHaveLength(49)
     expect(await t().db.walletEntry.count()).toBe(1)
@@ -46,23 +70,30 @@ describeEachDatabase('applyPostback', (t, provider) => {
   })
 
   // Several instances share one PostgreSQL; SQLite is the single-instance embedded mode.
-  it.skipIf(provider === 'sqlite')('two server instances (two connection pools) racing the same postback still make one entry', async () => {
-    const other = await openDatabase(t().url, { poolSize: 4 })
-    try {
-      const results = await Promise.all(
-        Array.from({ length: 40 }, (_, i) => applyPostback(i % 2 ? t().database : other, report({ txnId: 'RACE', status: 'confirmed', networkWord: 'approved' }))),
-      )
-      expect(results.filter((r) => r.outcome === 'accepted')).toHaveLength(1)
-      expect(await t().db.walletEntry.count({ where: { txnId: 'RACE' } })).toBe(1)
-    } finally {
-      await other.close()
-    }
-  })
+  it.skipIf(provider === 'sqlite')(
+    'two server instances (two connection pools) racing the same postback still make one entry',
+    async () => {
+      const other = await openDatabase(t().url, { poolSize: 4 })
+      try {
+        const results = await Promise.all(
+          Array.from({ length: 40 }, (_, i) =>
+            applyPostback(i % 2 ? t().database : other, report({ txnId: 'RACE', status: 'confirmed', networkWord: 'approved' })),
+          ),
+        )
+        expect(results.filter((r) => r.outcome === 'accepted')).toHaveLength(1)
+        expect(await t().db.walletEntry.count({ where: { txnId: 'RACE' } })).toBe(1)
+      } finally {
+        await other.close()
+      }
+    },
+  )
 
   it('concurrent different statuses for one entry: every change applied once, in a valid order', async () => {
     await applyPostback(t().database, report())
     const results = await Promise.all([
-      ...Array.from({ length: 10 }, () => applyPostback(t().database, report({ status: 'confirmed', networkWord: 'approved', money: null }))),
+      ...Array.from({ length: 10 }, () =>
+        applyPostback(t().database, report({ status: 'confirmed', networkWord: 'approved', money: null })),
+      ),
       ...Array.from({ length: 10 }, () => applyPostback(t().database, report({ status: 'pending', money: null }))),
     ])
     expect(results.filter((r) => r.outcome === 'updated')).toHaveLength(1)
@@ -80,7 +111,10 @@ describeEachDatabase('applyPostback', (t, provider) => {
     expect(await apply('confirmed', 'APPROVED', 2000)).toMatchObject({ outcome: 'accepted' })
     expect(await apply('pending', 'PENDING', 2000)).toMatchObject({ outcome: 'duplicate', reason: expect.stringMatching(/late pending/) })
     expect(await apply('reversed', 'REVERSED', null)).toMatchObject({ outcome: 'updated', from: 'confirmed', to: 'reversed' })
-    expect(await apply('confirmed', 'APPROVED', 2000)).toMatchObject({ outcome: 'refused', reason: 'a reversed conversion cannot become confirmed' })
+    expect(await apply('confirmed', 'APPROVED', 2000)).toMatchObject({
+      outcome: 'refused',
+      reason: 'a reversed conversion cannot become confirmed',
+    })
     expect(await apply('pending', 'PENDING', null)).toMatchObject({ outcome: 'duplicate' })
     const entry = await t().db.walletEntry.findFirstOrThrow({ where: { txnId: 'OOO' }, include: { history: { orderBy: { id: 'asc' } } } })
     expect(entry.status).toBe('reversed')
@@ -93,13 +127,24 @@ describeEachDatabase('applyPostback', (t, provider) => {
 
   it('a status change with an amount updates the amount; without one keeps it', async () => {
     await applyPostback(t().database, report({ txnId: 'AMT' }))
-    await applyPostback(t().database, report({ txnId: 'AMT', status: 'confirmed', networkWord: 'approved', money: { cents: 990, originalAmount: '10.76', currency: 'USD', rate: '0.92' } }))
+    await applyPostback(
+      t().database,
+      report({
+        txnId: 'AMT',
+        status: 'confirmed',
+        networkWord: 'approved',
+        money: { cents: 990, originalAmount: '10.76', currency: 'USD', rate: '0.92' },
+      }),
+    )
     const e = await t().db.walletEntry.findFirstOrThrow({ where: { txnId: 'AMT' } })
     expect([e.amountCents, e.originalAmount, e.originalCurrency, e.fxRate]).toEqual([990, '10.76', 'USD', '0.92'])
   })
 
   it('a new conversion needs an amount', async () => {
-    expect(await applyPostback(t().database, report({ txnId: 'NOAMT', money: null }))).toMatchObject({ outcome: 'rejected', reason: expect.stringMatching(/amount is required/) })
+    expect(await applyPostback(t().database, report({ txnId: 'NOAMT', money: null }))).toMatchObject({
+      outcome: 'rejected',
+      reason: expect.stringMatching(/amount is required/),
+    })
     expect(await t().db.walletEntry.count({ where: { txnId: 'NOAMT' } })).toBe(0)
   })
 
@@ -110,10 +155,25 @@ describeEachDatabase('applyPostback', (t, provider) => {
       return t().db.walletEntry.findFirstOrThrow({ where: { txnId }, select: { flag: true, partnerId: true, clickId: true } })
     }
     expect(await flagOf('OK', { partnerId, assignmentId, clickId })).toEqual({ flag: null, partnerId, clickId })
-    expect(await flagOf('NOPARTNER', { partnerId: 999_999, assignmentId, clickId: 'whatever' })).toEqual({ flag: 'unknown_partner', partnerId: null, clickId: 'whatever' })
-    expect(await flagOf('NOCLICK', { partnerId, assignmentId, clickId: 'neverclicked' })).toEqual({ flag: 'unknown_click', partnerId, clickId: 'neverclicked' })
-    expect(await flagOf('MISMATCH', { partnerId, assignmentId: assignmentId + 1, clickId })).toEqual({ flag: 'click_mismatch', partnerId, clickId })
-    expect(await flagOf('BOT', { partnerId, assignmentId, clickId: 'BOTCLICKaaaaaaaaaaaaaa' })).toMatchObject({ flag: 'bot_click', partnerId })
+    expect(await flagOf('NOPARTNER', { partnerId: 999_999, assignmentId, clickId: 'whatever' })).toEqual({
+      flag: 'unknown_partner',
+      partnerId: null,
+      clickId: 'whatever',
+    })
+    expect(await flagOf('NOCLICK', { partnerId, assignmentId, clickId: 'neverclicked' })).toEqual({
+      flag: 'unknown_click',
+      partnerId,
+      clickId: 'neverclicked',
+    })
+    expect(await flagOf('MISMATCH', { partnerId, assignmentId: assignmentId + 1, clickId })).toEqual({
+      flag: 'click_mismatch',
+      partnerId,
+      clickId,
+    })
+    expect(await flagOf('BOT', { partnerId, assignmentId, clickId: 'BOTCLICKaaaaaaaaaaaaaa' })).toMatchObject({
+      flag: 'bot_click',
+      partnerId,
+    })
     expect(await t().db.walletEntry.count()).toBe(5)
   })
 
@@ -140,7 +200,11 @@ describeEachDatabase('applyPostback', (t, provider) => {
       report({ txnId: 'B2', status: 'rejected', networkWord: 'declined', money: null, postbackLogId: logs[5]!.id }),
     ])
     expect(results.map((r) => r.outcome)).toEqual(['accepted', 'updated', 'accepted', 'duplicate', 'rejected', 'refused'])
-    const entries = await db.walletEntry.findMany({ where: { txnId: { in: ['B1', 'B2', 'B3'] } }, orderBy: { txnId: 'asc' }, include: { history: { orderBy: { id: 'asc' } } } })
+    const entries = await db.walletEntry.findMany({
+      where: { txnId: { in: ['B1', 'B2', 'B3'] } },
+      orderBy: { txnId: 'asc' },
+      include: { history: { orderBy: { id: 'asc' } } },
+    })
     expect(entries.map((e) => [e.txnId, e.status, e.history.map((h) => h.toStatus)])).toEqual([
       ['B1', 'confirmed', ['pending', 'confirmed']],
       ['B2', 'confirmed', ['confirmed']],

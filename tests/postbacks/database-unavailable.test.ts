@@ -5,7 +5,8 @@ import { isDatabaseUnavailable } from '../../src/postbacks/receive-postback.ts'
 import { isTransientConflict } from '../../src/db/errors.ts'
 import { TransactionTimeout } from '../../src/db/direct-sql.ts'
 
-const raw = (sqlState: string, message: string) => Object.assign(new Error(`Raw query failed. Code: \`${sqlState}\`. Message: \`${message}\``), { code: 'P2010', meta: { code: sqlState } })
+const raw = (sqlState: string, message: string) =>
+  Object.assign(new Error(`Raw query failed. Code: \`${sqlState}\`. Message: \`${message}\``), { code: 'P2010', meta: { code: sqlState } })
 
 describe('isDatabaseUnavailable', () => {
   it('recognises an unreachable or stopping database', () => {
@@ -18,17 +19,26 @@ describe('isDatabaseUnavailable', () => {
   })
 
   it('recognises the same from the driver adapter (the postback batch runs its statements there)', () => {
-    const pg = (code: string, message: string) => new DriverAdapterError({ kind: 'postgres', code, severity: 'FATAL', message, detail: undefined, column: undefined, hint: undefined })
+    const pg = (code: string, message: string) =>
+      new DriverAdapterError({ kind: 'postgres', code, severity: 'FATAL', message, detail: undefined, column: undefined, hint: undefined })
     expect(isDatabaseUnavailable(new DriverAdapterError({ kind: 'DatabaseNotReachable', host: '127.0.0.1', port: 5432 }))).toBe(true)
     expect(isDatabaseUnavailable(new DriverAdapterError({ kind: 'ConnectionClosed' }))).toBe(true)
     expect(isDatabaseUnavailable(pg('57P01', 'terminating connection due to administrator command'))).toBe(true)
     expect(isDatabaseUnavailable(new TransactionTimeout(15_000))).toBe(true)
     expect(isDatabaseUnavailable(pg('42P01', 'relation "wallet_entries" does not exist'))).toBe(false)
-    expect(isDatabaseUnavailable(new DriverAdapterError({ kind: 'UniqueConstraintViolation', constraint: { fields: ['txn_id'] } }))).toBe(false)
+    expect(isDatabaseUnavailable(new DriverAdapterError({ kind: 'UniqueConstraintViolation', constraint: { fields: ['txn_id'] } }))).toBe(
+      false,
+    )
     // A busy SQLite and a PostgreSQL serialization failure are worth another attempt.
-    expect(isTransientConflict(new DriverAdapterError({ kind: 'SocketTimeout', originalCode: 'SQLITE_BUSY', originalMessage: 'database is locked' }))).toBe(true)
+    expect(
+      isTransientConflict(
+        new DriverAdapterError({ kind: 'SocketTimeout', originalCode: 'SQLITE_BUSY', originalMessage: 'database is locked' }),
+      ),
+    ).toBe(true)
     expect(isTransientConflict(new DriverAdapterError({ kind: 'TransactionWriteConflict' }))).toBe(true)
-    expect(isTransientConflict(new DriverAdapterError({ kind: 'UniqueConstraintViolation', constraint: { fields: ['txn_id'] } }))).toBe(false)
+    expect(isTransientConflict(new DriverAdapterError({ kind: 'UniqueConstraintViolation', constraint: { fields: ['txn_id'] } }))).toBe(
+      false,
+    )
   })
 
   it('leaves our own faults as such', () => {

@@ -22,7 +22,9 @@ describe('ledger plan', () => {
   it('creates a new conversion with its first history step', () => {
     const plan = planBatch([report({ postbackLogId: 5 })], [], clicks, new Set())
     expect(plan.creates).toEqual([expect.objectContaining({ txnId: 'T', status: 'pending', partnerId: 7, flag: null, money: money(1000) })])
-    expect(plan.history).toEqual([{ entry: { create: 0 }, fromStatus: null, toStatus: 'pending', networkWord: 'pending', amountCents: 1000, postbackLogId: 5 }])
+    expect(plan.history).toEqual([
+      { entry: { create: 0 }, fromStatus: null, toStatus: 'pending', networkWord: 'pending', amountCents: 1000, postbackLogId: 5 },
+    ])
     expect(plan.results).toEqual([{ outcome: 'accepted', entry: { create: 0 }, flag: null }])
     expect(plan.updates).toEqual([])
   })
@@ -57,7 +59,10 @@ describe('ledger plan', () => {
 
   it('changes to an existing entry: one conditional update from the status read to the final one', () => {
     const plan = planBatch(
-      [report({ status: 'confirmed', networkWord: 'approved', money: null }), report({ status: 'reversed', networkWord: 'refund', money: money(0) })],
+      [
+        report({ status: 'confirmed', networkWord: 'approved', money: null }),
+        report({ status: 'reversed', networkWord: 'refund', money: money(0) }),
+      ],
       [{ id: 42, networkId: 1, txnId: 'T', status: 'pending' }],
       clicks,
       new Set(),
@@ -85,7 +90,12 @@ describe('ledger plan', () => {
   })
 
   it('a new conversion without an amount is rejected; the same txn on another network is another conversion', () => {
-    const plan = planBatch([report({ money: null }), report({ networkId: 2 })], [{ id: 1, networkId: 1, txnId: 'X', status: 'pending' }], clicks, new Set())
+    const plan = planBatch(
+      [report({ money: null }), report({ networkId: 2 })],
+      [{ id: 1, networkId: 1, txnId: 'X', status: 'pending' }],
+      clicks,
+      new Set(),
+    )
     expect(plan.results[0]).toEqual({ outcome: 'rejected', reason: expect.stringMatching(/amount is required/) })
     expect(plan.creates).toEqual([expect.objectContaining({ networkId: 2 })])
   })

@@ -16,10 +16,22 @@ const TOKEN = 'retention-token-0123456789'
 
 describeEachDatabase('postback log retention', (t, provider) => {
   let subid = ''
-  const ctx = (): PostbackContext => ({ database: t().database, fxRates: { EUR: '1' }, salt: 'salt-for-tests-0123456789', networks: (slug) => loadPostbackNetwork(t().db, slug) })
+  const ctx = (): PostbackContext => ({
+    database: t().database,
+    fxRates: { EUR: '1' },
+    salt: 'salt-for-tests-0123456789',
+    networks: (slug) => loadPostbackNetwork(t().db, slug),
+  })
   const send = (q: Record<string, string>) =>
-    receivePostback(ctx(), { method: 'GET', rawQuery: new URLSearchParams({ network: 'ret', token: TOKEN, subid, amount: '10', status: 'pending', ...q }).toString(), rawBody: null, bodyKind: null, sourceIp: '203.0.113.1' })
-  const age = (ids: number[], days: number) => t().db.postbackLog.updateMany({ where: { id: { in: ids } }, data: { receivedAt: new Date(Date.now() - days * DAY_MS) } })
+    receivePostback(ctx(), {
+      method: 'GET',
+      rawQuery: new URLSearchParams({ network: 'ret', token: TOKEN, subid, amount: '10', status: 'pending', ...q }).toString(),
+      rawBody: null,
+      bodyKind: null,
+      sourceIp: '203.0.113.1',
+    })
+  const age = (ids: number[], days: number) =>
+    t().db.postbackLog.updateMany({ where: { id: { in: ids } }, data: { receivedAt: new Date(Date.now() - days * DAY_MS) } })
 
   beforeEach(async () => {
     const { db } = t()
@@ -28,7 +40,20 @@ describeEachDatabase('postback log retention', (t, provider) => {
     const partner = await db.partner.create({ data: { name: 'P' } })
     const offer = await db.offer.create({ data: { networkId: network.id, name: 'O', url: 'https://a.example/' } })
     const a = await db.assignment.create({ data: { partnerId: partner.id, offerId: offer.id, code: 'retcode1', status: 'posted' } })
-    await insertClickEvents(t().database, [{ kind: 'click', ts: new Date(), partnerId: partner.id, assignmentId: a.id, offerId: offer.id, clickId: 'RETCLICKaaaaaaaaaaaaaa', visitorHash: null, userAgent: null, referer: null, isUnique: true }])
+    await insertClickEvents(t().database, [
+      {
+        kind: 'click',
+        ts: new Date(),
+        partnerId: partner.id,
+        assignmentId: a.id,
+        offerId: offer.id,
+        clickId: 'RETCLICKaaaaaaaaaaaaaa',
+        visitorHash: null,
+        userAgent: null,
+        referer: null,
+        isUnique: true,
+      },
+    ])
     subid = `${partner.id}:${a.id}:RETCLICKaaaaaaaaaaaaaa`
   })
 
@@ -39,8 +64,25 @@ describeEachDatabase('postback log retention', (t, provider) => {
     const rejected = await send({ txn_id: 'K2', status: 'nonsense' })
     const forbidden = await send({ txn_id: 'K3', token: 'not-the-token-000000' })
     const recent = await send({ txn_id: 'K4', status: 'nonsense' })
-    expect([booked.body, moved.body, dup.body, rejected.status, forbidden.status, recent.status]).toEqual(['OK', 'OK', 'DUPLICATE', 400, 403, 400])
-    const filler = await openPostbackLogs(t().database, Array.from({ length: 450 }, (_, i) => ({ method: 'GET', rawQuery: `network=unknown&i=${i}`, rawBody: null, sourceIp: '198.51.100.1', networkSlug: 'unknown', verdict: { outcome: 'rejected' as const, reason: 'unknown network "unknown"' } })))
+    expect([booked.body, moved.body, dup.body, rejected.status, forbidden.status, recent.status]).toEqual([
+      'OK',
+      'OK',
+      'DUPLICATE',
+      400,
+      403,
+      400,
+    ])
+    const filler = await openPostbackLogs(
+      t().database,
+      Array.from({ length: 450 }, (_, i) => ({
+        method: 'GET',
+        rawQuery: `network=unknown&i=${i}`,
+        rawBody: null,
+        sourceIp: '198.51.100.1',
+        networkSlug: 'unknown',
+        verdict: { outcome: 'rejected' as const, reason: 'unknown network "unknown"' },
+      })),
+    )
     await age([booked.logId!, moved.logId!, dup.logId!, rejected.logId!, forbidden.logId!, ...filler], 120)
     await age([recent.logId!], 89)
 

@@ -23,7 +23,8 @@ describe('network authentication', () => {
   })
 
   it('refuses what is not an address or a range', () => {
-    for (const bad of ['example.com', '10.0.0.0/33', '10.0.0.0/x', '1.2.3.4/8/9', '2001:db8::/129', '300.1.1.1']) expect(() => parseAllowList(bad), bad).toThrow()
+    for (const bad of ['example.com', '10.0.0.0/33', '10.0.0.0/x', '1.2.3.4/8/9', '2001:db8::/129', '300.1.1.1'])
+      expect(() => parseAllowList(bad), bad).toThrow()
   })
 
   it('normalises IPv4-mapped IPv6 addresses', () => {

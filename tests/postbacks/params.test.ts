@@ -5,8 +5,14 @@ import { maskFormToken, maskJsonToken, maskTokenAnywhere, readPostbackParams, se
 describe('postback parameters', () => {
   it('reads the query, a form body or a JSON body alike', () => {
     const expected = { network: 'n', subid: '1:2:c', amount: '12,50', status: 'approved', txn_id: 'T1', token: 'tok' }
-    expect(readPostbackParams('network=n&subid=1%3A2%3Ac&amount=12%2C50&status=approved&txn_id=T1&token=tok', null, null)).toEqual({ ok: true, params: expected })
-    expect(readPostbackParams('network=n', 'subid=1%3A2%3Ac&amount=12%2C50&status=approved&txn_id=T1&token=tok', 'form')).toEqual({ ok: true, params: expected })
+    expect(readPostbackParams('network=n&subid=1%3A2%3Ac&amount=12%2C50&status=approved&txn_id=T1&token=tok', null, null)).toEqual({
+      ok: true,
+      params: expected,
+    })
+    expect(readPostbackParams('network=n', 'subid=1%3A2%3Ac&amount=12%2C50&status=approved&txn_id=T1&token=tok', 'form')).toEqual({
+      ok: true,
+      params: expected,
+    })
     expect(readPostbackParams('', JSON.stringify({ ...expected, extra: { nested: true } }), 'json')).toEqual({ ok: true, params: expected })
     expect(readPostbackParams('', '{"amount": 12.5, "txn_id": 42}', 'json')).toEqual({ ok: true, params: { amount: '12.5', txn_id: '42' } })
   })
@@ -16,7 +22,10 @@ describe('postback parameters', () => {
   })
 
   it('refuses a parameter given twice with different values; the same value twice is fine', () => {
-    expect(readPostbackParams('txn_id=a&txn_id=b', null, null)).toMatchObject({ ok: false, reason: 'parameter txn_id given twice with different values' })
+    expect(readPostbackParams('txn_id=a&txn_id=b', null, null)).toMatchObject({
+      ok: false,
+      reason: 'parameter txn_id given twice with different values',
+    })
     expect(readPostbackParams('txn_id=a', 'txn_id=b', 'form')).toMatchObject({ ok: false })
     expect(readPostbackParams('txn_id=a&txn_id=a', null, null)).toEqual({ ok: true, params: { txn_id: 'a' } })
   })
@@ -25,11 +34,17 @@ describe('postback parameters', () => {
     expect(readPostbackParams('', '{not json', 'json')).toMatchObject({ ok: false, reason: expect.stringMatching(/unreadable body/) })
     expect(readPostbackParams('', '[1,2]', 'json')).toMatchObject({ ok: false })
     expect(readPostbackParams('', '{"txn_id":{"a":1}}', 'json')).toMatchObject({ ok: false })
-    expect(readPostbackParams(`txn_id=${'x'.repeat(129)}`, null, null)).toMatchObject({ ok: false, reason: 'parameter txn_id too long (max 128)' })
+    expect(readPostbackParams(`txn_id=${'x'.repeat(129)}`, null, null)).toMatchObject({
+      ok: false,
+      reason: 'parameter txn_id too long (max 128)',
+    })
   })
 
   it('refuses a value that is not text: NUL (PostgreSQL cannot store it) or a lone surrogate (JSON can carry one)', () => {
-    expect(readPostbackParams('txn_id=a%00b', null, null)).toMatchObject({ ok: false, reason: 'parameter txn_id is not text (NUL or a lone surrogate)' })
+    expect(readPostbackParams('txn_id=a%00b', null, null)).toMatchObject({
+      ok: false,
+      reason: 'parameter txn_id is not text (NUL or a lone surrogate)',
+    })
     expect(readPostbackParams('', 'network=n\u0000', 'form')).toMatchObject({ ok: false, params: {} })
     expect(readPostbackParams('', '{"txn_id":"a\\ud800"}', 'json')).toMatchObject({ ok: false })
     expect(readPostbackParams('', '{"txn_id":"a\\ud83d\\ude00"}', 'json')).toEqual({ ok: true, params: { txn_id: 'a😀' } })
@@ -44,7 +59,11 @@ describe('postback parameters', () => {
     // An escaped key is the same key to JSON.parse (and to a replay): masked too.
     expect(maskJsonToken('{"tok\\u0065n":"s3cr3t","a":1}', '***')).toBe('{"tok\\u0065n":"***","a":1}')
     // Whatever the trick, what a reader finds is the mask.
-    for (const body of ['{"token":"s3cr3t","tok\\u0065n":"s3cr3t"}', '{"\\u0074oken" : "s3cr3t"}', '{"x":"\\"token\\":1","token":"s3cr3t"}']) {
+    for (const body of [
+      '{"token":"s3cr3t","tok\\u0065n":"s3cr3t"}',
+      '{"\\u0074oken" : "s3cr3t"}',
+      '{"x":"\\"token\\":1","token":"s3cr3t"}',
+    ]) {
       const masked = maskJsonToken(body, '***')
       expect(masked, body).not.toContain('s3cr3t')
       expect(readPostbackParams('', masked, 'json').params.token, body).toBe('***')
@@ -55,7 +74,11 @@ describe('postback parameters', () => {
     expect(readPostbackParams('', '{"txn_id": 9007199254740991}', 'json')).toEqual({ ok: true, params: { txn_id: '9007199254740991' } })
     for (const n of ['9007199254740993', '-9007199254740993', '1.5', '1e21']) {
       const r = readPostbackParams('network=n', `{"txn_id": ${n}, "token": "tok"}`, 'json')
-      expect(r, n).toEqual({ ok: false, reason: expect.stringMatching(/^parameter txn_id is a JSON number that is not an exact integer/), params: { network: 'n', token: 'tok' } })
+      expect(r, n).toEqual({
+        ok: false,
+        reason: expect.stringMatching(/^parameter txn_id is a JSON number that is not an exact integer/),
+        params: { network: 'n', token: 'tok' },
+      })
     }
     expect(readPostbackParams('', '{"txn_id": "9007199254740993"}', 'json')).toEqual({ ok: true, params: { txn_id: '9007199254740993' } })
   })
@@ -70,9 +93,16 @@ describe('postback parameters', () => {
     expect(maskTokenAnywhere('{"a":"x&b=c","token":"s3cr3t"}', '***')).toBe('{"a":"x&b=c","token":"***"}')
   })
 
-  it("finds a secret in any spelling a request can carry", () => {
+  it('finds a secret in any spelling a request can carry', () => {
     const secret = 'Ab~9. z"/'
-    const spellings = [secret, encodeURIComponent(secret), new URLSearchParams({ a: secret }).toString().slice(2), JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()), [...secret].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')]
+    const spellings = [
+      secret,
+      encodeURIComponent(secret),
+      new URLSearchParams({ a: secret }).toString().slice(2),
+      JSON.stringify(secret).slice(1, -1),
+      encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
+      [...secret].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join(''),
+    ]
     for (const s of spellings) expect(`x${s}y`.replace(secretPattern(secret), '#'), s).toBe('x#y')
     expect('ab~9'.replace(secretPattern('Ab~9'), '#')).toBe('ab~9')
   })
@@ -80,7 +110,7 @@ describe('postback parameters', () => {
   it('never throws, whatever arrives (property)', () => {
     fc.assert(
       fc.property(fc.string(), fc.option(fc.string()), fc.constantFrom('form', 'json', null), (q, body, kind) => {
-        const r = readPostbackParams(q, body, kind as 'form' | 'json' | null)
+        const r = readPostbackParams(q, body, kind)
         expect(typeof r.ok).toBe('boolean')
         expect(maskFormToken(q, '***')).not.toMatch(/(^|&)token=(?!\*\*\*)/)
       }),

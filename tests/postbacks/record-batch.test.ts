@@ -57,7 +57,11 @@ describeEachDatabase('recordPostbackBatch', (t, provider) => {
     await recordPostbackBatch(t().database, [item(report('R4', 'confirmed'))])
     const before = await history()
     const entry = await t().db.walletEntry.findFirstOrThrow({ where: { txnId: 'R4' } })
-    const batch = await recordPostbackBatch(t().database, [item(report('R4', 'confirmed')), item(report('R4', 'pending')), item(report('R4', 'confirmed'))])
+    const batch = await recordPostbackBatch(t().database, [
+      item(report('R4', 'confirmed')),
+      item(report('R4', 'pending')),
+      item(report('R4', 'confirmed')),
+    ])
     expect(batch.map((b) => b.result)).toEqual([
       { outcome: 'duplicate', entryId: entry.id, reason: null },
       { outcome: 'duplicate', entryId: entry.id, reason: 'late pending ignored: the conversion is already confirmed' },
@@ -65,7 +69,11 @@ describeEachDatabase('recordPostbackBatch', (t, provider) => {
     ])
     expect(await history()).toBe(before)
     const lines = await t().db.postbackLog.findMany({ where: { id: { in: batch.map((b) => b.logId) } }, orderBy: { id: 'asc' } })
-    expect(lines.map((l) => [l.outcome, l.entryId])).toEqual([['duplicate', entry.id], ['duplicate', entry.id], ['duplicate', entry.id]])
+    expect(lines.map((l) => [l.outcome, l.entryId])).toEqual([
+      ['duplicate', entry.id],
+      ['duplicate', entry.id],
+      ['duplicate', entry.id],
+    ])
     expect(await t().db.walletEntry.count({ where: { txnId: 'R4' } })).toBe(1)
     // A repeat followed by a change: the change is applied, in order, after the repeat.
     const mixed = await recordPostbackBatch(t().database, [item(report('R4', 'confirmed')), item(report('R4', 'reversed', null))])

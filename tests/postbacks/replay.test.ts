@@ -17,8 +17,10 @@ describeEachDatabase('postback replay', (t, provider) => {
     salt: 'salt-for-tests-0123456789',
     networks: (slug) => loadPostbackNetwork(t().db, slug),
   })
-  const query = (q: Record<string, string>) => new URLSearchParams({ network: 'rn', token: TOKEN, subid, amount: '10', status: 'approved', ...q }).toString()
-  const send = (c: PostbackContext, q: Record<string, string>) => receivePostback(c, { method: 'GET', rawQuery: query(q), rawBody: null, bodyKind: null, sourceIp: '203.0.113.1' })
+  const query = (q: Record<string, string>) =>
+    new URLSearchParams({ network: 'rn', token: TOKEN, subid, amount: '10', status: 'approved', ...q }).toString()
+  const send = (c: PostbackContext, q: Record<string, string>) =>
+    receivePostback(c, { method: 'GET', rawQuery: query(q), rawBody: null, bodyKind: null, sourceIp: '203.0.113.1' })
 
   beforeEach(async () => {
     const { db } = t()
@@ -27,14 +29,29 @@ describeEachDatabase('postback replay', (t, provider) => {
     const partner = await db.partner.create({ data: { name: 'P' } })
     const offer = await db.offer.create({ data: { networkId: network.id, name: 'O', url: 'https://a.example/' } })
     const a = await db.assignment.create({ data: { partnerId: partner.id, offerId: offer.id, code: 'rcode001', status: 'posted' } })
-    await insertClickEvents(t().database, [{ kind: 'click', ts: new Date(), partnerId: partner.id, assignmentId: a.id, offerId: offer.id, clickId: 'RCLICKaaaaaaaaaaaaaaaa', visitorHash: null, userAgent: null, referer: null, isUnique: true }])
+    await insertClickEvents(t().database, [
+      {
+        kind: 'click',
+        ts: new Date(),
+        partnerId: partner.id,
+        assignmentId: a.id,
+        offerId: offer.id,
+        clickId: 'RCLICKaaaaaaaaaaaaaaaa',
+        visitorHash: null,
+        userAgent: null,
+        referer: null,
+        isUnique: true,
+      },
+    ])
     subid = `${partner.id}:${a.id}:RCLICKaaaaaaaaaaaaaaaa`
   })
 
   it('applies a rejected postback once its cause is fixed, and only once', async () => {
     const rejected = await send(ctx(), { txn_id: 'R1', currency: 'USD' })
     expect(rejected).toMatchObject({ status: 400, reason: 'unknown currency USD (no rate in FX_RATES)' })
-    expect(await replayPostbacks(ctx(), {})).toEqual([expect.objectContaining({ logId: rejected.logId, before: 'rejected', after: 'rejected' })])
+    expect(await replayPostbacks(ctx(), {})).toEqual([
+      expect.objectContaining({ logId: rejected.logId, before: 'rejected', after: 'rejected' }),
+    ])
     const fixed = ctx({ EUR: '1', USD: '0.92' })
     expect(await replayPostbacks(fixed, { dryRun: true })).toEqual([expect.objectContaining({ after: null })])
     expect(await t().db.walletEntry.count()).toBe(0)
@@ -65,7 +82,9 @@ describeEachDatabase('postback replay', (t, provider) => {
     expect(early.reason).toBe('unknown network "later"')
     // Registered afterwards with another token: the logged request did not know it.
     await t().db.network.create({ data: { slug: 'later', name: 'Later', postbackToken: 'a-different-token-0000' } })
-    expect(await replayPostbacks(ctx(), {})).toEqual([expect.objectContaining({ after: 'forbidden', reason: "token does not match the network's current token" })])
+    expect(await replayPostbacks(ctx(), {})).toEqual([
+      expect.objectContaining({ after: 'forbidden', reason: "token does not match the network's current token" }),
+    ])
     expect(await t().db.walletEntry.count()).toBe(0)
   })
 
@@ -78,7 +97,13 @@ describeEachDatabase('postback replay', (t, provider) => {
 
   it('refuses to replay a line truncated in the log (it failed authentication), rather than apply what is left of it', async () => {
     // Unknown network at the time, and long: logged cut to ~2 KB. What was cut may have been anything (another status, amount…).
-    const long = await receivePostback(ctx(), { method: 'POST', rawQuery: query({ network: 'late', txn_id: 'R8' }), rawBody: `pad=${'x'.repeat(5000)}&status=rejected`, bodyKind: 'form', sourceIp: '203.0.113.1' })
+    const long = await receivePostback(ctx(), {
+      method: 'POST',
+      rawQuery: query({ network: 'late', txn_id: 'R8' }),
+      rawBody: `pad=${'x'.repeat(5000)}&status=rejected`,
+      bodyKind: 'form',
+      sourceIp: '203.0.113.1',
+    })
     const short = await send(ctx(), { network: 'late', txn_id: 'R9' })
     expect([long.status, short.status]).toEqual([400, 400])
     const stored = await t().db.postbackLog.findUniqueOrThrow({ where: { id: long.logId! } })
@@ -88,24 +113,42 @@ describeEachDatabase('postback replay', (t, provider) => {
     // Left out of the default replay, refused by id, with the reason; the short one is replayed.
     const all = await replayPostbacks(ctx(), {})
     expect(all.map((r) => [r.logId, r.after])).toEqual([[short.logId, 'accepted']])
-    expect(await replayPostbacks(ctx(), { ids: [long.logId!] })).toEqual([expect.objectContaining({ logId: long.logId, after: null, skipped: TRUNCATED_REASON })])
+    expect(await replayPostbacks(ctx(), { ids: [long.logId!] })).toEqual([
+      expect.objectContaining({ logId: long.logId, after: null, skipped: TRUNCATED_REASON }),
+    ])
     expect(await t().db.walletEntry.count({ where: { txnId: 'R8' } })).toBe(0)
     expect(await t().db.postbackLog.findUniqueOrThrow({ where: { id: long.logId! } })).toMatchObject({ outcome: 'rejected' })
   })
 
   it('never replays a request refused for its token or IP', async () => {
-    const forbidden = await receivePostback(ctx(), { method: 'GET', rawQuery: query({ token: 'wrong-token-00000000', txn_id: 'R5' }), rawBody: null, bodyKind: null, sourceIp: '203.0.113.1' })
+    const forbidden = await receivePostback(ctx(), {
+      method: 'GET',
+      rawQuery: query({ token: 'wrong-token-00000000', txn_id: 'R5' }),
+      rawBody: null,
+      bodyKind: null,
+      sourceIp: '203.0.113.1',
+    })
     expect(forbidden.status).toBe(403)
     expect(await replayPostbacks(ctx(), {})).toEqual([])
-    expect(await replayPostbacks(ctx(), { ids: [forbidden.logId!] })).toEqual([expect.objectContaining({ skipped: expect.stringMatching(/token or IP/) })])
+    expect(await replayPostbacks(ctx(), { ids: [forbidden.logId!] })).toEqual([
+      expect.objectContaining({ skipped: expect.stringMatching(/token or IP/) }),
+    ])
   })
 
   it('picks up requests stuck in "received" (the process died mid-way), and old logs without a fingerprint', async () => {
     const now = new Date()
     const stuck = await t().db.postbackLog.create({
-      data: { method: 'GET', rawQuery: query({ txn_id: 'R6' }).replace(TOKEN, '***'), networkSlug: 'rn', sourceIp: '203.0.113.1', receivedAt: new Date(now.getTime() - STUCK_AFTER_MS - 1000) },
+      data: {
+        method: 'GET',
+        rawQuery: query({ txn_id: 'R6' }).replace(TOKEN, '***'),
+        networkSlug: 'rn',
+        sourceIp: '203.0.113.1',
+        receivedAt: new Date(now.getTime() - STUCK_AFTER_MS - 1000),
+      },
     })
-    const recent = await t().db.postbackLog.create({ data: { method: 'GET', rawQuery: query({ txn_id: 'R7' }).replace(TOKEN, '***'), networkSlug: 'rn' } })
+    const recent = await t().db.postbackLog.create({
+      data: { method: 'GET', rawQuery: query({ txn_id: 'R7' }).replace(TOKEN, '***'), networkSlug: 'rn' },
+    })
     const results = await replayPostbacks(ctx(), { now })
     expect(results.map((r) => [r.logId, r.after])).toEqual([[stuck.id, 'accepted']])
     expect(recent.outcome).toBe('received')

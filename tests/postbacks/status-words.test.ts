@@ -5,18 +5,35 @@ import { decideTransition } from '../../src/postbacks/transitions.ts'
 describe('status words', () => {
   it("maps DESIGN.md's default words, in any case", () => {
     const cases: [string, string][] = [
-      ['approved', 'confirmed'], ['approve', 'confirmed'], ['accepted', 'confirmed'], ['confirmed', 'confirmed'], ['paid', 'confirmed'], ['1', 'confirmed'],
-      ['pending', 'pending'], ['hold', 'pending'], ['0', 'pending'],
-      ['declined', 'rejected'], ['rejected', 'rejected'], ['denied', 'rejected'], ['invalid', 'rejected'], ['-1', 'rejected'],
-      ['reversed', 'reversed'], ['chargeback', 'reversed'], ['refund', 'reversed'], ['refunded', 'reversed'], ['cancelled', 'reversed'],
-      ['APPROVED', 'confirmed'], [' Pending ', 'pending'], ['REVERSED', 'reversed'],
+      ['approved', 'confirmed'],
+      ['approve', 'confirmed'],
+      ['accepted', 'confirmed'],
+      ['confirmed', 'confirmed'],
+      ['paid', 'confirmed'],
+      ['1', 'confirmed'],
+      ['pending', 'pending'],
+      ['hold', 'pending'],
+      ['0', 'pending'],
+      ['declined', 'rejected'],
+      ['rejected', 'rejected'],
+      ['denied', 'rejected'],
+      ['invalid', 'rejected'],
+      ['-1', 'rejected'],
+      ['reversed', 'reversed'],
+      ['chargeback', 'reversed'],
+      ['refund', 'reversed'],
+      ['refunded', 'reversed'],
+      ['cancelled', 'reversed'],
+      ['APPROVED', 'confirmed'],
+      [' Pending ', 'pending'],
+      ['REVERSED', 'reversed'],
     ]
     for (const [word, status] of cases) expect(statusFromWord(word), word).toBe(status)
     expect(statusFromWord('sale')).toBeNull()
     expect(statusFromWord('')).toBeNull()
   })
 
-  it("knows no word an object inherits (\"constructor\" once booked a status \"{}\")", () => {
+  it('knows no word an object inherits ("constructor" once booked a status "{}")', () => {
     const words = parseStoredStatusWords(JSON.stringify({ sale: 'confirmed' }))
     for (const word of ['constructor', '__proto__', 'CONSTRUCTOR', ' __proto__ ', 'hasOwnProperty', 'valueof']) {
       expect(statusFromWord(word), word).toBeNull()
@@ -51,12 +68,18 @@ describe('status transitions', () => {
   })
 
   it('a late pending never downgrades a decided entry', () => {
-    for (const s of ['confirmed', 'rejected', 'reversed'] as const) expect(decideTransition(s, 'pending')).toMatchObject({ kind: 'stale', reason: expect.stringContaining(s) })
+    for (const s of ['confirmed', 'rejected', 'reversed'] as const)
+      expect(decideTransition(s, 'pending')).toMatchObject({ kind: 'stale', reason: expect.stringContaining(s) })
   })
 
   it('refuses every other move', () => {
     const invalid = [
-      ['pending', 'reversed'], ['confirmed', 'rejected'], ['rejected', 'confirmed'], ['rejected', 'reversed'], ['reversed', 'confirmed'], ['reversed', 'rejected'],
+      ['pending', 'reversed'],
+      ['confirmed', 'rejected'],
+      ['rejected', 'confirmed'],
+      ['rejected', 'reversed'],
+      ['reversed', 'confirmed'],
+      ['reversed', 'rejected'],
     ] as const
     for (const [from, to] of invalid) expect(decideTransition(from, to).kind, `${from}→${to}`).toBe('invalid')
   })

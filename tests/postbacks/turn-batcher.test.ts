@@ -42,11 +42,14 @@ describe('turn batcher', () => {
 
   it('flush runs what is queued and waits for it', async () => {
     let ran = 0
-    const b = new TurnBatcher<number, number>(async (items) => {
-      await new Promise((r) => setTimeout(r, 5))
-      ran += items.length
-      return items
-    }, { maxBatch: 3 })
+    const b = new TurnBatcher<number, number>(
+      async (items) => {
+        await new Promise((r) => setTimeout(r, 5))
+        ran += items.length
+        return items
+      },
+      { maxBatch: 3 },
+    )
     const pending = Array.from({ length: 7 }, (_, i) => b.submit(i))
     await b.flush()
     expect(ran).toBe(7)

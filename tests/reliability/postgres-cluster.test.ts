@@ -47,7 +47,11 @@ describe.skipIf(!inject('postgresAvailable'))('two instances on one PostgreSQL',
     for (let r = 0; r < rounds; r++) {
       const txn = `race-${r}`
       const all = await Promise.all(
-        [a, b].flatMap((s) => Array.from({ length: perInstance }, () => fetch(postbackAt(s.baseUrl, link, txn)).then(async (res) => `${res.status} ${await res.text()}`))),
+        [a, b].flatMap((s) =>
+          Array.from({ length: perInstance }, () =>
+            fetch(postbackAt(s.baseUrl, link, txn)).then(async (res) => `${res.status} ${await res.text()}`),
+          ),
+        ),
       )
       expect(all.filter((x) => x === '200 OK')).toHaveLength(1)
       expect(all.filter((x) => x === '200 DUPLICATE')).toHaveLength(2 * perInstance - 1)
@@ -56,10 +60,16 @@ describe.skipIf(!inject('postgresAvailable'))('two instances on one PostgreSQL',
     const perTxn = await db.walletEntry.groupBy({ by: ['txnId'], where: { txnId: { startsWith: 'race-' } }, _count: { _all: true } })
     const histories = await db.walletEntryHistory.count({ where: { entry: { txnId: { startsWith: 'race-' } } } })
     // every request is in the log, with its own verdict
-    const logged = await db.postbackLog.groupBy({ by: ['outcome'], where: { rawQuery: { contains: 'txn_id=race-' } }, _count: { _all: true } })
+    const logged = await db.postbackLog.groupBy({
+      by: ['outcome'],
+      where: { rawQuery: { contains: 'txn_id=race-' } },
+      _count: { _all: true },
+    })
     const outcomes = Object.fromEntries(logged.map((l) => [l.outcome, l._count._all]))
     const maxPerTxn = Math.max(...perTxn.map((t) => t._count._all))
-    report(`racing duplicates per txn id: ${2 * perInstance} (2 instances at once, ${rounds} txn ids), entries per txn id: ${maxPerTxn} (${perTxn.length} entries in all)`)
+    report(
+      `racing duplicates per txn id: ${2 * perInstance} (2 instances at once, ${rounds} txn ids), entries per txn id: ${maxPerTxn} (${perTxn.length} entries in all)`,
+    )
     expect(perTxn).toHaveLength(rounds)
     expect(maxPerTxn).toBe(1)
     expect(histories).toBe(rounds)
@@ -70,7 +80,11 @@ describe.skipIf(!inject('postgresAvailable'))('two instances on one PostgreSQL',
     const db = database.prisma
     const before = await db.metricEvent.count({ where: { kind: 'click' } })
     const clicks = await Promise.all(
-      [a, b].flatMap((s) => Array.from({ length: 60 }, () => fetch(`${s.baseUrl}/r/${link.code}`, { redirect: 'manual', headers: { 'user-agent': 'Mozilla/5.0' } }).then((r) => r.status))),
+      [a, b].flatMap((s) =>
+        Array.from({ length: 60 }, () =>
+          fetch(`${s.baseUrl}/r/${link.code}`, { redirect: 'manual', headers: { 'user-agent': 'Mozilla/5.0' } }).then((r) => r.status),
+        ),
+      ),
     )
     expect(clicks.every((s) => s === 302)).toBe(true)
     const after = await db.metricEvent.count({ where: { kind: 'click' } })
@@ -78,13 +92,23 @@ describe.skipIf(!inject('postgresAvailable'))('two instances on one PostgreSQL',
     expect(after - before).toBe(120)
     // the sketch's definitions, read straight from the rows (everything here is recent)
     const weekAgo = new Date(Date.now() - 7 * 86_400_000)
-    const confirmed = await db.walletEntry.aggregate({ where: { type: 'conversion', status: 'confirmed', createdAt: { gte: weekAgo } }, _count: { _all: true }, _sum: { amountCents: true } })
+    const confirmed = await db.walletEntry.aggregate({
+      where: { type: 'conversion', status: 'confirmed', createdAt: { gte: weekAgo } },
+      _count: { _all: true },
+      _sum: { amountCents: true },
+    })
     const expected = {
       clicks_7d: after,
       conv_7d: confirmed._count._all,
       rev_7d: Number(confirmed._sum.amountCents ?? 0) / 100,
       postbacks_24h: await db.walletEntry.count({ where: { type: 'conversion', createdAt: { gte: new Date(Date.now() - 86_400_000) } } }),
-      partners_active: (await db.metricEvent.findMany({ where: { kind: 'click', ts: { gte: weekAgo } }, distinct: ['partnerId'], select: { partnerId: true } })).length,
+      partners_active: (
+        await db.metricEvent.findMany({
+          where: { kind: 'click', ts: { gte: weekAgo } },
+          distinct: ['partnerId'],
+          select: { partnerId: true },
+        })
+      ).length,
       posted: await db.assignment.count({ where: { status: 'posted' } }),
     }
     expect(expected.conv_7d).toBeGreaterThan(0) // figures compared are not all zeros
@@ -151,7 +175,9 @@ describe.skipIf(!inject('postgresAvailable'))('PostgreSQL unavailable mid-run', 
       ready = (await fetch(`${server.baseUrl}/readyz`)).status
       if (ready !== 200) await new Promise((r) => setTimeout(r, 250))
     }
-    report(`database outage: postback answered 503, /readyz 503; ready again ${Date.now() - restored} ms after the database returned, same process: ${server.child.pid === pid && server.child.exitCode === null}`)
+    report(
+      `database outage: postback answered 503, /readyz 503; ready again ${Date.now() - restored} ms after the database returned, same process: ${server.child.pid === pid && server.child.exitCode === null}`,
+    )
     expect(ready).toBe(200)
     expect(server.child.exitCode).toBeNull() // no restart
     // the network's retry of the failed postback is applied once
@@ -180,7 +206,9 @@ describe.skipIf(!inject('postgresAvailable'))('PostgreSQL unavailable mid-run', 
       await db.$executeRawUnsafe('DROP FUNCTION die_mid_ledger()')
     }
     const logged = await logOutcomes('mid-transaction')
-    report(`connection lost mid-ledger: postback answered ${first.split(' ')[0]}, log line outcome: ${logged.join(', ')}, entries: ${(await entryOf('mid-transaction')).length}`)
+    report(
+      `connection lost mid-ledger: postback answered ${first.split(' ')[0]}, log line outcome: ${logged.join(', ')}, entries: ${(await entryOf('mid-transaction')).length}`,
+    )
     expect(first).toBe('503 ERROR temporarily unavailable, retry later') // the database, not a bug of ours
     expect(logged).toEqual(['error']) // in the log, with its fault: replayable
     expect(await entryOf('mid-transaction')).toEqual([]) // rolled back whole
@@ -220,6 +248,8 @@ describe.skipIf(!inject('postgresAvailable'))('PostgreSQL unavailable mid-run', 
     }
     expect(statuses).toEqual(Array(20).fill(302))
     await expect.poll(() => database.prisma.metricEvent.count(), { timeout: 15_000 }).toBe(before + 20)
-    report(`click table locked: 20 redirects answered 302 in ${stalledFor} ms (slowest ${slowest} ms: the first, after the ack timeout); all 20 clicks written once the lock was released`)
+    report(
+      `click table locked: 20 redirects answered 302 in ${stalledFor} ms (slowest ${slowest} ms: the first, after the ack timeout); all 20 clicks written once the lock was released`,
+    )
   })
 })

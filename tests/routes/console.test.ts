@@ -39,7 +39,18 @@ describeEachDatabase('ops console over HTTP', (t, provider) => {
       ],
     })
     await insertClickEvents(t().database, [
-      { kind: 'click', ts: new Date(Date.now() - DAY), partnerId: camille.id, assignmentId: null, offerId: null, clickId: 'k1', visitorHash: null, userAgent: null, referer: null, isUnique: true },
+      {
+        kind: 'click',
+        ts: new Date(Date.now() - DAY),
+        partnerId: camille.id,
+        assignmentId: null,
+        offerId: null,
+        clickId: 'k1',
+        visitorHash: null,
+        userAgent: null,
+        referer: null,
+        isUnique: true,
+      },
     ])
   })
 
@@ -59,10 +70,18 @@ describeEachDatabase('ops console over HTTP', (t, provider) => {
       expect(res.statusCode, url).toBe(401)
       expect(res.json()).toEqual({ error: 'Unauthorized' })
     }
-    const wrong = await app.inject({ url: '/admin/monitoring', headers: { 'x-admin-secret': 'wrong-secret-of-some-length-000', accept: 'text/html' } })
+    const wrong = await app.inject({
+      url: '/admin/monitoring',
+      headers: { 'x-admin-secret': 'wrong-secret-of-some-length-000', accept: 'text/html' },
+    })
     expect(wrong.statusCode).toBe(401)
     expect(wrong.body).toBe('<h3>Unauthorized</h3>')
-    for (const [method, url] of [['POST', '/ops/payouts/1/approve'], ['POST', '/ops/holds'], ['POST', '/admin/api/payouts'], ['DELETE', `/admin/api/partners/${ids.camille}/hold`]] as const) {
+    for (const [method, url] of [
+      ['POST', '/ops/payouts/1/approve'],
+      ['POST', '/ops/holds'],
+      ['POST', '/admin/api/payouts'],
+      ['DELETE', `/admin/api/partners/${ids.camille}/hold`],
+    ] as const) {
       const res = await app.inject({ method, url, payload: {} })
       expect(res.statusCode, url).toBe(401)
     }
@@ -76,12 +95,22 @@ describeEachDatabase('ops console over HTTP', (t, provider) => {
     expect(form.body).toContain('name="next" value="/ops/holds"')
     expect(form.body).toContain('name="email"')
     expect(form.body).toContain('name="password"')
-    const bad = await s.post('/login', { _csrf: ConsoleSession.csrfOf(form.body), email: lea.email, password: 'not-the-password', next: '/ops/holds' })
+    const bad = await s.post('/login', {
+      _csrf: ConsoleSession.csrfOf(form.body),
+      email: lea.email,
+      password: 'not-the-password',
+      next: '/ops/holds',
+    })
     expect(bad.statusCode).toBe(401)
     expect(bad.body).toContain('Email ou mot de passe incorrect.')
     expect(s.cookies.has('cf_session')).toBe(false)
     // The email is the account's whatever its case.
-    const ok = await s.post('/login', { _csrf: ConsoleSession.csrfOf(bad.body), email: ` ${lea.email.toUpperCase()} `, password: lea.password, next: '/ops/holds' })
+    const ok = await s.post('/login', {
+      _csrf: ConsoleSession.csrfOf(bad.body),
+      email: ` ${lea.email.toUpperCase()} `,
+      password: lea.password,
+      next: '/ops/holds',
+    })
     expect(ok.statusCode).toBe(303)
     expect(ok.headers.location).toBe('/ops/holds')
     const cookie = String([ok.headers['set-cookie']].flat().find((c) => String(c).startsWith('cf_session=')))
@@ -105,7 +134,7 @@ describeEachDatabase('ops console over HTTP', (t, provider) => {
     expect((await s.get('/admin/monitoring')).statusCode).toBe(302)
   })
 
-  it('refuses a form without its CSRF token, or with another session\'s token', async () => {
+  it("refuses a form without its CSRF token, or with another session's token", async () => {
     const s = new ConsoleSession(app)
     await s.login()
     const noToken = await s.post('/ops/holds', { partnerId: String(ids.camille), reason: 'pas de jeton' })
@@ -114,13 +143,22 @@ describeEachDatabase('ops console over HTTP', (t, provider) => {
     expect(noToken.body).toContain('jeton CSRF')
     const other = new ConsoleSession(app)
     await other.login()
-    const foreign = await s.post('/ops/holds', { _csrf: ConsoleSession.csrfOf((await other.get('/ops/holds')).body), partnerId: String(ids.camille), reason: 'jeton volé' })
+    const foreign = await s.post('/ops/holds', {
+      _csrf: ConsoleSession.csrfOf((await other.get('/ops/holds')).body),
+      partnerId: String(ids.camille),
+      reason: 'jeton volé',
+    })
     expect(foreign.statusCode).toBe(403)
     const noLoginToken = await new ConsoleSession(app).post('/login', { email: s.account!.email, password: s.account!.password })
     expect(noLoginToken.statusCode).toBe(403)
     expect(await t().db.partnerFlag.count()).toBe(0)
     // The JSON API used from a browser session needs the token too; with the header secret it does not.
-    const apiFromSession = await s.request({ method: 'POST', url: `/admin/api/partners/${ids.camille}/hold`, headers: { 'content-type': 'application/json', accept: 'application/json' }, payload: JSON.stringify({ reason: 'session sans jeton' }) })
+    const apiFromSession = await s.request({
+      method: 'POST',
+      url: `/admin/api/partners/${ids.camille}/hold`,
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      payload: JSON.stringify({ reason: 'session sans jeton' }),
+    })
     expect(apiFromSession.statusCode).toBe(403)
   })
 
@@ -166,17 +204,29 @@ describeEachDatabase('ops console over HTTP', (t, provider) => {
     expect((await api('GET', `/admin/api/payouts?partner=${ids.xss}`)).body.payouts[0].partnerName).toBe(XSS)
   })
 
-  it('lists a partner\'s recent clicks with the name of each click\'s offer', async () => {
+  it("lists a partner's recent clicks with the name of each click's offer", async () => {
     const { db } = t()
     const network = await db.network.create({ data: { slug: 'awin', name: 'Awin' } })
     const offer = await db.offer.create({ data: { networkId: network.id, name: 'Offre Soldes Hiver', url: 'https://shop.example/soldes' } })
     await insertClickEvents(t().database, [
-      { kind: 'click', ts: new Date(Date.now() - 60_000), partnerId: ids.camille, assignmentId: null, offerId: offer.id, clickId: 'k2', visitorHash: null, userAgent: null, referer: 'https://blog.example/post', isUnique: true },
+      {
+        kind: 'click',
+        ts: new Date(Date.now() - 60_000),
+        partnerId: ids.camille,
+        assignmentId: null,
+        offerId: offer.id,
+        clickId: 'k2',
+        visitorHash: null,
+        userAgent: null,
+        referer: 'https://blog.example/post',
+        isUnique: true,
+      },
     ])
     const s = new ConsoleSession(app)
     await s.login()
     // The clicks table's rows: a time, then the kind.
-    const rows = (await s.get(`/admin/partners/${ids.camille}`)).body.match(/<tr><td class="when">[^<]*<\/td><td>(click|bot)<.*?<\/tr>/g) ?? []
+    const rows =
+      (await s.get(`/admin/partners/${ids.camille}`)).body.match(/<tr><td class="when">[^<]*<\/td><td>(click|bot)<.*?<\/tr>/g) ?? []
     expect(rows).toHaveLength(2)
     // Newest first: the click on the offer, then the earlier one without an offer.
     expect(rows[0]).toContain('<td>Offre Soldes Hiver</td>')
@@ -184,17 +234,50 @@ describeEachDatabase('ops console over HTTP', (t, provider) => {
     expect(rows[1]).toContain('<td>click</td><td></td>')
   })
 
-  it('shows the monitoring page with the summary\'s numbers, charts and the three links; monitoring.json is summary()', async () => {
+  it("shows the monitoring page with the summary's numbers, charts and the three links; monitoring.json is summary()", async () => {
     const json = await api('GET', '/admin/monitoring.json')
     expect(json.status).toBe(200)
     const expected = await summary(t().db, app.config)
     expect(json.body).toEqual(JSON.parse(JSON.stringify(expected)))
-    expect(Object.keys(json.body)).toEqual(['clicks_7d', 'conv_7d', 'rev_7d', 'epc_7d', 'available', 'reserved', 'paid', 'pending', 'approved', 'posted', 'failed', 'holds', 'postbacks_24h', 'partners_active', 'offer'])
+    expect(Object.keys(json.body)).toEqual([
+      'clicks_7d',
+      'conv_7d',
+      'rev_7d',
+      'epc_7d',
+      'available',
+      'reserved',
+      'paid',
+      'pending',
+      'approved',
+      'posted',
+      'failed',
+      'holds',
+      'postbacks_24h',
+      'partners_active',
+      'offer',
+    ])
     const s = new ConsoleSession(app)
     await s.login()
     const page = await s.get('/admin/monitoring')
     expect(page.body).toContain('<h1>Monitoring — ContentFlow</h1>')
-    for (const label of ['Revenue 7j', 'EPC 7j', 'Clicks 7j', 'Conversions 7j', 'Disponible', 'Réserve', 'Payé', 'Offre actuelle', 'Mode', 'Pipeline', 'Assignments', 'Sécurité', 'Partenaires actifs', 'postbacks 24h', 'conversions signalées', 'postbacks rejetés 24h']) {
+    for (const label of [
+      'Revenue 7j',
+      'EPC 7j',
+      'Clicks 7j',
+      'Conversions 7j',
+      'Disponible',
+      'Réserve',
+      'Payé',
+      'Offre actuelle',
+      'Mode',
+      'Pipeline',
+      'Assignments',
+      'Sécurité',
+      'Partenaires actifs',
+      'postbacks 24h',
+      'conversions signalées',
+      'postbacks rejetés 24h',
+    ]) {
       expect(page.body, label).toContain(label)
     }
     // 1 234,50 + 500,00 confirmed, 40 days old: all available.
@@ -231,7 +314,11 @@ describeEachDatabase('ops console over HTTP', (t, provider) => {
     await s.submit('/ops/payouts/pending', `/ops/payouts/${payout.id}/pay`, { reference: 'VIR-2026-001' })
     expect((await s.get('/ops/payouts/pending')).body).toContain(`marqué payé (${nb('€ 234,50')}, référence VIR-2026-001)`)
     expect((await api('GET', '/admin/monitoring.json')).body.available).toBe(1_500)
-    expect((await api('GET', `/admin/api/partners/${ids.camille}/balance`)).body).toMatchObject({ availableCents: 100_000, paidCents: 23_450, onHold: false })
+    expect((await api('GET', `/admin/api/partners/${ids.camille}/balance`)).body).toMatchObject({
+      availableCents: 100_000,
+      paidCents: 23_450,
+      onHold: false,
+    })
     const audit = await t().db.auditLog.findMany({ where: { subject: `payout:${payout.id}` }, orderBy: { id: 'asc' } })
     expect(audit.map((a) => a.actor)).toEqual([s.account!.email, s.account!.email, s.account!.email])
     // Refusals come back as a flash on the page, not as an error page.
@@ -260,7 +347,10 @@ describeEachDatabase('ops console over HTTP', (t, provider) => {
     expect(queue.body).toMatch(/class="button button--ok" disabled>Approuver/)
     await s.submit('/ops/payouts/pending', `/ops/payouts/${p.id}/approve`, {})
     expect((await s.get('/ops/payouts/pending')).body).toContain('en hold (Pic de clics suspect) : approbation impossible')
-    const lift = await s.submit(`/admin/partners/${ids.camille}`, `/ops/holds/${ids.camille}/lift`, { reason: 'Trafic vérifié', back: `/admin/partners/${ids.camille}` })
+    const lift = await s.submit(`/admin/partners/${ids.camille}`, `/ops/holds/${ids.camille}/lift`, {
+      reason: 'Trafic vérifié',
+      back: `/admin/partners/${ids.camille}`,
+    })
     expect(lift.headers.location).toBe(`/admin/partners/${ids.camille}`)
     const after = await s.get('/ops/holds')
     expect(after.body).not.toContain(`data-hold-partner="${ids.camille}"`)
@@ -281,7 +371,9 @@ describeEachDatabase('ops console over HTTP', (t, provider) => {
     expect(req.body).toEqual({ id: expect.any(Number), status: 'requested' })
     const id = req.body.id
     expect((await api('POST', `/admin/api/payouts/${id}/pay`, { reference: 'X' })).status).toBe(409)
-    expect((await api('POST', '/admin/api/payouts', { partnerId: ids.camille, amountCents: 200_000 })).body.error).toMatch(/supérieur au solde/)
+    expect((await api('POST', '/admin/api/payouts', { partnerId: ids.camille, amountCents: 200_000 })).body.error).toMatch(
+      /supérieur au solde/,
+    )
     expect((await api('POST', '/admin/api/payouts', { partnerId: ids.camille, amountCents: -5 })).status).toBe(400)
     expect((await api('POST', '/admin/api/payouts', { partnerId: 99_999, amountCents: 5 })).status).toBe(404)
     expect((await api('POST', `/admin/api/partners/${ids.camille}/hold`, { reason: 'KYC manquant' })).status).toBe(201)
@@ -289,7 +381,14 @@ describeEachDatabase('ops console over HTTP', (t, provider) => {
     const held = await api('POST', `/admin/api/payouts/${id}/approve`)
     expect(held.status).toBe(409)
     expect(held.body.error).toBe(`partenaire #${ids.camille} en hold (KYC manquant) : approbation impossible`)
-    expect((await api('GET', `/admin/api/partners/${ids.camille}/balance`)).body).toMatchObject({ partnerId: ids.camille, confirmedCents: 123_450, reservedCents: 0, paidCents: 0, availableCents: 123_450, onHold: true })
+    expect((await api('GET', `/admin/api/partners/${ids.camille}/balance`)).body).toMatchObject({
+      partnerId: ids.camille,
+      confirmedCents: 123_450,
+      reservedCents: 0,
+      paidCents: 0,
+      availableCents: 123_450,
+      onHold: true,
+    })
     expect((await api('DELETE', `/admin/api/partners/${ids.camille}/hold`, { reason: 'KYC reçu' })).status).toBe(200)
     expect((await api('DELETE', `/admin/api/partners/${ids.camille}/hold?reason=deux%20fois`)).status).toBe(409)
     expect((await api('POST', `/admin/api/payouts/${id}/approve`)).body.status).toBe('approved')
@@ -300,17 +399,40 @@ describeEachDatabase('ops console over HTTP', (t, provider) => {
     expect((await api('GET', `/admin/api/partners/${ids.camille}/balance`)).body.availableCents).toBe(103_450)
     expect((await api('GET', '/admin/api/partners/99999/balance')).status).toBe(404)
     const r2 = await api('POST', '/admin/api/payouts', { partnerId: ids.camille, amountCents: 100 })
-    expect((await api('POST', `/admin/api/payouts/${r2.body.id}/reject`, { reason: 'doublon' })).body).toMatchObject({ status: 'rejected', reason: 'doublon' })
+    expect((await api('POST', `/admin/api/payouts/${r2.body.id}/reject`, { reason: 'doublon' })).body).toMatchObject({
+      status: 'rejected',
+      reason: 'doublon',
+    })
   })
 
   it('filters the payout journal and exports it as CSV', async () => {
     const { db } = t()
     await db.payout.createMany({
       data: [
-        { partnerId: ids.camille, amountCents: 12_345, status: 'paid', reference: 'VIR-1', requestedAt: new Date('2026-01-10T10:00:00Z'), paidAt: new Date('2026-01-12T09:00:00Z') },
-        { partnerId: ids.camille, amountCents: 500, status: 'rejected', reason: 'IBAN, "invalide"', requestedAt: new Date('2026-02-01T00:00:00Z'), rejectedAt: new Date('2026-02-02T00:00:00Z') },
+        {
+          partnerId: ids.camille,
+          amountCents: 12_345,
+          status: 'paid',
+          reference: 'VIR-1',
+          requestedAt: new Date('2026-01-10T10:00:00Z'),
+          paidAt: new Date('2026-01-12T09:00:00Z'),
+        },
+        {
+          partnerId: ids.camille,
+          amountCents: 500,
+          status: 'rejected',
+          reason: 'IBAN, "invalide"',
+          requestedAt: new Date('2026-02-01T00:00:00Z'),
+          rejectedAt: new Date('2026-02-02T00:00:00Z'),
+        },
         { partnerId: ids.xss, amountCents: 999, status: 'requested', requestedAt: new Date('2026-02-28T23:59:59Z') },
-        { partnerId: ids.xss, amountCents: 1, status: 'requested', reference: '=HYPERLINK("http://evil")', requestedAt: new Date('2026-03-01T00:00:00Z') },
+        {
+          partnerId: ids.xss,
+          amountCents: 1,
+          status: 'requested',
+          reference: '=HYPERLINK("http://evil")',
+          requestedAt: new Date('2026-03-01T00:00:00Z'),
+        },
       ],
     })
     const s = new ConsoleSession(app)
@@ -328,8 +450,13 @@ describeEachDatabase('ops console over HTTP', (t, provider) => {
     expect(csv.statusCode).toBe(200)
     expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8')
     expect(csv.headers['content-disposition']).toMatch(/^attachment; filename="payouts-\d{4}-\d{2}-\d{2}\.csv"$/)
-    const lines = csv.body.replace(/^\ufeff/, '').trimEnd().split('\r\n')
-    expect(lines[0]).toBe('id,partner_id,partner_name,amount_cents,amount_eur,status,requested_at,approved_at,paid_at,rejected_at,reference,reason')
+    const lines = csv.body
+      .replace(/^\ufeff/, '')
+      .trimEnd()
+      .split('\r\n')
+    expect(lines[0]).toBe(
+      'id,partner_id,partner_name,amount_cents,amount_eur,status,requested_at,approved_at,paid_at,rejected_at,reference,reason',
+    )
     expect(lines.slice(1).map((l) => l.replace(/^\d+,\d+,/, ''))).toEqual([
       `${XSS},999,9.99,requested,2026-02-28T23:59:59.000Z,,,,,`,
       'Camille Martin,500,5.00,rejected,2026-02-01T00:00:00.000Z,,,2026-02-02T00:00:00.000Z,,"IBAN, ""invalide"""',

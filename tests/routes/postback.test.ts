@@ -41,7 +41,13 @@ describeEachDatabase('postback endpoint', (t) => {
     const path = url.replace(/^https?:\/\/[^/]+/, '')
     if (method === 'GET') return app.inject({ url: path, remoteAddress: '203.0.113.10' })
     const [p, query] = path.split('?')
-    return app.inject({ method: 'POST', url: p!, payload: query, headers: { 'content-type': 'application/x-www-form-urlencoded' }, remoteAddress: '203.0.113.10' })
+    return app.inject({
+      method: 'POST',
+      url: p!,
+      payload: query,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      remoteAddress: '203.0.113.10',
+    })
   }
 
   beforeAll(async () => {
@@ -59,23 +65,61 @@ describeEachDatabase('postback endpoint', (t) => {
       expectCents: number
       then?: (subid: string) => Record<string, string>
     }[] = [
-      { preset: 'generic', param: 'subid', macros: (s) => ({ '{subid}': s, '{payout}': '12.50', '{currency}': 'USD', '{status}': 'approved', '{transaction_id}': 'GEN-1001' }), expectCents: 1150 },
-      { preset: 'keitaro', param: 'subid', macros: (s) => ({ '{subid}': s, '{revenue}': '7,5', '{status}': 'sale', '{tid}': 'kt-77' }), expectCents: 750 },
-      { preset: 'everflow', param: 'sub1', currency: 'USD', macros: (s) => ({ '{sub1}': s, '{payout_amount}': '3.2', '{transaction_id}': '8d2c4f0e1a7b4e4f9c2d' }), expectCents: 294 },
-      { preset: 'tune', param: 'aff_sub', macros: (s) => ({ '{aff_sub}': s, '{payout}': '4,75', '{transaction_id}': '102f4a1c6e0d9b2a' }), expectCents: 475 },
+      {
+        preset: 'generic',
+        param: 'subid',
+        macros: (s) => ({ '{subid}': s, '{payout}': '12.50', '{currency}': 'USD', '{status}': 'approved', '{transaction_id}': 'GEN-1001' }),
+        expectCents: 1150,
+      },
+      {
+        preset: 'keitaro',
+        param: 'subid',
+        macros: (s) => ({ '{subid}': s, '{revenue}': '7,5', '{status}': 'sale', '{tid}': 'kt-77' }),
+        expectCents: 750,
+      },
+      {
+        preset: 'everflow',
+        param: 'sub1',
+        currency: 'USD',
+        macros: (s) => ({ '{sub1}': s, '{payout_amount}': '3.2', '{transaction_id}': '8d2c4f0e1a7b4e4f9c2d' }),
+        expectCents: 294,
+      },
+      {
+        preset: 'tune',
+        param: 'aff_sub',
+        macros: (s) => ({ '{aff_sub}': s, '{payout}': '4,75', '{transaction_id}': '102f4a1c6e0d9b2a' }),
+        expectCents: 475,
+      },
       { preset: 'cake', param: 's2', macros: (s) => ({ '#s2#': s, '#price#': '9.99', '#leadid#': '5F3A2B1C-0D9E' }), expectCents: 999 },
       {
         preset: 'impact',
         param: 'subId1',
-        macros: (s) => ({ '{SubId1}': s, '{Payout}': '15.00', '{Currency}': 'GBP', '{Status}': 'PENDING', '{ActionId}': '1234.5678.901234' }),
+        macros: (s) => ({
+          '{SubId1}': s,
+          '{Payout}': '15.00',
+          '{Currency}': 'GBP',
+          '{Status}': 'PENDING',
+          '{ActionId}': '1234.5678.901234',
+        }),
         expectCents: 1755,
-        then: (s) => ({ '{SubId1}': s, '{Payout}': '15.00', '{Currency}': 'GBP', '{Status}': 'APPROVED', '{ActionId}': '1234.5678.901234' }),
+        then: (s) => ({
+          '{SubId1}': s,
+          '{Payout}': '15.00',
+          '{Currency}': 'GBP',
+          '{Status}': 'APPROVED',
+          '{ActionId}': '1234.5678.901234',
+        }),
       },
     ]
     for (const p of presets) {
       it(`${p.preset}: the URL we give is the one the network fires`, async () => {
         const slug = `pre-${p.preset}`
-        const { subid, networkId } = await networkWithClick({ slug, name: p.preset, preset: p.preset, ...(p.currency ? { defaultCurrency: p.currency } : {}) })
+        const { subid, networkId } = await networkWithClick({
+          slug,
+          name: p.preset,
+          preset: p.preset,
+          ...(p.currency ? { defaultCurrency: p.currency } : {}),
+        })
         expect(subid).toMatch(/^\d+:\d+:[A-Za-z0-9]{22}$/)
         const setup = await api('GET', `/networks/${slug}/postback-url`)
         const template = setup.url as string
@@ -101,9 +145,18 @@ describeEachDatabase('postback endpoint', (t) => {
       payload: new URLSearchParams({ network: 'bodies', token, subid, txn_id: 'F1', amount: '10,00', status: 'pending' }).toString(),
     })
     expect([form.statusCode, form.body]).toEqual([200, 'OK'])
-    const json = await app.inject({ method: 'POST', url: '/aff/postback?network=bodies', payload: { token, subid, txn_id: 'F2', amount: 10.5, status: 'approved' } })
+    const json = await app.inject({
+      method: 'POST',
+      url: '/aff/postback?network=bodies',
+      payload: { token, subid, txn_id: 'F2', amount: 10.5, status: 'approved' },
+    })
     expect([json.statusCode, json.body]).toEqual([200, 'OK'])
-    const mixed = await app.inject({ method: 'POST', url: `/aff/postback?network=bodies&token=${token}&txn_id=F2`, payload: `subid=${encodeURIComponent(subid)}&status=approved`, headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+    const mixed = await app.inject({
+      method: 'POST',
+      url: `/aff/postback?network=bodies&token=${token}&txn_id=F2`,
+      payload: `subid=${encodeURIComponent(subid)}&status=approved`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    })
     expect(mixed.body).toBe('DUPLICATE')
     const logs = await t().db.postbackLog.findMany({ where: { networkSlug: 'bodies' }, orderBy: { id: 'asc' } })
     expect(logs.map((l) => l.method)).toEqual(['POST', 'POST', 'POST'])
@@ -137,7 +190,13 @@ describeEachDatabase('postback endpoint', (t) => {
   it('a bad or missing token is 403 and logged; the token never reaches the log', async () => {
     const { token, subid } = await networkWithClick({ slug: 'auth', name: 'Auth' })
     const q = { network: 'auth', subid, txn_id: 'A1', amount: '5', status: 'approved' }
-    const attempts: Record<string, string>[] = [{}, { token: '' }, { token: 'x' }, { token: `${token}x` }, { token: token.toUpperCase() === token ? token.toLowerCase() : token.toUpperCase() }]
+    const attempts: Record<string, string>[] = [
+      {},
+      { token: '' },
+      { token: 'x' },
+      { token: `${token}x` },
+      { token: token.toUpperCase() === token ? token.toLowerCase() : token.toUpperCase() },
+    ]
     for (const bad of attempts) {
       const res = await app.inject({ url: `/aff/postback?${new URLSearchParams({ ...q, ...bad })}` })
       expect(res.statusCode, JSON.stringify(bad)).toBe(403)
@@ -151,17 +210,24 @@ describeEachDatabase('postback endpoint', (t) => {
 
   it('an IP allow-list (IPs and CIDRs) refuses other sources; X-Forwarded-For counts only behind a trusted proxy', async () => {
     const { token, subid } = await networkWithClick({ slug: 'ipnet', name: 'IP', allowedIps: '203.0.113.0/24, 2001:db8::1' })
-    const url = (txn: string) => `/aff/postback?${new URLSearchParams({ network: 'ipnet', token, subid, txn_id: txn, amount: '1', status: 'pending' })}`
+    const url = (txn: string) =>
+      `/aff/postback?${new URLSearchParams({ network: 'ipnet', token, subid, txn_id: txn, amount: '1', status: 'pending' })}`
     expect((await app.inject({ url: url('I1'), remoteAddress: '203.0.113.200' })).statusCode).toBe(200)
     expect((await app.inject({ url: url('I2'), remoteAddress: '2001:db8::1' })).statusCode).toBe(200)
     const outside = await app.inject({ url: url('I3'), remoteAddress: '198.51.100.7' })
     expect([outside.statusCode, outside.body]).toEqual([403, 'ERROR source IP 198.51.100.7 not allowed'])
     // Without TRUST_PROXY, a forged X-Forwarded-For changes nothing.
-    expect((await app.inject({ url: url('I4'), remoteAddress: '198.51.100.7', headers: { 'x-forwarded-for': '203.0.113.5' } })).statusCode).toBe(403)
+    expect(
+      (await app.inject({ url: url('I4'), remoteAddress: '198.51.100.7', headers: { 'x-forwarded-for': '203.0.113.5' } })).statusCode,
+    ).toBe(403)
     const proxied = await buildTestApp(t(), { TRUST_PROXY: '1' })
     try {
-      expect((await proxied.inject({ url: url('I5'), remoteAddress: '10.0.0.2', headers: { 'x-forwarded-for': '203.0.113.5' } })).statusCode).toBe(200)
-      expect((await proxied.inject({ url: url('I6'), remoteAddress: '10.0.0.2', headers: { 'x-forwarded-for': '198.51.100.7' } })).statusCode).toBe(403)
+      expect(
+        (await proxied.inject({ url: url('I5'), remoteAddress: '10.0.0.2', headers: { 'x-forwarded-for': '203.0.113.5' } })).statusCode,
+      ).toBe(200)
+      expect(
+        (await proxied.inject({ url: url('I6'), remoteAddress: '10.0.0.2', headers: { 'x-forwarded-for': '198.51.100.7' } })).statusCode,
+      ).toBe(403)
     } finally {
       await proxied.close()
     }
@@ -175,13 +241,24 @@ describeEachDatabase('postback endpoint', (t) => {
     const url = `/aff/postback?${new URLSearchParams({ network: 'notoken', subid, txn_id: 'NT1', amount: '1', status: 'pending' })}`
     expect((await app.inject({ url, remoteAddress: '203.0.113.9' })).statusCode).toBe(200)
     expect((await app.inject({ url, remoteAddress: '198.51.100.9' })).statusCode).toBe(403)
-    const refused = await app.inject({ method: 'PATCH', url: '/admin/api/networks/notoken', headers: adminHeaders, payload: { allowedIps: '' } })
+    const refused = await app.inject({
+      method: 'PATCH',
+      url: '/admin/api/networks/notoken',
+      headers: adminHeaders,
+      payload: { allowedIps: '' },
+    })
     expect(refused.statusCode).toBe(400)
   })
 
   it("a network's own status words and default currency apply", async () => {
-    const { token, subid } = await networkWithClick({ slug: 'words', name: 'Words', defaultCurrency: 'USD', statusWords: { Sale: 'confirmed', lead: 'pending' } })
-    const fireWord = (txn: string, status: string) => app.inject({ url: `/aff/postback?${new URLSearchParams({ network: 'words', token, subid, txn_id: txn, amount: '10', status })}` })
+    const { token, subid } = await networkWithClick({
+      slug: 'words',
+      name: 'Words',
+      defaultCurrency: 'USD',
+      statusWords: { Sale: 'confirmed', lead: 'pending' },
+    })
+    const fireWord = (txn: string, status: string) =>
+      app.inject({ url: `/aff/postback?${new URLSearchParams({ network: 'words', token, subid, txn_id: txn, amount: '10', status })}` })
     expect((await fireWord('W1', 'lead')).body).toBe('OK')
     expect((await fireWord('W1', 'SALE')).body).toBe('OK')
     const e = await t().db.walletEntry.findFirstOrThrow({ where: { txnId: 'W1' }, include: { history: { orderBy: { id: 'asc' } } } })
@@ -191,11 +268,18 @@ describeEachDatabase('postback endpoint', (t) => {
 
   it('unknown partner or unknown click: kept and flagged, never dropped', async () => {
     const { token, subid, assignmentId } = await networkWithClick({ slug: 'flags', name: 'Flags' })
-    const fireSub = (txn: string, s: string) => app.inject({ url: `/aff/postback?${new URLSearchParams({ network: 'flags', token, subid: s, txn_id: txn, amount: '2', status: 'approved' })}` })
+    const fireSub = (txn: string, s: string) =>
+      app.inject({
+        url: `/aff/postback?${new URLSearchParams({ network: 'flags', token, subid: s, txn_id: txn, amount: '2', status: 'approved' })}`,
+      })
     expect((await fireSub('FL1', `999999:${assignmentId}:abcdefabcdefabcdefabcd`)).body).toBe('OK')
     expect((await fireSub('FL2', `${partnerId}:${assignmentId}:neverclickedaaaaaaaaaa`)).body).toBe('OK')
     expect((await fireSub('FL3', subid)).body).toBe('OK')
-    const flags = await t().db.walletEntry.findMany({ where: { txnId: { in: ['FL1', 'FL2', 'FL3'] } }, orderBy: { txnId: 'asc' }, select: { txnId: true, flag: true, partnerId: true } })
+    const flags = await t().db.walletEntry.findMany({
+      where: { txnId: { in: ['FL1', 'FL2', 'FL3'] } },
+      orderBy: { txnId: 'asc' },
+      select: { txnId: true, flag: true, partnerId: true },
+    })
     expect(flags).toEqual([
       { txnId: 'FL1', flag: 'unknown_partner', partnerId: null },
       { txnId: 'FL2', flag: 'unknown_click', partnerId },
@@ -207,10 +291,18 @@ describeEachDatabase('postback endpoint', (t) => {
     const { token, subid, networkId } = await networkWithClick({ slug: 'bigtxn', name: 'Big txn' })
     // Two distinct conversions whose ids JSON.parse reads as the same double.
     const send = (txnId: string) =>
-      app.inject({ method: 'POST', url: '/aff/postback', headers: { 'content-type': 'application/json' }, payload: `{"network":"bigtxn","token":"${token}","subid":"${subid}","amount":"5","status":"approved","txn_id":${txnId}}` })
+      app.inject({
+        method: 'POST',
+        url: '/aff/postback',
+        headers: { 'content-type': 'application/json' },
+        payload: `{"network":"bigtxn","token":"${token}","subid":"${subid}","amount":"5","status":"approved","txn_id":${txnId}}`,
+      })
     for (const txnId of ['9007199254740993', '9007199254740992', '12345678901234567890', '42.5', '1e300']) {
       const res = await send(txnId)
-      expect([res.statusCode, res.body], txnId).toEqual([400, 'ERROR parameter txn_id is a JSON number that is not an exact integer (beyond 2^53 or a fraction): send it as a JSON string'])
+      expect([res.statusCode, res.body], txnId).toEqual([
+        400,
+        'ERROR parameter txn_id is a JSON number that is not an exact integer (beyond 2^53 or a fraction): send it as a JSON string',
+      ])
     }
     expect(await t().db.walletEntry.count({ where: { networkId } })).toBe(0)
     // A safe integer is fine, and the same ids as strings are two conversions.
@@ -229,10 +321,16 @@ describeEachDatabase('postback endpoint', (t) => {
     const a = await networkWithClick({ slug: 'net-a', name: 'Network A' })
     const b = await networkWithClick({ slug: 'net-b', name: 'Network B' })
     const fireOn = (slug: string, token: string, txn: string, s: string) =>
-      app.inject({ url: `/aff/postback?${new URLSearchParams({ network: slug, token, subid: s, txn_id: txn, amount: '20', status: 'approved' })}` })
+      app.inject({
+        url: `/aff/postback?${new URLSearchParams({ network: slug, token, subid: s, txn_id: txn, amount: '20', status: 'approved' })}`,
+      })
     expect((await fireOn('net-b', b.token, 'XN-1', a.subid)).body).toBe('OK')
     expect((await fireOn('net-a', a.token, 'XN-2', a.subid)).body).toBe('OK')
-    const entries = await t().db.walletEntry.findMany({ where: { txnId: { in: ['XN-1', 'XN-2'] } }, orderBy: { txnId: 'asc' }, select: { txnId: true, networkId: true, flag: true } })
+    const entries = await t().db.walletEntry.findMany({
+      where: { txnId: { in: ['XN-1', 'XN-2'] } },
+      orderBy: { txnId: 'asc' },
+      select: { txnId: true, networkId: true, flag: true },
+    })
     expect(entries).toEqual([
       { txnId: 'XN-1', networkId: b.networkId, flag: 'click_mismatch' },
       { txnId: 'XN-2', networkId: a.networkId, flag: null },
@@ -269,7 +367,8 @@ describeEachDatabase('postback endpoint', (t) => {
 
   it('an invalid status change is refused (409) and logged', async () => {
     const { token, subid } = await networkWithClick({ slug: 'trans', name: 'Trans' })
-    const fireStatus = (status: string) => app.inject({ url: `/aff/postback?${new URLSearchParams({ network: 'trans', token, subid, txn_id: 'TR1', amount: '3', status })}` })
+    const fireStatus = (status: string) =>
+      app.inject({ url: `/aff/postback?${new URLSearchParams({ network: 'trans', token, subid, txn_id: 'TR1', amount: '3', status })}` })
     expect((await fireStatus('declined')).body).toBe('OK')
     const res = await fireStatus('approved')
     expect([res.statusCode, res.body]).toEqual([409, 'ERROR a rejected conversion cannot become confirmed'])
@@ -284,8 +383,19 @@ describeEachDatabase('postback endpoint', (t) => {
       salt: app.config.ipHashSalt,
       networks: (slug) => loadPostbackNetwork(t().db, slug),
     }
-    const incoming = { method: 'GET', rawQuery: new URLSearchParams({ network: 'fault', token, subid, txn_id: 'X1', amount: '4', status: 'approved' }).toString(), rawBody: null, bodyKind: null, sourceIp: '203.0.113.1' }
-    const broken = { ...base, networks: async () => { throw new Error('bug') } }
+    const incoming = {
+      method: 'GET',
+      rawQuery: new URLSearchParams({ network: 'fault', token, subid, txn_id: 'X1', amount: '4', status: 'approved' }).toString(),
+      rawBody: null,
+      bodyKind: null,
+      sourceIp: '203.0.113.1',
+    }
+    const broken = {
+      ...base,
+      networks: async () => {
+        throw new Error('bug')
+      },
+    }
     const failed = await receivePostback(broken, incoming)
     expect([failed.status, failed.body]).toEqual([500, 'ERROR internal error, retry later'])
     expect(await t().db.postbackLog.findUniqueOrThrow({ where: { id: failed.logId! } })).toMatchObject({ outcome: 'error' })
@@ -297,8 +407,12 @@ describeEachDatabase('postback endpoint', (t) => {
     const [replayed] = await replayPostbacks(base, { ids: [failed.logId!] })
     expect(replayed).toMatchObject({ before: 'error', after: 'duplicate' })
 
-    const refusing = <T extends object>(target: T) => new Proxy(target, { get: () => () => Promise.reject(new Error('connect ECONNREFUSED')) })
-    const noLog = await receivePostback({ ...base, database: { provider: t().database.provider, prisma: refusing(t().db), sql: refusing(t().database.sql) } }, incoming)
+    const refusing = <T extends object>(target: T) =>
+      new Proxy(target, { get: () => () => Promise.reject(new Error('connect ECONNREFUSED')) })
+    const noLog = await receivePostback(
+      { ...base, database: { provider: t().database.provider, prisma: refusing(t().db), sql: refusing(t().database.sql) } },
+      incoming,
+    )
     expect([noLog.status, noLog.body]).toEqual([503, 'ERROR temporarily unavailable, retry later'])
   })
 
@@ -306,14 +420,20 @@ describeEachDatabase('postback endpoint', (t) => {
     const { token, subid, networkId } = await networkWithClick({ slug: 'batch', name: 'Batch' })
     const batcher = trackingOf(app)!.postbackBatches
     const batchesBefore = batcher.stats.batches
-    const url = (txn: string) => `/aff/postback?${new URLSearchParams({ network: 'batch', token, subid, txn_id: txn, amount: '1,10', status: 'approved' })}`
+    const url = (txn: string) =>
+      `/aff/postback?${new URLSearchParams({ network: 'batch', token, subid, txn_id: txn, amount: '1,10', status: 'approved' })}`
     const answers = await Promise.all([
       ...Array.from({ length: 150 }, (_, i) => app.inject({ url: url(`GC-${i}`) })),
       ...Array.from({ length: 20 }, () => app.inject({ url: url('GC-SAME') })),
       app.inject({ url: `/aff/postback?network=batch&token=${token}&subid=bad` }),
     ])
     expect(answers.slice(0, 150).every((a) => a.body === 'OK')).toBe(true)
-    expect(answers.slice(150, 170).map((a) => a.body).sort()).toEqual(['OK', ...Array(19).fill('DUPLICATE')].sort())
+    expect(
+      answers
+        .slice(150, 170)
+        .map((a) => a.body)
+        .sort(),
+    ).toEqual(['OK', ...Array(19).fill('DUPLICATE')].sort())
     expect(answers[170]!.statusCode).toBe(400)
     expect(batcher.stats.batches - batchesBefore).toBeLessThan(171)
     expect(batcher.stats.maxBatchItems).toBeGreaterThan(1)
@@ -325,8 +445,21 @@ describeEachDatabase('postback endpoint', (t) => {
   it('one report the database refuses does not fail the rest of its batch', async () => {
     const { subid, networkId } = await networkWithClick({ slug: 'poison', name: 'Poison' })
     const runtime = trackingOf(app)!
-    const received = (txn: string) => ({ method: 'GET', rawQuery: `txn_id=${txn}`, rawBody: null, sourceIp: '203.0.113.1', networkSlug: 'poison' })
-    const report = (txn: string, network: number) => ({ networkId: network, txnId: txn, status: 'confirmed' as const, networkWord: 'approved', money: { cents: 100, originalAmount: '1', currency: 'EUR', rate: '1' }, subid: { partnerId, assignmentId: 1, clickId: subid.split(':')[2]! } })
+    const received = (txn: string) => ({
+      method: 'GET',
+      rawQuery: `txn_id=${txn}`,
+      rawBody: null,
+      sourceIp: '203.0.113.1',
+      networkSlug: 'poison',
+    })
+    const report = (txn: string, network: number) => ({
+      networkId: network,
+      txnId: txn,
+      status: 'confirmed' as const,
+      networkWord: 'approved',
+      money: { cents: 100, originalAmount: '1', currency: 'EUR', rate: '1' },
+      subid: { partnerId, assignmentId: 1, clickId: subid.split(':')[2]! },
+    })
     const [good, bad] = await Promise.all([
       runtime.postbackBatches.submit({ received: received('P-OK'), report: report('P-OK', networkId) }),
       // No such network: the foreign key refuses the insert, and with it the batch.

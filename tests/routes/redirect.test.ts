@@ -45,9 +45,19 @@ describeEachDatabase('click redirector', (t) => {
     expect(res.statusCode).toBe(302)
     expect(res.headers['cache-control']).toContain('no-store')
     const location = String(res.headers.location)
-    expect(location).toMatch(new RegExp(`^https://shop\\.example/landing\\?affid=CF02&lang=fr&sid=${partnerId}_${assignmentId}_[A-Za-z0-9]{22}#offre$`))
+    expect(location).toMatch(
+      new RegExp(`^https://shop\\.example/landing\\?affid=CF02&lang=fr&sid=${partnerId}_${assignmentId}_[A-Za-z0-9]{22}#offre$`),
+    )
     const event = await eventOf(location)
-    expect(event).toMatchObject({ kind: 'click', partnerId, assignmentId, offerId, referer: 'https://blog.example/article-1', userAgent: BROWSER, isUnique: true })
+    expect(event).toMatchObject({
+      kind: 'click',
+      partnerId,
+      assignmentId,
+      offerId,
+      referer: 'https://blog.example/article-1',
+      userAgent: BROWSER,
+      isUnique: true,
+    })
     expect(event!.visitorHash).toMatch(/^[A-Za-z0-9_-]{22}$/)
     // the raw IP is stored nowhere
     expect(JSON.stringify(event)).not.toContain('198.51.100.23')
@@ -56,8 +66,10 @@ describeEachDatabase('click redirector', (t) => {
   it('counts each redirect in the request metrics, by method and status, with its latency', async () => {
     const scrape = async () => (await app.inject({ url: '/metrics', headers: adminHeaders })).body
     const number = (body: string, pattern: string) => Number(new RegExp(pattern).exec(body)?.[1] ?? 0)
-    const redirects = (body: string, method: string) => number(body, `contentflow_http_requests_total\\{method="${method}",route="/r/:code",status="302",app="contentflow"\\} (\\d+)`)
-    const timed = (body: string) => number(body, `contentflow_http_request_duration_seconds_count\\{app="contentflow",route="/r/:code"\\} (\\d+)`)
+    const redirects = (body: string, method: string) =>
+      number(body, `contentflow_http_requests_total\\{method="${method}",route="/r/:code",status="302",app="contentflow"\\} (\\d+)`)
+    const timed = (body: string) =>
+      number(body, `contentflow_http_request_duration_seconds_count\\{app="contentflow",route="/r/:code"\\} (\\d+)`)
     const before = await scrape()
     expect((await click(code)).statusCode).toBe(302)
     expect((await click(code)).statusCode).toBe(302)
@@ -154,7 +166,10 @@ describeEachDatabase('click redirector', (t) => {
       `/r/https:%2F%2Fevil.example`,
     ]
     for (const url of attempts) {
-      const res = await app.inject({ url, headers: { 'user-agent': BROWSER, host: 'evil.example', 'x-forwarded-host': 'evil.example', referer: 'https://evil.example/' } })
+      const res = await app.inject({
+        url,
+        headers: { 'user-agent': BROWSER, host: 'evil.example', 'x-forwarded-host': 'evil.example', referer: 'https://evil.example/' },
+      })
       if (res.statusCode === 302) {
         const target = new URL(String(res.headers.location))
         expect(target.host, url).toBe('shop.example')
@@ -194,7 +209,18 @@ describeEachDatabase('click redirector', (t) => {
     const second = await buildTestApp(t())
     const clicks = trackingOf(second)!.tracker.clicks
     const clickId = 'QUEUEDATCLOSEaaaaaaaaa'
-    const acknowledged = clicks.record({ kind: 'click', ts: new Date(), partnerId, assignmentId, offerId, clickId, visitorHash: null, userAgent: null, referer: null, isUnique: true })
+    const acknowledged = clicks.record({
+      kind: 'click',
+      ts: new Date(),
+      partnerId,
+      assignmentId,
+      offerId,
+      clickId,
+      visitorHash: null,
+      userAgent: null,
+      referer: null,
+      isUnique: true,
+    })
     await second.close()
     expect(await acknowledged).toBe(true)
     expect(await t().db.metricEvent.findUnique({ where: { clickId } })).not.toBeNull()

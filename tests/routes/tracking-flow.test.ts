@@ -26,7 +26,11 @@ describeEachDatabase('tracking: the full operator flow', (t) => {
     const token = network.body.postbackToken as string
     expect(token.length).toBeGreaterThanOrEqual(16)
 
-    const offer = await api('POST', '/offers', { network: 'awin', name: 'Box fibre', url: 'https://annonceur.example/fibre?affid=CF01#promo' })
+    const offer = await api('POST', '/offers', {
+      network: 'awin',
+      name: 'Box fibre',
+      url: 'https://annonceur.example/fibre?affid=CF01#promo',
+    })
     expect(offer.status).toBe(201)
     const partner = await api('POST', '/partners', { name: 'Camille Martin', email: 'camille@example.fr' })
     expect(partner.status).toBe(201)
@@ -46,7 +50,8 @@ describeEachDatabase('tracking: the full operator flow', (t) => {
     expect(subid).toMatch(new RegExp(`^${partner.body.id}:${assignment.body.id}:[A-Za-z0-9]{22}$`))
 
     // A postback with that sub-id and a fresh txn id: 200 OK, once in the ledger.
-    const postback = (q: Record<string, string>) => app.inject({ url: `/aff/postback?${new URLSearchParams({ network: 'awin', token, subid, ...q })}` })
+    const postback = (q: Record<string, string>) =>
+      app.inject({ url: `/aff/postback?${new URLSearchParams({ network: 'awin', token, subid, ...q })}` })
     const first = await postback({ txn_id: 'AW-1', amount: '12,50', currency: 'EUR', status: 'approved' })
     expect(first.statusCode).toBe(200)
     expect(first.body).toBe('OK')
@@ -77,7 +82,11 @@ describeEachDatabase('tracking: the full operator flow', (t) => {
       { q: `network=awin&token=${token}&subid=nonsense&txn_id=G1&amount=1&status=approved`, status: 400, reason: /malformed subid/ },
       { q: `network=awin&token=${token}&subid=${subid}&txn_id=G2&amount=abc&status=approved`, status: 400, reason: /not a number/ },
       { q: `network=awin&token=${token}&subid=${subid}&txn_id=G3&amount=-5&status=approved`, status: 400, reason: /negative/ },
-      { q: `network=awin&token=${token}&subid=${subid}&txn_id=G4&amount=5&currency=JPY&status=approved`, status: 400, reason: /unknown currency JPY/ },
+      {
+        q: `network=awin&token=${token}&subid=${subid}&txn_id=G4&amount=5&currency=JPY&status=approved`,
+        status: 400,
+        reason: /unknown currency JPY/,
+      },
       { q: `network=nope&token=${token}&subid=${subid}&txn_id=G5&amount=5&status=approved`, status: 400, reason: /unknown network/ },
       { q: `network=awin&token=wrong-token-000000&subid=${subid}&txn_id=G6&amount=5&status=approved`, status: 403, reason: /bad token/ },
       { q: `network=awin&token=${token}&subid=${subid}&txn_id=G7&amount=5&status=maybe`, status: 400, reason: /unknown status/ },

@@ -19,10 +19,16 @@ describeEachDatabase('users page', (t) => {
   })
   afterAll(async () => app.close())
 
-  const flashOf = async (url: string) => /<div class="flash flash--(ok|error)"[^>]*>([^<]*)<\/div>/.exec((await owner.get(url)).body)?.slice(1, 3)
+  const flashOf = async (url: string) =>
+    /<div class="flash flash--(ok|error)"[^>]*>([^<]*)<\/div>/.exec((await owner.get(url)).body)?.slice(1, 3)
 
   it('creates an account from the form, lists it, and the new person signs in with its role', async () => {
-    const res = await owner.submit('/admin/users', '/admin/users', { email: 'Nora@Test.Example', name: 'Nora <i>', role: 'viewer', password: 'the initial password' })
+    const res = await owner.submit('/admin/users', '/admin/users', {
+      email: 'Nora@Test.Example',
+      name: 'Nora <i>',
+      role: 'viewer',
+      password: 'the initial password',
+    })
     expect(res.statusCode).toBe(303)
     expect(res.headers.location).toBe('/admin/users')
     expect(await flashOf('/admin/users')).toEqual(['ok', 'Compte créé : nora@test.example (lecture seule).'])
@@ -33,7 +39,12 @@ describeEachDatabase('users page', (t) => {
     expect((await nora.signIn('nora@test.example', 'the initial password')).statusCode).toBe(303)
     expect((await nora.get('/admin/monitoring')).body).toContain('(rôle : lecture seule)')
     // Refusals come back as a flash on the page.
-    await owner.submit('/admin/users', '/admin/users', { email: 'nora@test.example', name: 'Encore', role: 'ops', password: 'the initial password' })
+    await owner.submit('/admin/users', '/admin/users', {
+      email: 'nora@test.example',
+      name: 'Encore',
+      role: 'ops',
+      password: 'the initial password',
+    })
     expect(await flashOf('/admin/users')).toEqual(['error', 'un compte existe déjà pour nora@test.example'])
     await owner.submit('/admin/users', '/admin/users', { email: 'court@test.example', name: 'Court', role: 'ops', password: 'court' })
     expect((await flashOf('/admin/users'))?.[1]).toContain('12 caractères')
@@ -74,8 +85,13 @@ describeEachDatabase('users page', (t) => {
     const demote = await app.inject({ method: 'PATCH', url: `/admin/api/users/${me.id}`, headers: adminHeaders, payload: { role: 'ops' } })
     expect(demote.statusCode).toBe(409)
     expect(demote.json().error).toBe('il doit rester au moins un propriétaire actif')
-    expect((await app.inject({ method: 'PATCH', url: `/admin/api/users/${me.id}`, headers: adminHeaders, payload: { disabled: true } })).statusCode).toBe(409)
-    expect((await app.inject({ method: 'PATCH', url: '/admin/api/users/999999', headers: adminHeaders, payload: { role: 'ops' } })).statusCode).toBe(404)
+    expect(
+      (await app.inject({ method: 'PATCH', url: `/admin/api/users/${me.id}`, headers: adminHeaders, payload: { disabled: true } }))
+        .statusCode,
+    ).toBe(409)
+    expect(
+      (await app.inject({ method: 'PATCH', url: '/admin/api/users/999999', headers: adminHeaders, payload: { role: 'ops' } })).statusCode,
+    ).toBe(404)
     expect((await owner.get('/admin/monitoring')).statusCode).toBe(200)
   })
 

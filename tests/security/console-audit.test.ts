@@ -44,16 +44,31 @@ describeEachDatabase('console defences, route by route', (t) => {
     // Every field a person or a network can fill, filled with markup.
     const network = await api('POST', '/admin/api/networks', { slug: ids.slug, name: `Réseau ${XSS}` })
     ids.token = String(network.postbackToken)
-    ids.offer = Number((await api('POST', '/admin/api/offers', { network: ids.slug, name: `Offre ${XSS}`, url: 'https://adv.example/?affid=1' })).id)
+    ids.offer = Number(
+      (await api('POST', '/admin/api/offers', { network: ids.slug, name: `Offre ${XSS}`, url: 'https://adv.example/?affid=1' })).id,
+    )
     ids.partner = Number((await api('POST', '/admin/api/partners', { name: `Partenaire ${XSS}`, email: 'p@example.fr' })).id)
-    ids.assignment = Number((await api('POST', '/admin/api/assignments', { partnerId: ids.partner, offerId: ids.offer, status: 'posted' })).id)
-    await t().db.walletEntry.create({ data: { partnerId: ids.partner, type: 'conversion', status: 'confirmed', amountCents: 500_00, txnId: `txn ${XSS}`, createdAt: new Date(Date.now() - 40 * 86_400_000) } })
+    ids.assignment = Number(
+      (await api('POST', '/admin/api/assignments', { partnerId: ids.partner, offerId: ids.offer, status: 'posted' })).id,
+    )
+    await t().db.walletEntry.create({
+      data: {
+        partnerId: ids.partner,
+        type: 'conversion',
+        status: 'confirmed',
+        amountCents: 500_00,
+        txnId: `txn ${XSS}`,
+        createdAt: new Date(Date.now() - 40 * 86_400_000),
+      },
+    })
     ids.payout = Number((await api('POST', '/admin/api/payouts', { partnerId: ids.partner, amountCents: 100 })).id)
     await api('POST', `/admin/api/payouts/${ids.payout}/reject`, { reason: `motif ${XSS}` })
     ids.payout = Number((await api('POST', '/admin/api/payouts', { partnerId: ids.partner, amountCents: 200 })).id)
     await api('POST', `/admin/api/partners/${ids.partner}/hold`, { reason: `hold ${XSS}` })
     // A postback with markup in what the network chose.
-    await app.inject({ url: `/aff/postback?network=${ids.slug}&token=${ids.token}&subid=1:1:abc&txn_id=${encodeURIComponent(XSS)}&status=${encodeURIComponent(XSS)}&amount=1` })
+    await app.inject({
+      url: `/aff/postback?network=${ids.slug}&token=${ids.token}&subid=1:1:abc&txn_id=${encodeURIComponent(XSS)}&status=${encodeURIComponent(XSS)}&amount=1`,
+    })
   })
   afterAll(async () => app.close())
 
@@ -69,8 +84,15 @@ describeEachDatabase('console defences, route by route', (t) => {
 
   const counts = async () => {
     const db = t().db
-    const all = await Promise.all([db.network, db.offer, db.partner, db.assignment, db.payout, db.partnerFlag, db.auditLog, db.walletEntry].map((m) => (m as { count(): Promise<number> }).count()))
-    const updated = await Promise.all([db.network.findMany({ select: { updatedAt: true, postbackToken: true } }), db.payout.findMany({ select: { status: true } })])
+    const all = await Promise.all(
+      [db.network, db.offer, db.partner, db.assignment, db.payout, db.partnerFlag, db.auditLog, db.walletEntry].map((m) =>
+        (m as { count(): Promise<number> }).count(),
+      ),
+    )
+    const updated = await Promise.all([
+      db.network.findMany({ select: { updatedAt: true, postbackToken: true } }),
+      db.payout.findMany({ select: { status: true } }),
+    ])
     return JSON.stringify([all, updated])
   }
 
@@ -107,15 +129,27 @@ describeEachDatabase('console defences, route by route', (t) => {
     const attacker = new ConsoleSession(app)
     await attacker.login({ role: 'viewer' })
     // Forged, or a real session of the attacker's own: either way not the one the login gives.
-    for (const planted of [`planted.${Date.now() + 3_600_000}`, app.signCookie(`planted-by-attacker.${Date.now() + 3_600_000}`), attacker.cookies.get(SESSION_COOKIE)!]) {
+    for (const planted of [
+      `planted.${Date.now() + 3_600_000}`,
+      app.signCookie(`planted-by-attacker.${Date.now() + 3_600_000}`),
+      attacker.cookies.get(SESSION_COOKIE)!,
+    ]) {
       const victim = await createAccount(app)
       const s = new ConsoleSession(app)
       const form = await s.get('/login')
       s.cookies.set(SESSION_COOKIE, encodeURIComponent(planted))
       const before = Date.now()
-      const res = await s.post('/login', { _csrf: ConsoleSession.csrfOf(form.body), email: victim.email, password: victim.password, next: '/admin/monitoring' })
+      const res = await s.post('/login', {
+        _csrf: ConsoleSession.csrfOf(form.body),
+        email: victim.email,
+        password: victim.password,
+        next: '/admin/monitoring',
+      })
       expect(res.statusCode).toBe(303)
-      const set = [res.headers['set-cookie']].flat().map(String).find((c) => c.startsWith(`${SESSION_COOKIE}=`))!
+      const set = [res.headers['set-cookie']]
+        .flat()
+        .map(String)
+        .find((c) => c.startsWith(`${SESSION_COOKIE}=`))!
       expect(set).toMatch(/HttpOnly/)
       expect(set).toMatch(/SameSite=Strict/)
       expect(set).toMatch(/Path=\//)
@@ -134,7 +168,10 @@ describeEachDatabase('console defences, route by route', (t) => {
   })
 
   it('in production the session and CSRF cookies are Secure', async () => {
-    const prod = await buildApp(loadConfig({ NODE_ENV: 'production', ADMIN_SECRET: TEST_ADMIN_SECRET, DATABASE_URL: t().url, LOG_LEVEL: 'silent' }), { database: t().database, logger: false })
+    const prod = await buildApp(
+      loadConfig({ NODE_ENV: 'production', ADMIN_SECRET: TEST_ADMIN_SECRET, DATABASE_URL: t().url, LOG_LEVEL: 'silent' }),
+      { database: t().database, logger: false },
+    )
     try {
       const res = await new ConsoleSession(prod).login()
       const cookies = [res.headers['set-cookie']].flat().map(String)
@@ -161,15 +198,18 @@ describeEachDatabase('console defences, route by route', (t) => {
     for (const route of routes) {
       const url = concrete(route.url)
       const isApi = url.startsWith('/admin/api')
-      const payload = isApi ? JSON.stringify({ reason: 'csrf probe', name: 'csrf probe' }) : new URLSearchParams({ reason: 'csrf probe', reference: 'R', amount: '1', partnerId: String(ids.partner) }).toString()
+      const payload = isApi
+        ? JSON.stringify({ reason: 'csrf probe', name: 'csrf probe' })
+        : new URLSearchParams({ reason: 'csrf probe', reference: 'R', amount: '1', partnerId: String(ids.partner) }).toString()
       const headers = { 'content-type': isApi ? 'application/json' : 'application/x-www-form-urlencoded', origin: 'https://evil.example' }
       const before = await counts()
-      const res = await s.request({ method: route.method as 'POST', url, payload, headers })
+      const res = await s.request({ method: route.method, url, payload, headers })
       const after = await counts()
-      if (res.statusCode !== 403 || after !== before) unprotected.push(`${route.method} ${route.url} → ${res.statusCode}${after !== before ? ' (and it wrote)' : ''}`)
+      if (res.statusCode !== 403 || after !== before)
+        unprotected.push(`${route.method} ${route.url} → ${res.statusCode}${after !== before ? ' (and it wrote)' : ''}`)
       // With the token the same request gets past the check: the 403 above was the check.
       if (route.url !== '/login') {
-        const withToken = await s.request({ method: route.method as 'POST', url, payload, headers: { ...headers, 'x-csrf-token': token } })
+        const withToken = await s.request({ method: route.method, url, payload, headers: { ...headers, 'x-csrf-token': token } })
         expect(withToken.statusCode, `${route.method} ${route.url} with its token`).not.toBe(403)
       }
       if (route.url === '/logout') {
@@ -208,7 +248,13 @@ describeEachDatabase('console defences, route by route', (t) => {
     const s = new ConsoleSession(app)
     await s.login(`Léa ${XSS}`)
     const pages = app.registeredRoutes.filter((r) => r.method === 'GET' && servesPages(r.url)).map((r) => concrete(r.url))
-    const probes = [...pages, `/admin/partners?q=${encodeURIComponent(XSS)}`, `/admin/payouts?partner=${ids.partner}&status=${encodeURIComponent(XSS)}`, `/ops/holds?partner=${encodeURIComponent(XSS)}`, `/login?next=${encodeURIComponent(XSS)}`]
+    const probes = [
+      ...pages,
+      `/admin/partners?q=${encodeURIComponent(XSS)}`,
+      `/admin/payouts?partner=${ids.partner}&status=${encodeURIComponent(XSS)}`,
+      `/ops/holds?partner=${encodeURIComponent(XSS)}`,
+      `/login?next=${encodeURIComponent(XSS)}`,
+    ]
     let html = 0
     for (const url of probes) {
       const res = await s.get(url)
@@ -226,8 +272,15 @@ describeEachDatabase('console defences, route by route', (t) => {
     // What tends to end up in logs: refusals, URLs, headers.
     await app.inject({ url: '/admin/monitoring?token=url-token-0123456789&secret=url-secret-0123', headers: { accept: 'text/html' } })
     await app.inject({ url: '/admin/api/networks', headers: { 'x-admin-secret': 'wrong-secret-typed-by-someone' } })
-    await app.inject({ url: `/aff/postback?network=${ids.slug}&token=wrong-token-0123456789&subid=1:1:a&txn_id=t&status=approved&amount=1` })
-    await app.inject({ method: 'POST', url: '/aff/postback', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ network: ids.slug, token: ids.token, subid: '1:1:a', txn_id: 'log-json', status: 'approved', amount: '1' }) })
+    await app.inject({
+      url: `/aff/postback?network=${ids.slug}&token=wrong-token-0123456789&subid=1:1:a&txn_id=t&status=approved&amount=1`,
+    })
+    await app.inject({
+      method: 'POST',
+      url: '/aff/postback',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ network: ids.slug, token: ids.token, subid: '1:1:a', txn_id: 'log-json', status: 'approved', amount: '1' }),
+    })
     await app.inject({ url: `/aff/postback?token=${ids.token}&${'x'.repeat(9000)}` })
     const s = new ConsoleSession(app)
     const form = await s.get('/login')
@@ -253,7 +306,9 @@ describeEachDatabase('console defences, route by route', (t) => {
       sessionCookie: decodeURIComponent(s.cookies.get(SESSION_COOKIE)!),
       csrfCookie: decodeURIComponent(s.cookies.get('cf_csrf')!),
     }
-    const leaked = Object.entries(secrets).filter(([, v]) => log.includes(v)).map(([k]) => k)
+    const leaked = Object.entries(secrets)
+      .filter(([, v]) => log.includes(v))
+      .map(([k]) => k)
     expect(leaked).toEqual([])
   })
 })

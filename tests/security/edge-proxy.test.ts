@@ -51,7 +51,10 @@ describeEachDatabase('edge: client address behind a proxy', (t) => {
 
       it('a forged left-most X-Forwarded-For does not pass the allow-list: 403, nothing booked', async () => {
         const txn = `forged-${slug}`
-        const forged = await viaProxy({ network: slug, subid, txn_id: txn, amount: '50000', status: 'approved' }, `${NETWORK_SERVER}, ${ATTACKER}`)
+        const forged = await viaProxy(
+          { network: slug, subid, txn_id: txn, amount: '50000', status: 'approved' },
+          `${NETWORK_SERVER}, ${ATTACKER}`,
+        )
         expect([forged.statusCode, forged.body]).toEqual([403, `ERROR source IP ${ATTACKER} not allowed`])
         expect(await t().db.walletEntry.count({ where: { txnId: txn } })).toBe(0)
         const log = await t().db.postbackLog.findFirstOrThrow({ where: { networkSlug: slug, outcome: 'forbidden' } })
@@ -60,14 +63,21 @@ describeEachDatabase('edge: client address behind a proxy', (t) => {
         // With the proxies listed, the same forgery straight to the server (no proxy in between)
         // changes nothing either. (A hop count cannot tell: it is only for a server that nothing
         // reaches but through its proxies, as SECURITY.md says.)
-        const direct = await app.inject({ url: `/aff/postback?${new URLSearchParams({ network: slug, subid, txn_id: txn, amount: '50000', status: 'approved' })}`, remoteAddress: ATTACKER, headers: { 'x-forwarded-for': NETWORK_SERVER } })
+        const direct = await app.inject({
+          url: `/aff/postback?${new URLSearchParams({ network: slug, subid, txn_id: txn, amount: '50000', status: 'approved' })}`,
+          remoteAddress: ATTACKER,
+          headers: { 'x-forwarded-for': NETWORK_SERVER },
+        })
         expect(direct.statusCode).toBe(403)
         expect(await t().db.walletEntry.count({ where: { txnId: txn } })).toBe(0)
       })
 
       it("the network's real server, as the proxy reports it, is allowed", async () => {
         const txn = `real-${slug}`
-        const real = await viaProxy({ network: slug, subid, txn_id: txn, amount: '12.50', status: 'approved' }, `${ATTACKER}, ${NETWORK_SERVER}`)
+        const real = await viaProxy(
+          { network: slug, subid, txn_id: txn, amount: '12.50', status: 'approved' },
+          `${ATTACKER}, ${NETWORK_SERVER}`,
+        )
         expect([real.statusCode, real.body]).toEqual([200, 'OK'])
         expect(await t().db.walletEntry.count({ where: { txnId: txn } })).toBe(1)
       })
@@ -75,7 +85,12 @@ describeEachDatabase('edge: client address behind a proxy', (t) => {
       it('rotating the left-most X-Forwarded-For entry does not escape the per-source postback limit', async () => {
         // Far more than the limit, each with a different forged entry, all inside one window.
         const answers = await Promise.all(
-          Array.from({ length: LIMIT * 3 }, (_, i) => viaProxy({ network: slug, subid, txn_id: `rot-${slug}-${i}`, amount: '1', status: 'pending' }, `192.0.2.${i + 1}, ${NETWORK_SERVER}`)),
+          Array.from({ length: LIMIT * 3 }, (_, i) =>
+            viaProxy(
+              { network: slug, subid, txn_id: `rot-${slug}-${i}`, amount: '1', status: 'pending' },
+              `192.0.2.${i + 1}, ${NETWORK_SERVER}`,
+            ),
+          ),
         )
         const limited = answers.filter((a) => a.statusCode === 429).length
         expect(limited).toBeGreaterThanOrEqual(LIMIT * 2 - 1)
@@ -88,13 +103,21 @@ describeEachDatabase('edge: client address behind a proxy', (t) => {
         const guesser = '198.51.100.99'
         let limited = 0
         for (let i = 0; i < 60 && limited === 0; i++) {
-          const res = await app.inject({ url: '/admin/api/networks', remoteAddress: PROXY, headers: { 'x-admin-secret': `guess-${i}`, 'x-forwarded-for': `192.0.2.${i + 1}, ${guesser}` } })
+          const res = await app.inject({
+            url: '/admin/api/networks',
+            remoteAddress: PROXY,
+            headers: { 'x-admin-secret': `guess-${i}`, 'x-forwarded-for': `192.0.2.${i + 1}, ${guesser}` },
+          })
           if (res.statusCode === 429) limited++
           else expect(res.statusCode).toBe(401)
         }
         expect(limited).toBe(1)
         // The right secret from another address behind the same proxy is never blocked by it.
-        const other = await app.inject({ url: '/admin/api/networks', remoteAddress: PROXY, headers: { ...adminHeaders, 'x-forwarded-for': `${guesser}, 203.0.113.77` } })
+        const other = await app.inject({
+          url: '/admin/api/networks',
+          remoteAddress: PROXY,
+          headers: { ...adminHeaders, 'x-forwarded-for': `${guesser}, 203.0.113.77` },
+        })
         expect(other.statusCode).toBe(200)
       })
     })

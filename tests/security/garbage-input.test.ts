@@ -65,7 +65,10 @@ describeEachDatabase('inputs the garbage properties found', (t) => {
     expect([form.status, form.logged, form.newEntries]).toEqual([400, 1, 0])
     expect(form.line!.rawBody).toContain('txn_id=x%00y')
     // …even in a parameter we ignore: the postback itself is fine.
-    const ignored = await send({ body: `${new URLSearchParams({ ...params, txn_id: 'nul-elsewhere' })}&sub2=\u0000`, type: 'application/x-www-form-urlencoded' })
+    const ignored = await send({
+      body: `${new URLSearchParams({ ...params, txn_id: 'nul-elsewhere' })}&sub2=\u0000`,
+      type: 'application/x-www-form-urlencoded',
+    })
     expect([ignored.status, ignored.body, ignored.newEntries]).toEqual([200, 'OK', 1])
     // A JSON body that is not JSON because of a NUL: refused, its reason storable.
     const json = await send({ body: '\u0000\u0001', type: 'application/json' })

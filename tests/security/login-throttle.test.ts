@@ -14,14 +14,14 @@ import { delayAfter, LOGIN_THROTTLE, throttleKey } from '../../src/accounts/thro
 /** A login form posted from a chosen address, as an anonymous client does. */
 async function attempt(app: FastifyInstance, address: string, email: string, password: string) {
   const s = new ConsoleSession(app)
-  const page = await s.request({ method: 'GET', url: '/login', remoteAddress: address } as never)
+  const page = await s.request({ method: 'GET', url: '/login', remoteAddress: address })
   return s.request({
     method: 'POST',
     url: '/login',
     remoteAddress: address,
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     payload: new URLSearchParams({ _csrf: ConsoleSession.csrfOf(page.body), email, password }).toString(),
-  } as never)
+  })
 }
 
 describeEachDatabase('login and admin-secret throttling', (t) => {
@@ -116,24 +116,39 @@ describeEachDatabase('login and admin-secret throttling', (t) => {
     const guesser = '203.0.113.50'
     const statuses: number[] = []
     for (let i = 0; i < 12; i++) {
-      const res = await app.inject({ url: '/admin/api/partners', remoteAddress: guesser, headers: { 'x-admin-secret': `guess-${i}-of-a-plausible-length` } })
+      const res = await app.inject({
+        url: '/admin/api/partners',
+        remoteAddress: guesser,
+        headers: { 'x-admin-secret': `guess-${i}-of-a-plausible-length` },
+      })
       statuses.push(res.statusCode)
     }
     expect(statuses.slice(0, 10).every((c) => c === 401)).toBe(true)
     expect(statuses.slice(10)).toEqual([429, 429])
-    const limited = await app.inject({ url: '/admin/api/partners', remoteAddress: guesser, headers: { 'x-admin-secret': 'one-more-guess' } })
+    const limited = await app.inject({
+      url: '/admin/api/partners',
+      remoteAddress: guesser,
+      headers: { 'x-admin-secret': 'one-more-guess' },
+    })
     expect(limited.statusCode).toBe(429)
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0)
     expect(limited.json()).toEqual({ error: 'Too Many Requests' })
     // From the guessing address even the right secret waits: otherwise the guessing would go on.
-    expect((await app.inject({ url: '/admin/api/partners', remoteAddress: guesser, headers: { 'x-admin-secret': TEST_ADMIN_SECRET } })).statusCode).toBe(429)
+    expect(
+      (await app.inject({ url: '/admin/api/partners', remoteAddress: guesser, headers: { 'x-admin-secret': TEST_ADMIN_SECRET } }))
+        .statusCode,
+    ).toBe(429)
     // Automation elsewhere is not affected, nor are sessions from the guessing address.
     for (const address of ['198.51.100.30', '198.51.100.31', '2001:db8:77::1']) {
-      expect((await app.inject({ url: '/admin/api/partners', remoteAddress: address, headers: { 'x-admin-secret': TEST_ADMIN_SECRET } })).statusCode, address).toBe(200)
+      expect(
+        (await app.inject({ url: '/admin/api/partners', remoteAddress: address, headers: { 'x-admin-secret': TEST_ADMIN_SECRET } }))
+          .statusCode,
+        address,
+      ).toBe(200)
     }
     const s = new ConsoleSession(app)
     await s.login({ role: 'viewer' })
-    const viaSession = await s.request({ method: 'GET', url: '/admin/monitoring.json', remoteAddress: guesser } as never)
+    const viaSession = await s.request({ method: 'GET', url: '/admin/monitoring.json', remoteAddress: guesser })
     expect(viaSession.statusCode).toBe(200)
   })
 })

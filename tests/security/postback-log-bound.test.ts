@@ -30,14 +30,22 @@ describeEachDatabase('postback log bound', (t) => {
     )
     return { bytes: Number(row!.bytes), lines: Number(row!.lines) }
   }
-  const unlogged = async () => (await app.metrics.registry.getSingleMetricAsString('contentflow_postbacks_unlogged_total')).match(/ (\d+)$/m)?.[1] ?? '0'
+  const unlogged = async () =>
+    (await app.metrics.registry.getSingleMetricAsString('contentflow_postbacks_unlogged_total')).match(/ (\d+)$/m)?.[1] ?? '0'
 
   beforeAll(async () => {
-    const config = loadConfig({ NODE_ENV: 'test', ADMIN_SECRET: TEST_ADMIN_SECRET, DATABASE_URL: t().url, LOG_LEVEL: 'warn', POSTBACK_UNAUTHENTICATED_LOG_RATE: String(RATE) })
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      ADMIN_SECRET: TEST_ADMIN_SECRET,
+      DATABASE_URL: t().url,
+      LOG_LEVEL: 'warn',
+      POSTBACK_UNAUTHENTICATED_LOG_RATE: String(RATE),
+    })
     const stream = new Writable({ write: (chunk, _e, cb) => (logLines.push(String(chunk)), cb()) })
     app = await buildApp(config, { database: t().database, logStream: stream })
     await app.ready()
-    const api = async (url: string, payload: object) => (await app.inject({ method: 'POST', url: `/admin/api${url}`, headers: adminHeaders, payload })).json() as Record<string, unknown>
+    const api = async (url: string, payload: object) =>
+      (await app.inject({ method: 'POST', url: `/admin/api${url}`, headers: adminHeaders, payload })).json() as Record<string, unknown>
     const network = await api('/networks', { slug: 'bound', name: 'Bound', allowedIps: '203.0.113.0/24' })
     token = network.postbackToken as string
     const offer = await api('/offers', { network: 'bound', name: 'Offer', url: 'https://adv.example/o' })
@@ -57,8 +65,21 @@ describeEachDatabase('postback log bound', (t) => {
       { network: 'bound', token: `guess-${i}-0000000000` }, // bad token
       { network: 'bound' }, // missing token
     ]
-    const q = new URLSearchParams({ ...kinds[i % kinds.length]!, subid, txn_id: `ATT-${i}`, amount: '50000', status: 'approved', pad: filler })
-    return app.inject({ method: 'POST', url: `/aff/postback?${q}`, payload: body, headers: { 'content-type': 'application/x-www-form-urlencoded' }, remoteAddress: ip })
+    const q = new URLSearchParams({
+      ...kinds[i % kinds.length]!,
+      subid,
+      txn_id: `ATT-${i}`,
+      amount: '50000',
+      status: 'approved',
+      pad: filler,
+    })
+    return app.inject({
+      method: 'POST',
+      url: `/aff/postback?${q}`,
+      payload: body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      remoteAddress: ip,
+    })
   }
 
   it('1,000 unauthenticated ~70 KB requests from one address grow the log by a bounded amount; the rest are counted', async () => {
@@ -93,7 +114,15 @@ describeEachDatabase('postback log bound', (t) => {
 
     // The network itself, from an address of its allow-list that also sent garbage: booked, logged in full.
     for (let i = 0; i < 20; i++) await attack(2000 + i, '203.0.113.9')
-    const q = new URLSearchParams({ network: 'bound', token, subid, txn_id: 'REAL-1', amount: '12,50', status: 'approved', pad: 'z'.repeat(6_000) })
+    const q = new URLSearchParams({
+      network: 'bound',
+      token,
+      subid,
+      txn_id: 'REAL-1',
+      amount: '12,50',
+      status: 'approved',
+      pad: 'z'.repeat(6_000),
+    })
     const real = await app.inject({ url: `/aff/postback?${q}`, remoteAddress: '203.0.113.9' })
     expect([real.statusCode, real.body]).toEqual([200, 'OK'])
     expect(await t().db.walletEntry.count({ where: { txnId: 'REAL-1' } })).toBe(1)
@@ -105,7 +134,8 @@ describeEachDatabase('postback log bound', (t) => {
   it('many source addresses together stay under the overall ceiling', async () => {
     const before = await storedBytes()
     const started = Date.now()
-    for (let i = 0; i < 1000; i += 50) await Promise.all(Array.from({ length: 50 }, (_, k) => attack(i + k, `10.${(i + k) >> 8}.${(i + k) & 255}.1`)))
+    for (let i = 0; i < 1000; i += 50)
+      await Promise.all(Array.from({ length: 50 }, (_, k) => attack(i + k, `10.${(i + k) >> 8}.${(i + k) & 255}.1`)))
     const seconds = Math.ceil((Date.now() - started) / 1000) + 1
     const after = await storedBytes()
     expect(after.lines - before.lines).toBeLessThanOrEqual(RATE * OVERALL_FACTOR * seconds)

@@ -22,7 +22,13 @@ describeEachDatabase('postback rate limit per source', (t) => {
   const logLines: string[] = []
 
   beforeAll(async () => {
-    const config = loadConfig({ NODE_ENV: 'test', ADMIN_SECRET: TEST_ADMIN_SECRET, DATABASE_URL: t().url, LOG_LEVEL: 'warn', POSTBACK_RATE_LIMIT: String(LIMIT) })
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      ADMIN_SECRET: TEST_ADMIN_SECRET,
+      DATABASE_URL: t().url,
+      LOG_LEVEL: 'warn',
+      POSTBACK_RATE_LIMIT: String(LIMIT),
+    })
     const stream = new Writable({ write: (chunk, _e, cb) => (logLines.push(String(chunk)), cb()) })
     app = await buildApp(config, { database: t().database, logStream: stream })
     await app.listen({ port: 0, host: '127.0.0.1' })
@@ -108,10 +114,18 @@ describeEachDatabase('postback rate limit per source', (t) => {
 
 describeEachDatabase('postback rate limit off', (t) => {
   it('POSTBACK_RATE_LIMIT=0 limits nothing', async () => {
-    const config = loadConfig({ NODE_ENV: 'test', ADMIN_SECRET: TEST_ADMIN_SECRET, DATABASE_URL: t().url, LOG_LEVEL: 'silent', POSTBACK_RATE_LIMIT: '0' })
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      ADMIN_SECRET: TEST_ADMIN_SECRET,
+      DATABASE_URL: t().url,
+      LOG_LEVEL: 'silent',
+      POSTBACK_RATE_LIMIT: '0',
+    })
     const app = await buildApp(config, { database: t().database, logger: false })
     try {
-      const answers = await Promise.all(Array.from({ length: 30 }, () => app.inject({ url: '/aff/postback?network=nope', remoteAddress: '203.0.113.90' })))
+      const answers = await Promise.all(
+        Array.from({ length: 30 }, () => app.inject({ url: '/aff/postback?network=nope', remoteAddress: '203.0.113.90' })),
+      )
       expect(answers.map((r) => r.statusCode)).toEqual(Array(30).fill(400))
     } finally {
       await app.close()

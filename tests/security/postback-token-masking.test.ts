@@ -19,7 +19,8 @@ describeEachDatabase('postback token masking', (t) => {
 
   beforeAll(async () => {
     app = await buildTestApp(t())
-    const api = async (url: string, payload: object) => (await app.inject({ method: 'POST', url: `/admin/api${url}`, headers: adminHeaders, payload })).json() as Record<string, unknown>
+    const api = async (url: string, payload: object) =>
+      (await app.inject({ method: 'POST', url: `/admin/api${url}`, headers: adminHeaders, payload })).json() as Record<string, unknown>
     await api('/networks', { slug: 'mask', name: 'Mask', postbackToken: TOKEN })
     const offer = await api('/offers', { network: 'mask', name: 'Offer', url: 'https://adv.example/o' })
     const partner = await api('/partners', { name: 'P' })
@@ -29,19 +30,64 @@ describeEachDatabase('postback token masking', (t) => {
   })
   afterAll(async () => app.close())
 
-  const form = (token: string, txn: string) => new URLSearchParams({ network: 'mask', token, subid, txn_id: txn, amount: '3', status: 'approved' }).toString()
-  const json = (token: string, txn: string) => JSON.stringify({ network: 'mask', token, subid, txn_id: txn, amount: '3', status: 'approved' })
+  const form = (token: string, txn: string) =>
+    new URLSearchParams({ network: 'mask', token, subid, txn_id: txn, amount: '3', status: 'approved' }).toString()
+  const json = (token: string, txn: string) =>
+    JSON.stringify({ network: 'mask', token, subid, txn_id: txn, amount: '3', status: 'approved' })
 
   const cases: { name: string; send: (token: string, txn: string) => { url: string; type: string; body?: string } }[] = [
     { name: 'a form body declared as JSON', send: (tk, txn) => ({ url: '/aff/postback', type: 'application/json', body: form(tk, txn) }) },
-    { name: 'a JSON body declared as a form', send: (tk, txn) => ({ url: '/aff/postback', type: 'application/x-www-form-urlencoded', body: json(tk, txn) }) },
-    { name: 'a JSON body declared as text', send: (tk, txn) => ({ url: '/aff/postback?network=mask', type: 'text/plain', body: json(tk, txn) }) },
-    { name: 'unparseable JSON-like text', send: (tk, txn) => ({ url: '/aff/postback?network=mask', type: 'application/json', body: `{"txn_id":"${txn}", "token" : "${tk}", oops` }) },
-    { name: 'unparseable text with token=', send: (tk, txn) => ({ url: '/aff/postback?network=mask', type: 'application/json', body: `garbage ${txn} token=${tk} more garbage` }) },
-    { name: 'the token under another name', send: (tk, txn) => ({ url: `/aff/postback?${form(tk, txn)}&sub2=${tk}`, type: 'application/x-www-form-urlencoded', body: `note=${encodeURIComponent(`see ${tk}`)}` }) },
-    { name: 'the token percent-encoded', send: (tk, txn) => ({ url: `/aff/postback?${form('', txn).replace('token=', `token=${[...tk].map((c) => `%${c.charCodeAt(0).toString(16)}`).join('')}`)}`, type: 'text/plain' }) },
-    { name: 'the token JSON-escaped under another key', send: (tk, txn) => ({ url: `/aff/postback?${form(tk, txn)}`, type: 'application/json', body: `{"note":"${[...tk].map((c) => `\\u00${c.charCodeAt(0).toString(16)}`).join('')}"}` }) },
-    { name: 'an escaped token key in JSON', send: (tk, txn) => ({ url: '/aff/postback?network=mask', type: 'application/json', body: `{"tok\\u0065n":"${tk}","txn_id":"${txn}"}` }) },
+    {
+      name: 'a JSON body declared as a form',
+      send: (tk, txn) => ({ url: '/aff/postback', type: 'application/x-www-form-urlencoded', body: json(tk, txn) }),
+    },
+    {
+      name: 'a JSON body declared as text',
+      send: (tk, txn) => ({ url: '/aff/postback?network=mask', type: 'text/plain', body: json(tk, txn) }),
+    },
+    {
+      name: 'unparseable JSON-like text',
+      send: (tk, txn) => ({
+        url: '/aff/postback?network=mask',
+        type: 'application/json',
+        body: `{"txn_id":"${txn}", "token" : "${tk}", oops`,
+      }),
+    },
+    {
+      name: 'unparseable text with token=',
+      send: (tk, txn) => ({ url: '/aff/postback?network=mask', type: 'application/json', body: `garbage ${txn} token=${tk} more garbage` }),
+    },
+    {
+      name: 'the token under another name',
+      send: (tk, txn) => ({
+        url: `/aff/postback?${form(tk, txn)}&sub2=${tk}`,
+        type: 'application/x-www-form-urlencoded',
+        body: `note=${encodeURIComponent(`see ${tk}`)}`,
+      }),
+    },
+    {
+      name: 'the token percent-encoded',
+      send: (tk, txn) => ({
+        url: `/aff/postback?${form('', txn).replace('token=', `token=${[...tk].map((c) => `%${c.charCodeAt(0).toString(16)}`).join('')}`)}`,
+        type: 'text/plain',
+      }),
+    },
+    {
+      name: 'the token JSON-escaped under another key',
+      send: (tk, txn) => ({
+        url: `/aff/postback?${form(tk, txn)}`,
+        type: 'application/json',
+        body: `{"note":"${[...tk].map((c) => `\\u00${c.charCodeAt(0).toString(16)}`).join('')}"}`,
+      }),
+    },
+    {
+      name: 'an escaped token key in JSON',
+      send: (tk, txn) => ({
+        url: '/aff/postback?network=mask',
+        type: 'application/json',
+        body: `{"tok\\u0065n":"${tk}","txn_id":"${txn}"}`,
+      }),
+    },
   ]
 
   it("whatever the shape, neither the network's token nor the given one is stored", async () => {
@@ -51,7 +97,13 @@ describeEachDatabase('postback token masking', (t) => {
         const r = c.send(given, txn)
         // An address of its own per request: its one log line is the one searched.
         const ip = `203.0.113.${10 + 2 * i + (given === TOKEN ? 0 : 1)}`
-        const res = await app.inject({ method: 'POST', url: r.url, payload: r.body ?? '', headers: { 'content-type': r.type }, remoteAddress: ip })
+        const res = await app.inject({
+          method: 'POST',
+          url: r.url,
+          payload: r.body ?? '',
+          headers: { 'content-type': r.type },
+          remoteAddress: ip,
+        })
         expect(res.statusCode, res.body).toBeLessThan(500)
         const row = await t().db.postbackLog.findFirstOrThrow({ where: { sourceIp: ip } })
         const stored = `${row.rawQuery}\n${row.rawBody ?? ''}`
@@ -61,7 +113,12 @@ describeEachDatabase('postback token masking', (t) => {
       }
     }
     // A well-formed request keeps what a replay reads: the mask, the rest as sent.
-    const res = await app.inject({ method: 'POST', url: '/aff/postback', payload: json(TOKEN, 'MASK-ok'), headers: { 'content-type': 'application/json' } })
+    const res = await app.inject({
+      method: 'POST',
+      url: '/aff/postback',
+      payload: json(TOKEN, 'MASK-ok'),
+      headers: { 'content-type': 'application/json' },
+    })
     expect([res.statusCode, res.body]).toEqual([200, 'OK'])
     const row = await t().db.postbackLog.findFirstOrThrow({ where: { rawBody: { contains: 'MASK-ok' } } })
     const read = readPostbackParams(row.rawQuery, row.rawBody, 'json')

@@ -31,7 +31,8 @@ function sourceFiles(dir: string): string[] {
 describe('secret comparisons', () => {
   it('secretsEqual: equal or not, whatever the lengths, without throwing', () => {
     expect(secretsEqual('s3cr3t-value', 's3cr3t-value')).toBe(true)
-    for (const other of ['', 's', 's3cr3t-valuE', 's3cr3t-value ', 's3cr3t-value'.repeat(100), 'é'.repeat(12)]) expect(secretsEqual(other, 's3cr3t-value'), other).toBe(false)
+    for (const other of ['', 's', 's3cr3t-valuE', 's3cr3t-value ', 's3cr3t-value'.repeat(100), 'é'.repeat(12)])
+      expect(secretsEqual(other, 's3cr3t-value'), other).toBe(false)
     expect(tokenMatches(undefined, 'tok')).toBe(false)
     expect(tokenMatches('tok', 'tok')).toBe(true)
   })
@@ -39,7 +40,9 @@ describe('secret comparisons', () => {
   it('the admin secret, the postback tokens, passwords and CSRF tokens are compared in constant time', () => {
     const read = (f: string) => readFileSync(path.join(SRC, f), 'utf8')
     expect(read('plugins/admin-auth.ts')).toMatch(/secretsEqual\(header, app\.config\.adminSecret\)/)
-    expect(read('plugins/admin-auth.ts')).toMatch(/timingSafeEqual\(hash\('sha256', given, 'buffer'\), hash\('sha256', expected, 'buffer'\)\)/)
+    expect(read('plugins/admin-auth.ts')).toMatch(
+      /timingSafeEqual\(hash\('sha256', given, 'buffer'\), hash\('sha256', expected, 'buffer'\)\)/,
+    )
     expect(read('accounts/passwords.ts')).toMatch(/timingSafeEqual\(key, expected\)/)
     expect(read('accounts/sessions.ts')).toMatch(/timingSafeEqual\(digest\(given\), digest\(csrfTokenOf\(session\)\)\)/)
     expect(read('postbacks/network-auth.ts')).toMatch(/secretsEqual\(given, expected\)/)
@@ -50,16 +53,18 @@ describe('secret comparisons', () => {
     const found: string[] = []
     for (const file of sourceFiles(SRC)) {
       const rel = path.relative(SRC, file)
-      readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
-        if (/^\s*(\/\/|\*)/.test(line)) return
-        for (const m of line.matchAll(COMPARISON)) {
-          const [whole, left, right] = m as unknown as [string, string, string]
-          if (!SECRETISH.test(left) && !SECRETISH.test(right)) continue
-          if (LITERAL.test(left) || LITERAL.test(right)) continue
-          if (ALLOWED.some((a) => a.file === rel && whole.includes(a.text))) continue
-          found.push(`${rel}:${i + 1}: ${whole}`)
-        }
-      })
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .forEach((line, i) => {
+          if (/^\s*(\/\/|\*)/.test(line)) return
+          for (const m of line.matchAll(COMPARISON)) {
+            const [whole, left, right] = m as unknown as [string, string, string]
+            if (!SECRETISH.test(left) && !SECRETISH.test(right)) continue
+            if (LITERAL.test(left) || LITERAL.test(right)) continue
+            if (ALLOWED.some((a) => a.file === rel && whole.includes(a.text))) continue
+            found.push(`${rel}:${i + 1}: ${whole}`)
+          }
+        })
     }
     expect(found).toEqual([])
   })

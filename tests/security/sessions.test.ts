@@ -29,7 +29,10 @@ describeEachDatabase('console sessions under attack', (t) => {
 
   /** What a stolen or kept cookie opens: the JSON summary (200) or nothing (401). */
   const opens = async (cookieValue: string) => {
-    const res = await app.inject({ url: '/admin/monitoring.json', headers: { cookie: `${SESSION_COOKIE}=${encodeURIComponent(cookieValue)}` } })
+    const res = await app.inject({
+      url: '/admin/monitoring.json',
+      headers: { cookie: `${SESSION_COOKIE}=${encodeURIComponent(cookieValue)}` },
+    })
     expect([200, 401]).toContain(res.statusCode)
     return res.statusCode === 200
   }
@@ -86,7 +89,9 @@ describeEachDatabase('console sessions under attack', (t) => {
     const s = new ConsoleSession(app)
     await s.login({ role: 'viewer' })
     const token = tokenOf(s)
-    const res = await owner.submit(`/admin/users/${s.account!.id}`, `/admin/users/${s.account!.id}/password`, { password: 'a brand new pass phrase' })
+    const res = await owner.submit(`/admin/users/${s.account!.id}`, `/admin/users/${s.account!.id}/password`, {
+      password: 'a brand new pass phrase',
+    })
     expect(res.statusCode).toBe(303)
     expect(await opens(token)).toBe(false)
     expect((await new ConsoleSession(app).signIn(s.account!.email, s.account!.password)).statusCode).toBe(401)
@@ -94,7 +99,12 @@ describeEachDatabase('console sessions under attack', (t) => {
     // Through the API with the header secret, too.
     const api = new ConsoleSession(app)
     await api.signIn(s.account!.email, 'a brand new pass phrase')
-    const patched = await app.inject({ method: 'PATCH', url: `/admin/api/users/${s.account!.id}`, headers: adminHeaders, payload: { password: 'yet another pass phrase' } })
+    const patched = await app.inject({
+      method: 'PATCH',
+      url: `/admin/api/users/${s.account!.id}`,
+      headers: adminHeaders,
+      payload: { password: 'yet another pass phrase' },
+    })
     expect(patched.statusCode).toBe(200)
     expect(await opens(tokenOf(api))).toBe(false)
   })
@@ -106,7 +116,10 @@ describeEachDatabase('console sessions under attack', (t) => {
     await second.signIn(s.account!.email, s.account!.password)
     const page = await owner.get(`/admin/users/${s.account!.id}`)
     expect(page.body).toContain('Sessions actives (2)')
-    const res = await owner.post(`/admin/users/${s.account!.id}/sessions/revoke`, { _csrf: ConsoleSession.csrfOf(page.body), session: sessionIdOf(tokenOf(s)) })
+    const res = await owner.post(`/admin/users/${s.account!.id}/sessions/revoke`, {
+      _csrf: ConsoleSession.csrfOf(page.body),
+      session: sessionIdOf(tokenOf(s)),
+    })
     expect(res.statusCode).toBe(303)
     expect(await opens(tokenOf(s))).toBe(false)
     expect(await opens(tokenOf(second))).toBe(true)
@@ -114,7 +127,9 @@ describeEachDatabase('console sessions under attack', (t) => {
     // A session of another account cannot be revoked through this one's page.
     const stranger = new ConsoleSession(app)
     await stranger.login({ role: 'viewer' })
-    await owner.submit(`/admin/users/${s.account!.id}`, `/admin/users/${s.account!.id}/sessions/revoke`, { session: sessionIdOf(tokenOf(stranger)) })
+    await owner.submit(`/admin/users/${s.account!.id}`, `/admin/users/${s.account!.id}/sessions/revoke`, {
+      session: sessionIdOf(tokenOf(stranger)),
+    })
     expect(await opens(tokenOf(stranger))).toBe(true)
   })
 
@@ -156,7 +171,7 @@ describeEachDatabase('console sessions under attack', (t) => {
     }
   })
 
-  it("a CSRF token of session A is refused on session B, forms and API alike, and nothing is written", async () => {
+  it('a CSRF token of session A is refused on session B, forms and API alike, and nothing is written', async () => {
     const a = new ConsoleSession(app)
     await a.login({ role: 'ops' })
     const b = new ConsoleSession(app)
@@ -166,7 +181,12 @@ describeEachDatabase('console sessions under attack', (t) => {
     const form = await b.post('/ops/holds', { _csrf: tokenA, partnerId: String(partnerId), reason: 'jeton de A' })
     expect(form.statusCode).toBe(403)
     expect(form.body).toContain('jeton CSRF')
-    const api = await b.request({ method: 'POST', url: `/admin/api/partners/${partnerId}/hold`, headers: { 'content-type': 'application/json', 'x-csrf-token': tokenA }, payload: JSON.stringify({ reason: 'jeton de A' }) })
+    const api = await b.request({
+      method: 'POST',
+      url: `/admin/api/partners/${partnerId}/hold`,
+      headers: { 'content-type': 'application/json', 'x-csrf-token': tokenA },
+      payload: JSON.stringify({ reason: 'jeton de A' }),
+    })
     expect(api.statusCode).toBe(403)
     // Even of the same account: every session has its own secret.
     const a2 = new ConsoleSession(app)
@@ -186,7 +206,14 @@ describeEachDatabase('console sessions under attack', (t) => {
   it('a viewer sees every page but changes nothing: a French 403 page for forms, JSON for the API', async () => {
     const v = new ConsoleSession(app)
     await v.login({ role: 'viewer' })
-    for (const url of ['/admin/monitoring', '/ops/payouts/pending', '/ops/holds', '/admin/payouts', '/admin/partners', `/admin/partners/${partnerId}`]) {
+    for (const url of [
+      '/admin/monitoring',
+      '/ops/payouts/pending',
+      '/ops/holds',
+      '/admin/payouts',
+      '/admin/partners',
+      `/admin/partners/${partnerId}`,
+    ]) {
       expect((await v.get(url)).statusCode, url).toBe(200)
     }
     const token = await v.csrfToken()
@@ -196,7 +223,12 @@ describeEachDatabase('console sessions under attack', (t) => {
     expect(form.body).toContain('Accès refusé')
     expect(form.body).toContain('lecture seule')
     expect(form.body).toContain('<nav class="nav"')
-    const api = await v.request({ method: 'POST', url: '/admin/api/partners', headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': token }, payload: JSON.stringify({ name: 'Nouveau' }) })
+    const api = await v.request({
+      method: 'POST',
+      url: '/admin/api/partners',
+      headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': token },
+      payload: JSON.stringify({ name: 'Nouveau' }),
+    })
     expect(api.statusCode).toBe(403)
     expect(api.json()).toEqual({ error: expect.stringContaining('lecture seule') })
     expect(await t().db.partner.count({ where: { name: 'Nouveau' } })).toBe(0)
@@ -213,9 +245,20 @@ describeEachDatabase('console sessions under attack', (t) => {
     expect(await t().db.partnerFlag.count({ where: { partnerId, clearedAt: null } })).toBe(1)
     await o.submit('/ops/holds', `/ops/holds/${partnerId}/lift`, { reason: 'ops peut lever' })
     expect((await o.get('/admin/users')).statusCode).toBe(403)
-    const create = await o.post('/admin/users', { _csrf: await o.csrfToken(), email: 'escalade@test.example', name: 'X', role: 'owner', password: 'a long enough password' })
+    const create = await o.post('/admin/users', {
+      _csrf: await o.csrfToken(),
+      email: 'escalade@test.example',
+      name: 'X',
+      role: 'owner',
+      password: 'a long enough password',
+    })
     expect(create.statusCode).toBe(403)
-    const promote = await o.request({ method: 'PATCH', url: `/admin/api/users/${o.account!.id}`, headers: { 'content-type': 'application/json', 'x-csrf-token': await o.csrfToken() }, payload: JSON.stringify({ role: 'owner' }) })
+    const promote = await o.request({
+      method: 'PATCH',
+      url: `/admin/api/users/${o.account!.id}`,
+      headers: { 'content-type': 'application/json', 'x-csrf-token': await o.csrfToken() },
+      payload: JSON.stringify({ role: 'owner' }),
+    })
     expect(promote.statusCode).toBe(403)
     expect(await t().db.user.count({ where: { email: 'escalade@test.example' } })).toBe(0)
     expect((await t().db.user.findUniqueOrThrow({ where: { id: o.account!.id } })).role).toBe('ops')
@@ -240,7 +283,12 @@ describeEachDatabase('console sessions under attack', (t) => {
     const lift = await t().db.auditLog.findFirstOrThrow({ where: { action: 'hold.lift' }, orderBy: { id: 'desc' } })
     expect(lift.actor).toBe('admin-api')
     // Onboarding through the API with a session is the account too.
-    const res = await o.request({ method: 'POST', url: '/admin/api/partners', headers: { 'content-type': 'application/json', 'x-csrf-token': await o.csrfToken() }, payload: JSON.stringify({ name: 'Par Inès' }) })
+    const res = await o.request({
+      method: 'POST',
+      url: '/admin/api/partners',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': await o.csrfToken() },
+      payload: JSON.stringify({ name: 'Par Inès' }),
+    })
     expect(res.statusCode).toBe(201)
     const created = await t().db.auditLog.findFirstOrThrow({ where: { action: 'partner.create' }, orderBy: { id: 'desc' } })
     expect(created.actor).toBe(o.account!.email)
@@ -258,7 +306,12 @@ describeEachDatabase('console sessions under attack', (t) => {
   it('accounts are made once per email, whatever its case, with a clear 400 for bad input', async () => {
     const made = await createAccount(app, { email: 'Double@Test.Example', role: 'viewer' })
     expect(made.email).toBe('double@test.example')
-    const again = await app.inject({ method: 'POST', url: '/admin/api/users', headers: adminHeaders, payload: { email: 'double@test.example', name: 'Deux', role: 'ops', password: 'another long password' } })
+    const again = await app.inject({
+      method: 'POST',
+      url: '/admin/api/users',
+      headers: adminHeaders,
+      payload: { email: 'double@test.example', name: 'Deux', role: 'ops', password: 'another long password' },
+    })
     expect(again.statusCode).toBe(409)
     expect(again.json().error).toContain('double@test.example')
     const bad = [
@@ -278,6 +331,14 @@ describeEachDatabase('console sessions under attack', (t) => {
       expect(res.json().error).toMatch(reason)
       expect(res.json().error).not.toContain('\n')
     }
-    expect((await app.inject({ method: 'POST', url: '/admin/api/users', payload: { email: 'anon@test.example', name: 'A', role: 'owner', password: 'a long enough password' } })).statusCode).toBe(401)
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/admin/api/users',
+          payload: { email: 'anon@test.example', name: 'A', role: 'owner', password: 'a long enough password' },
+        })
+      ).statusCode,
+    ).toBe(401)
   })
 })

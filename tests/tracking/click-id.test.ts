@@ -33,6 +33,7 @@ describe('click ids and link codes', () => {
 
   it('link codes are checked before any lookup', () => {
     expect(isLinkCode(newLinkCode())).toBe(true)
-    for (const bad of ['', 'abc', '../../etc', 'a b c d', '%2F%2Fevil.com', 'x'.repeat(65), 'é1234']) expect(isLinkCode(bad), bad).toBe(false)
+    for (const bad of ['', 'abc', '../../etc', 'a b c d', '%2F%2Fevil.com', 'x'.repeat(65), 'é1234'])
+      expect(isLinkCode(bad), bad).toBe(false)
   })
 })

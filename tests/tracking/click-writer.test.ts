@@ -42,7 +42,11 @@ describe('click group commit', () => {
   it('clicks of one event-loop turn share one batch, and each is acknowledged after its commit', async () => {
     const s = store()
     const w = new ClickWriter(s.write)
-    const acks = await Promise.all(Array.from({ length: 50 }, (_, i) => w.record(row(i)).then((ok) => ({ ok, committedBefore: s.batches.flat().some((r) => r.clickId === `c${i}`) }))))
+    const acks = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        w.record(row(i)).then((ok) => ({ ok, committedBefore: s.batches.flat().some((r) => r.clickId === `c${i}`) })),
+      ),
+    )
     expect(acks.every((a) => a.ok && a.committedBefore)).toBe(true)
     expect(s.batches).toHaveLength(1)
     expect(s.batches[0]).toHaveLength(50)
@@ -147,7 +151,12 @@ describe('click group commit', () => {
     expect(w.stats.ackTimeouts).toBe(3)
     s.answer()
     await w.flush()
-    expect(s.batches.flat().map((r) => r.clickId).sort()).toEqual(['c1', 'c2', 'c3'])
+    expect(
+      s.batches
+        .flat()
+        .map((r) => r.clickId)
+        .sort(),
+    ).toEqual(['c1', 'c2', 'c3'])
     expect(w.stats.lostRows).toBe(0)
     // The stall is over: a click waits for its commit again.
     const next = w.record(row(4))
@@ -175,7 +184,12 @@ describe('click group commit', () => {
     expect(errors[0]).toMatch(/queue full/)
     s.answer()
     await w.flush()
-    expect(s.batches.flat().map((r) => r.clickId).sort()).toEqual(['c1', 'c2', 'c3', 'c4'])
+    expect(
+      s.batches
+        .flat()
+        .map((r) => r.clickId)
+        .sort(),
+    ).toEqual(['c1', 'c2', 'c3', 'c4'])
   })
 
   it('flush writes everything queued and waits for it (server stop)', async () => {
@@ -190,7 +204,9 @@ describe('click group commit', () => {
   it('tells an observer about every batch', async () => {
     const s = store()
     const seen: number[] = []
-    const w = new ClickWriter(s.write, { observer: { committed: (rows) => seen.push(rows.length), failedAttempt: () => {}, lost: () => {} } })
+    const w = new ClickWriter(s.write, {
+      observer: { committed: (rows) => seen.push(rows.length), failedAttempt: () => {}, lost: () => {} },
+    })
     await Promise.all(Array.from({ length: 7 }, (_, i) => w.record(row(i))))
     expect(seen).toEqual([7])
   })
@@ -244,7 +260,12 @@ describe('click group commit', () => {
     // A click meanwhile is answered at once and queued behind the batch.
     expect(await w.record(row(3))).toBe(false)
     await w.flush()
-    expect(s.batches.flat().map((r) => r.clickId).sort()).toEqual(['c1', 'c2', 'c3'])
+    expect(
+      s.batches
+        .flat()
+        .map((r) => r.clickId)
+        .sort(),
+    ).toEqual(['c1', 'c2', 'c3'])
     expect(w.stats.lostRows).toBe(0)
     expect(w.stats.failedAttempts).toBe(6)
     // The pauses grow and stop growing at maxRetryDelayMs.
@@ -257,11 +278,15 @@ describe('click group commit', () => {
     const busy = new Error('SQLITE_BUSY: database is locked')
     const errors: string[] = []
     const s = store({ failures: 1_000, error: busy })
-    const w = new ClickWriter(s.write, { logger: { warn: () => {}, error: (_o, m) => errors.push(m) }, retryDelayMs: 5, maxRetryDelayMs: 10, transientRetryMs: 100 })
+    const w = new ClickWriter(s.write, {
+      logger: { warn: () => {}, error: (_o, m) => errors.push(m) },
+      retryDelayMs: 5,
+      maxRetryDelayMs: 10,
+      transientRetryMs: 100,
+    })
     expect(await w.record(row(1))).toBe(false)
     await w.flush()
     expect(w.stats.lostRows).toBe(1)
     expect(errors).toEqual(['click batch lost after retry'])
   })
 })
-

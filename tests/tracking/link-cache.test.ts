@@ -15,7 +15,10 @@ function harness(options: { ttlMs?: number; maxStaleMs?: number; maxEntries?: nu
   const loads: string[] = []
   let version = 1
   let fail = false
-  const db = new Map<string, number>([['aaaa1', 1], ['bbbb2', 2]])
+  const db = new Map<string, number>([
+    ['aaaa1', 1],
+    ['bbbb2', 2],
+  ])
   const cache = new LinkCache(
     async (code) => {
       loads.push(code)

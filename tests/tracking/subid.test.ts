@@ -12,7 +12,8 @@ describe('sub-id', () => {
 
   it('parses every separator, and a value the network encoded once more', () => {
     const expected = { partnerId: 7, assignmentId: 8, clickId: 'k9' }
-    for (const raw of ['7:8:k9', '7_8_k9', '7-8-k9', '7%3A8%3Ak9', ' 7:8:k9 ']) expect(parseSubid(raw)).toEqual({ ok: true, subid: expected })
+    for (const raw of ['7:8:k9', '7_8_k9', '7-8-k9', '7%3A8%3Ak9', ' 7:8:k9 '])
+      expect(parseSubid(raw)).toEqual({ ok: true, subid: expected })
   })
 
   it('keeps separators that appear inside a click id (the two ids are digits)', () => {

@@ -25,7 +25,14 @@ describe('target URL', () => {
   })
 
   it('accepts only absolute http(s) URLs without credentials', () => {
-    for (const bad of ['javascript:alert(1)', '/relative', 'ftp://a.example/', 'https://user:pw@a.example/', 'not a url', 'data:text/html,x']) {
+    for (const bad of [
+      'javascript:alert(1)',
+      '/relative',
+      'ftp://a.example/',
+      'https://user:pw@a.example/',
+      'not a url',
+      'data:text/html,x',
+    ]) {
       expect(() => parseOfferUrl(bad), bad).toThrow()
     }
     expect(parseOfferUrl('http://a.example:8080/x').host).toBe('a.example:8080')

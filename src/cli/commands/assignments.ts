@@ -19,7 +19,13 @@ export const assignments: Command = {
       if (sub === 'list') {
         const parsed = parseArgs(rest, { values: ['partner'] })
         const partner = optionValue(parsed, 'partner')
-        printTable(cli.out, await listAssignments(ctx, baseUrl, partner ? { partnerId: Number(partner) } : {}), ['id', 'partnerId', 'offerId', 'status', 'link'])
+        printTable(cli.out, await listAssignments(ctx, baseUrl, partner ? { partnerId: Number(partner) } : {}), [
+          'id',
+          'partnerId',
+          'offerId',
+          'status',
+          'link',
+        ])
       } else if (sub === 'add') {
         const parsed = parseArgs(rest, { values: ['partner', 'offer', 'status'] })
         const status = optionValue(parsed, 'status')

@@ -49,9 +49,11 @@ export const networks: Command = {
       const [sub, ...rest] = args
       if (sub === 'list') {
         const rows = await listNetworks(ctx)
-        printTable(cli.out, rows.map((n) => ({ ...n, allowedIps: n.allowedIps.join(','), token: n.hasToken ? 'yes' : 'no' })), [
-          'slug', 'name', 'preset', 'subidParam', 'subidSeparator', 'defaultCurrency', 'token', 'allowedIps',
-        ])
+        printTable(
+          cli.out,
+          rows.map((n) => ({ ...n, allowedIps: n.allowedIps.join(','), token: n.hasToken ? 'yes' : 'no' })),
+          ['slug', 'name', 'preset', 'subidParam', 'subidSeparator', 'defaultCurrency', 'token', 'allowedIps'],
+        )
       } else if (sub === 'add') {
         const parsed = parseArgs(rest, { values: VALUES })
         const network = await createNetwork(ctx, networkInput(parsed.options))
@@ -78,4 +80,3 @@ export const networks: Command = {
       }
     }),
 }
-

@@ -18,7 +18,7 @@ function offerId(text: string | undefined): number {
 
 export const offers: Command = {
   name: 'offers',
-  summary: "list, add, pause or resume offers (an advertiser URL on a network)",
+  summary: 'list, add, pause or resume offers (an advertiser URL on a network)',
   usage: 'offers list | add --network … --name … --url … | pause <id> | resume <id> | update <id> …',
   run: (args, cli) =>
     withOnboarding(cli, USAGE, async ({ ctx }) => {
@@ -28,7 +28,13 @@ export const offers: Command = {
         printTable(cli.out, await listOffers(ctx, { network: optionValue(parsed, 'network') }), ['id', 'network', 'name', 'active', 'url'])
       } else if (sub === 'add') {
         const parsed = parseArgs(rest, { values: ['network', 'name', 'url'] })
-        printRecord(cli.out, { ...(await createOffer(ctx, { network: optionValue(parsed, 'network'), name: optionValue(parsed, 'name'), url: optionValue(parsed, 'url') })) })
+        printRecord(cli.out, {
+          ...(await createOffer(ctx, {
+            network: optionValue(parsed, 'network'),
+            name: optionValue(parsed, 'name'),
+            url: optionValue(parsed, 'url'),
+          })),
+        })
       } else if (sub === 'pause' || sub === 'resume') {
         printRecord(cli.out, { ...(await updateOffer(ctx, offerId(rest[0]), { active: sub === 'resume' })) })
         cli.out('(a running server applies this within its link-cache TTL, 15 s)')

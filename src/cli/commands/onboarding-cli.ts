@@ -59,9 +59,16 @@ export function printTable<T extends object>(out: (line: string) => void, rows: 
     out('(none)')
     return
   }
-  const cell = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 16).replace('T', ' ') : v === null || v === undefined ? '' : String(v))
+  const cell = (v: unknown) =>
+    v instanceof Date ? v.toISOString().slice(0, 16).replace('T', ' ') : v === null || v === undefined ? '' : String(v)
   const at = (r: T, c: string) => (r as Record<string, unknown>)[c]
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cell(at(r, c)).length)))
   out(columns.map((c, i) => c.padEnd(widths[i]!)).join('  '))
-  for (const r of rows) out(columns.map((c, i) => cell(at(r, c)).padEnd(widths[i]!)).join('  ').trimEnd())
+  for (const r of rows)
+    out(
+      columns
+        .map((c, i) => cell(at(r, c)).padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
 }

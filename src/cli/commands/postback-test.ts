@@ -8,7 +8,8 @@ import { formatSubid, type SubidSeparator } from '../../tracking/subid.ts'
 import { optionValue, parseArgs, UsageError } from '../args.ts'
 import type { Command } from '../command.ts'
 
-const USAGE = 'postback:test --network <slug> [--server <url>] [--subid <pid:aid:clk>] [--amount 1.00] [--currency EUR] [--status pending] [--txn <id>] [--token <t>] [--post]'
+const USAGE =
+  'postback:test --network <slug> [--server <url>] [--subid <pid:aid:clk>] [--amount 1.00] [--currency EUR] [--status pending] [--txn <id>] [--token <t>] [--post]'
 
 export const postbackTest: Command = {
   name: 'postback:test',
@@ -49,13 +50,19 @@ export const postbackTest: Command = {
             console.error(`no click yet on ${slug}'s links: open a tracked link once, or give --subid`)
             return 1
           }
-          subid = formatSubid({ partnerId: click.partnerId, assignmentId: click.assignmentId, clickId: click.clickId }, network.subidSeparator as SubidSeparator)
+          subid = formatSubid(
+            { partnerId: click.partnerId, assignmentId: click.assignmentId, clickId: click.clickId },
+            network.subidSeparator as SubidSeparator,
+          )
         }
       } finally {
         await database.close()
       }
     }
-    const server = (optionValue(parsed, 'server') ?? publicBaseUrl({ ...config, host: ['0.0.0.0', '::'].includes(config.host) ? '127.0.0.1' : config.host })).replace(/\/+$/, '')
+    const server = (
+      optionValue(parsed, 'server') ??
+      publicBaseUrl({ ...config, host: ['0.0.0.0', '::'].includes(config.host) ? '127.0.0.1' : config.host })
+    ).replace(/\/+$/, '')
     const params = new URLSearchParams({
       network: slug,
       ...(token ? { token } : {}),
@@ -72,13 +79,19 @@ export const postbackTest: Command = {
     out(`${post ? 'POST' : 'GET'} ${server}/aff/postback?${shown}`)
     let res: Response
     try {
-      res = await fetch(url, post ? { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: params.toString() } : {})
+      res = await fetch(
+        url,
+        post ? { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: params.toString() } : {},
+      )
     } catch (err) {
       console.error(`no answer from ${server}: ${(err as Error).message} (is the server running? --server sets where)`)
       return 1
     }
     out(`→ ${res.status} ${(await res.text()).trim()}`)
-    if (res.ok) out(`txn_id ${params.get('txn_id')}: the same command again is a duplicate; --status rejected --txn ${params.get('txn_id')} takes it back out.`)
+    if (res.ok)
+      out(
+        `txn_id ${params.get('txn_id')}: the same command again is a duplicate; --status rejected --txn ${params.get('txn_id')} takes it back out.`,
+      )
     return res.ok ? 0 : 1
   },
 }

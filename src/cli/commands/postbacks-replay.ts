@@ -39,13 +39,21 @@ export const postbacksReplay: Command = {
           fxRates: config.fxRates,
           salt: config.ipHashSalt,
           networks: (slug) => loadPostbackNetwork(database.prisma, slug),
-          onError: (err, stage) => console.error(`${stage}: ${err instanceof Error ? err.message : String(err)}`),
+          onError: (err, stage) => {
+            console.error(`${stage}: ${err instanceof Error ? err.message : String(err)}`)
+          },
         },
         { ids: ids.length ? ids : undefined, limit: Number(optionValue(parsed, 'limit') ?? 1000), dryRun: parsed.options.has('dry-run') },
       )
-      printTable(out, results.map((r) => ({ ...r, result: r.skipped ? `skipped: ${r.skipped}` : (r.after ?? '(dry run)') })), ['logId', 'network', 'before', 'result', 'status', 'reason'])
+      printTable(
+        out,
+        results.map((r) => ({ ...r, result: r.skipped ? `skipped: ${r.skipped}` : (r.after ?? '(dry run)') })),
+        ['logId', 'network', 'before', 'result', 'status', 'reason'],
+      )
       const applied = results.filter((r) => r.after === 'accepted' || r.after === 'updated' || r.after === 'duplicate').length
-      out(`\n${results.length} log line(s) considered, ${applied} now applied${parsed.options.has('dry-run') ? ' (dry run: nothing written)' : ''}.`)
+      out(
+        `\n${results.length} log line(s) considered, ${applied} now applied${parsed.options.has('dry-run') ? ' (dry run: nothing written)' : ''}.`,
+      )
       return 0
     } finally {
       await database.close()

@@ -25,8 +25,14 @@ function readHidden(prompt: string): Promise<string> {
     let line = ''
     const onData = (chunk: Buffer) => {
       for (const ch of chunk.toString('utf8')) {
-        if (ch === '\r' || ch === '\n') return done()
-        if (ch === '\u0003') return done(new Error('interrupted'))
+        if (ch === '\r' || ch === '\n') {
+          done()
+          return
+        }
+        if (ch === '\u0003') {
+          done(new Error('interrupted'))
+          return
+        }
         if (ch === '\u007f' || ch === '\b') line = [...line].slice(0, -1).join('')
         else line += ch
       }

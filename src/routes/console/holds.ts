@@ -8,7 +8,11 @@ import { allActiveHolds, holdAudit, recentlyLiftedHolds } from '../../holds/quer
 import { field, formAction, renderPage } from './page.ts'
 import { holdContext, idParams } from './context.ts'
 
-const partnerField = z.coerce.number({ error: 'numéro de partenaire attendu' }).int('numéro de partenaire attendu').positive('numéro de partenaire attendu').max(2_147_483_647)
+const partnerField = z.coerce
+  .number({ error: 'numéro de partenaire attendu' })
+  .int('numéro de partenaire attendu')
+  .positive('numéro de partenaire attendu')
+  .max(2_147_483_647)
 
 /** The audit detail is JSON written by the hold service; show its reason. */
 export function auditReason(detail: string | null): string {

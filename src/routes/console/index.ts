@@ -23,14 +23,20 @@ export default async function consoleRoutes(app: FastifyInstance) {
   app.addHook('onRequest', (request, _reply, done) => {
     const account = request.account
     // No account: the guard has answered already.
-    if (!account) return done()
+    if (!account) {
+      done()
+      return
+    }
     const why = refusalFor(account.role, { method: request.method, ownerOnly: request.routeOptions.config.ownerOnly === true })
     done(why ? new Forbidden(why) : undefined)
   })
   // After the body is parsed: forms carry the token in _csrf. The header secret
   // is automation (no session): a browser never sends it on its own.
   app.addHook('preHandler', (request, reply, done) => {
-    if (READS.has(request.method)) return done()
+    if (READS.has(request.method)) {
+      done()
+      return
+    }
     app.checkSessionCsrf(request, reply, done)
   })
   await app.register(adminApi)

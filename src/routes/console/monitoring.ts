@@ -18,7 +18,11 @@ export function monitoringCharts(series: DayPoint[]) {
     title: 'Clics par jour, 30 derniers jours (UTC)',
     variant: 'clicks',
     formatValue: (v) => formatCount(Math.round(v)),
-    points: series.map((p) => ({ label: formatDayMonth(p.day), value: p.clicks, title: `${formatDate(p.day)} : ${formatCount(p.clicks)} clics` })),
+    points: series.map((p) => ({
+      label: formatDayMonth(p.day),
+      value: p.clicks,
+      title: `${formatDate(p.day)} : ${formatCount(p.clicks)} clics`,
+    })),
   })
   const revenue = barChart({
     title: 'Revenus confirmés par jour, 30 derniers jours (UTC)',
@@ -47,7 +51,10 @@ export default async function monitoring(app: FastifyInstance) {
       dailySeries(app.db, now),
     ])
     const refresh = request.query.refresh === '1'
-    const totals = series.reduce((t, p) => ({ clicks: t.clicks + p.clicks, revenueCents: t.revenueCents + p.revenueCents }), { clicks: 0, revenueCents: 0 })
+    const totals = series.reduce((t, p) => ({ clicks: t.clicks + p.clicks, revenueCents: t.revenueCents + p.revenueCents }), {
+      clicks: 0,
+      revenueCents: 0,
+    })
     return renderPage(request, reply, 'monitoring', {
       title: 'Monitoring — ContentFlow',
       nav: 'monitoring',

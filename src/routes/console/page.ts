@@ -11,7 +11,15 @@ import { actorOf } from '../../console/actor.ts'
 import type { Account } from '../../plugins/admin-auth.ts'
 import { ROLE_LABELS } from '../../accounts/roles.ts'
 
-export const fmt = { cents: formatCents, eur: formatEur, epc: formatEpc, count: formatCount, date: formatDate, dateTime: formatDateTime, isoDay }
+export const fmt = {
+  cents: formatCents,
+  eur: formatEur,
+  epc: formatEpc,
+  count: formatCount,
+  date: formatDate,
+  dateTime: formatDateTime,
+  isoDay,
+}
 
 export const NAV = [
   { key: 'monitoring', href: '/admin/monitoring', label: 'Monitoring' },

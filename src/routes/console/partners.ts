@@ -18,6 +18,11 @@ export default async function partnerPages(app: FastifyInstance) {
   app.get<{ Params: { id: string } }>('/admin/partners/:id', async (request, reply) => {
     const { id } = idParams.parse(request.params)
     const view = await partnerView(app.db, ledgerRulesOf(app.config), id)
-    return renderPage(request, reply, 'partner', { title: `${view.partner.name} — ContentFlow`, nav: 'partners', ...view, statusLabels: STATUS_LABELS })
+    return renderPage(request, reply, 'partner', {
+      title: `${view.partner.name} — ContentFlow`,
+      nav: 'partners',
+      ...view,
+      statusLabels: STATUS_LABELS,
+    })
   })
 }

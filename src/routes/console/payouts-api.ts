@@ -62,7 +62,10 @@ export default async function payoutsApi(app: FastifyInstance) {
     const partner = await app.db.partner.findUnique({ where: { id }, select: { id: true } })
     if (!partner) throw new NotFound(`partenaire #${id} introuvable`)
     const now = new Date()
-    const [balance, hold] = await Promise.all([ledgerBalance(app.db, ledgerRulesOf(app.config), { partnerId: id, now }), activeHoldOf(app.db, id)])
+    const [balance, hold] = await Promise.all([
+      ledgerBalance(app.db, ledgerRulesOf(app.config), { partnerId: id, now }),
+      activeHoldOf(app.db, id),
+    ])
     return { partnerId: id, ...balance, onHold: hold !== null, hold }
   })
 }

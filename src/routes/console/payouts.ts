@@ -17,24 +17,36 @@ import { idParams, payoutContext } from './context.ts'
 export const STATUS_LABELS: Record<string, string> = { requested: 'demandé', approved: 'approuvé', paid: 'payé', rejected: 'rejeté' }
 
 export default async function payoutPages(app: FastifyInstance) {
-
   app.get('/ops/payouts/pending', async (request, reply) => {
     const now = new Date()
     const rows = await payoutsToValidate(app.db)
     const partnerIds = rows.map((r) => r.partnerId)
-    const [balances, holds] = await Promise.all([ledgerBalances(app.db, ledgerRulesOf(app.config), partnerIds, now), activeHoldsOf(app.db, partnerIds)])
+    const [balances, holds] = await Promise.all([
+      ledgerBalances(app.db, ledgerRulesOf(app.config), partnerIds, now),
+      activeHoldsOf(app.db, partnerIds),
+    ])
     const items = rows.map((r) => {
       const balance = balances.get(r.partnerId)!
       const hold = holds.get(r.partnerId) ?? null
       const overAvailable = r.amountCents > balance.availableCents
-      const blocked = hold ? `Partenaire en hold : ${hold.reason}` : overAvailable ? `Montant supérieur au disponible (${formatCents(balance.availableCents)})` : null
+      const blocked = hold
+        ? `Partenaire en hold : ${hold.reason}`
+        : overAvailable
+          ? `Montant supérieur au disponible (${formatCents(balance.availableCents)})`
+          : null
       return { ...r, balance, hold, overAvailable, blocked }
     })
     const totals = {
       requested: items.filter((i) => i.status === 'requested').reduce((s, i) => s + i.amountCents, 0),
       approved: items.filter((i) => i.status === 'approved').reduce((s, i) => s + i.amountCents, 0),
     }
-    return renderPage(request, reply, 'payouts-pending', { title: 'Payouts à valider — ContentFlow', nav: 'pending', items, totals, statusLabels: STATUS_LABELS })
+    return renderPage(request, reply, 'payouts-pending', {
+      title: 'Payouts à valider — ContentFlow',
+      nav: 'pending',
+      items,
+      totals,
+      statusLabels: STATUS_LABELS,
+    })
   })
 
   const backToQueue = () => '/ops/payouts/pending'
@@ -85,7 +97,9 @@ export default async function payoutPages(app: FastifyInstance) {
     const journal = await payoutJournal(app.db, filter)
     const query = new URLSearchParams()
     for (const k of ['partner', 'status', 'from', 'to'] as const) if (filter[k] !== undefined) query.set(k, String(filter[k]))
-    const partnerName = filter.partner ? (await app.db.partner.findUnique({ where: { id: filter.partner }, select: { name: true } }))?.name ?? null : null
+    const partnerName = filter.partner
+      ? ((await app.db.partner.findUnique({ where: { id: filter.partner }, select: { name: true } }))?.name ?? null)
+      : null
     return renderPage(request, reply, 'payouts-journal', {
       title: 'Journal des payouts — ContentFlow',
       nav: 'journal',

@@ -19,7 +19,13 @@ export default async function userPages(app: FastifyInstance) {
 
   app.get('/admin/users', ownerOnly, async (request, reply) => {
     const users = await listUsers(accountContext(app, request))
-    return renderPage(request, reply, 'users', { title: 'Utilisateurs — ContentFlow', nav: 'users', users, roles: ROLES, roleLabels: ROLE_LABELS })
+    return renderPage(request, reply, 'users', {
+      title: 'Utilisateurs — ContentFlow',
+      nav: 'users',
+      users,
+      roles: ROLES,
+      roleLabels: ROLE_LABELS,
+    })
   })
 
   app.get<{ Params: { id: string } }>('/admin/users/:id', ownerOnly, async (request, reply) => {
@@ -49,7 +55,12 @@ export default async function userPages(app: FastifyInstance) {
       () => '/admin/users',
       async (request) => {
         const b = request.body
-        const user = await createUser(accountContext(app, request), { email: field(b, 'email'), name: field(b, 'name'), role: field(b, 'role'), password: field(b, 'password') })
+        const user = await createUser(accountContext(app, request), {
+          email: field(b, 'email'),
+          name: field(b, 'name'),
+          role: field(b, 'role'),
+          password: field(b, 'password'),
+        })
         return `Compte créé : ${user.email} (${ROLE_LABELS[user.role as keyof typeof ROLE_LABELS]}).`
       },
     ),

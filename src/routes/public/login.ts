@@ -21,7 +21,12 @@ interface LoginView {
 }
 
 async function renderLogin(request: FastifyRequest, reply: FastifyReply, data: LoginView, status = 200) {
-  const html = await reply.viewAsync('login', { title: 'Connexion — ContentFlow', csrfToken: reply.generateCsrf(), signedIn: false, ...data })
+  const html = await reply.viewAsync('login', {
+    title: 'Connexion — ContentFlow',
+    csrfToken: reply.generateCsrf(),
+    signedIn: false,
+    ...data,
+  })
   return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html)
 }
 
@@ -41,7 +46,16 @@ export default async function login(app: FastifyInstance) {
     const next = safeBack(body.next, HOME)
     const email = typeof body.email === 'string' ? body.email.slice(0, 254) : ''
     try {
-      const session = await signIn({ db: app.db, policy }, { email: body.email, password: body.password, ip: request.ip, throttleAddress: normalizeIP(request.ip), userAgent: request.headers['user-agent'] ?? '' })
+      const session = await signIn(
+        { db: app.db, policy },
+        {
+          email: body.email,
+          password: body.password,
+          ip: request.ip,
+          throttleAddress: normalizeIP(request.ip),
+          userAgent: request.headers['user-agent'] ?? '',
+        },
+      )
       app.setSessionCookie(reply, session)
       request.log.info({ userId: session.userId }, 'console login')
       return reply.redirect(next, 303)
@@ -51,7 +65,10 @@ export default async function login(app: FastifyInstance) {
         return renderLogin(request, reply, { next, email, error: 'Email ou mot de passe incorrect.' }, 401)
       }
       if (err instanceof TooManyAttempts) {
-        request.log.warn({ retryAfterSeconds: err.retryAfterSeconds }, 'console login refused: too many failures for this email from this address')
+        request.log.warn(
+          { retryAfterSeconds: err.retryAfterSeconds },
+          'console login refused: too many failures for this email from this address',
+        )
         reply.header('retry-after', String(err.retryAfterSeconds))
         const error = `Trop de tentatives pour ce compte depuis cette adresse. Réessayez dans ${err.retryAfterSeconds} s.`
         return renderLogin(request, reply, { next, email, error }, 429)
@@ -62,14 +79,22 @@ export default async function login(app: FastifyInstance) {
 
   app.get('/logout', async (request, reply) => {
     if (!(await app.sessionAccount(request))) return reply.redirect('/login', 302)
-    const html = await reply.viewAsync('logout', { title: 'Déconnexion — ContentFlow', csrfToken: app.csrfTokenFor(request, reply), signedIn: false })
+    const html = await reply.viewAsync('logout', {
+      title: 'Déconnexion — ContentFlow',
+      csrfToken: app.csrfTokenFor(request, reply),
+      signedIn: false,
+    })
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html)
   })
 
   // A session's logout needs that session's token (no logout from another site);
   // without a live session there is nothing to end.
-  app.post('/logout', { preHandler: [async (request) => void (await app.sessionAccount(request)), app.checkSessionCsrf] }, async (request, reply) => {
-    await app.endAdminSession(request, reply)
-    return reply.redirect('/login?out=1', 303)
-  })
+  app.post(
+    '/logout',
+    { preHandler: [async (request) => void (await app.sessionAccount(request)), app.checkSessionCsrf] },
+    async (request, reply) => {
+      await app.endAdminSession(request, reply)
+      return reply.redirect('/login?out=1', 303)
+    },
+  )
 }

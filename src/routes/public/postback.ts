@@ -21,7 +21,9 @@ export default async function postback(app: FastifyInstance) {
 
   // In this route's context only: every body arrives as text, whatever its type.
   app.removeAllContentTypeParsers()
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body))
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
+    done(null, body)
+  })
   // Per-source rate limit, in this route's context only.
   await app.register(postbackRateLimit)
 
@@ -34,7 +36,8 @@ export default async function postback(app: FastifyInstance) {
     handler: async (request, reply) => {
       const result = await receivePostback(runtime.postbacks, incomingPostback(request))
       metrics?.postbacks.inc({ outcome: result.outcome, reason: result.code })
-      if (result.status === 403 && result.logId !== null) request.log.warn({ sourceIp: request.ip, reason: result.reason, logId: result.logId }, 'postback refused: authentication')
+      if (result.status === 403 && result.logId !== null)
+        request.log.warn({ sourceIp: request.ip, reason: result.reason, logId: result.logId }, 'postback refused: authentication')
       return reply.code(result.status).header('cache-control', 'no-store').type('text/plain; charset=utf-8').send(result.body)
     },
   })
