@@ -9,12 +9,19 @@ import { PrismaClient as SqliteClient } from '../generated/sqlite/client.ts'
 import { PrismaClient as PostgresClient } from '../generated/postgresql/client.ts'
 import { providerOf, sqlitePath, type Provider } from './provider.ts'
 import { IN_COMMIT_CHECKPOINT_PAGES, startCheckpointer, type Checkpointer } from './sqlite-checkpointer.ts'
-import { nameOf, statementName } from './named-statements.ts'
-import { pgHotClient, type HotClient } from './pg-hot-client.ts'
-import { TransactionGatedAdapter } from './transaction-gate.ts'
-import { keepConnection, type KeptConnectionFactory } from './kept-connection.ts'
-import { keepStatementsPrepared } from './sqlite-prepared.ts'
-import { directSql, type DirectSql } from './direct-sql.ts'
+import {
+  directSql,
+  keepConnection,
+  keepStatementsPrepared,
+  nameOf,
+  pgHotClient,
+  statementName,
+  TransactionGatedAdapter,
+  type DirectSql,
+  type HotClient,
+  type HotStatementRunner,
+  type KeptConnectionFactory,
+} from './hot/index.ts'
 import type { Prisma } from '../generated/sqlite/client.ts'
 
 export type Db = SqliteClient
@@ -34,7 +41,7 @@ export interface Database {
    * (pg-hot-client.ts, named-statements.ts).
    * Resolves to the rows changed.
    */
-  executeHot(sql: string, value: string): Promise<number>
+  executeHot: HotStatementRunner
   /** The postback batch's statements and transaction, on the same connection but around the client's path (direct-sql.ts). */
   sql: DirectSql
   close(): Promise<void>

@@ -3,7 +3,7 @@
 // that no wallet entry is tied to.
 import { Prisma as SqlTag } from '../generated/sqlite/client.ts'
 import type { Database } from './client.ts'
-import { jsonRowsSelect } from './json-rows.ts'
+import { jsonRowsSelect } from './hot/index.ts'
 
 export interface OldLogLine {
   id: number

@@ -4,7 +4,7 @@
 // payouts in every status, a couple of holds, and postback logs.
 import { randomBytes } from 'node:crypto'
 import type { Database, Db, Prisma } from '../db/client.ts'
-import { insertClickEvents, type ClickEventRow } from '../db/click-store.ts'
+import { insertClickEvents, type ClickEventRow } from '../db/hot/index.ts'
 
 const DAY = 24 * 60 * 60 * 1000
 const HOUR = 60 * 60 * 1000

@@ -6,7 +6,7 @@
 // closes: nothing acknowledged is lost on SIGTERM.
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { insertClickEvents } from '../db/click-store.ts'
+import { insertClickEvents } from '../db/hot/index.ts'
 import { NetworkCache } from '../postbacks/network-cache.ts'
 import { recordPostbackBatch, type BatchItem } from '../postbacks/record-batch.ts'
 import { TurnBatcher } from '../postbacks/turn-batcher.ts'

@@ -12,10 +12,10 @@
 // conditional update (WHERE status = the status read): a concurrent change makes
 // it match nothing, and the batch runs again on fresh data.
 import type { Database } from '../db/client.ts'
-import type { SqlRunner } from '../db/direct-sql.ts'
+import type { SqlRunner } from '../db/hot/index.ts'
 import { isTransientConflict, isUniqueViolation } from '../db/errors.ts'
 import { Prisma as SqlTag } from '../generated/sqlite/client.ts'
-import { jsonRowsSelect, msOf, type JsonColumn, type JsonValue } from '../db/json-rows.ts'
+import { jsonRowsSelect, msOf, type JsonColumn, type JsonValue } from '../db/hot/index.ts'
 import type { Provider } from '../db/provider.ts'
 import {
   entryKey,
@@ -77,7 +77,7 @@ export async function findEntries(
 }
 
 // Batch reads and writes are raw statements over the batch as one JSON parameter
-// (db/json-rows.ts): an ORM query compiles a new plan for every new batch shape
+// (db/hot/json-rows.ts): an ORM query compiles a new plan for every new batch shape
 // (that compile cost more than the whole rest of a postback), and a bound value
 // per field costs more than the database's own work.
 async function applyBatch(tx: SqlRunner, provider: Provider, reports: readonly ConversionReport[]): Promise<ApplyResult[]> {

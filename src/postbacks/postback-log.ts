@@ -2,10 +2,10 @@
 // touches the ledger (token masked), with its verdict. Nothing a network sends is
 // lost, and a rejected postback can be replayed from it once its cause is fixed.
 import type { Database, DbWriter } from '../db/client.ts'
-import type { SqlRunner } from '../db/direct-sql.ts'
+import type { SqlRunner } from '../db/hot/index.ts'
 import { Prisma as SqlTag } from '../generated/sqlite/client.ts'
 import type { Provider } from '../db/provider.ts'
-import { jsonRowsSelect, type JsonColumn } from '../db/json-rows.ts'
+import { jsonRowsSelect, type JsonColumn } from '../db/hot/index.ts'
 
 export const POSTBACK_OUTCOMES = ['received', 'accepted', 'duplicate', 'updated', 'rejected', 'forbidden', 'error'] as const
 export type PostbackOutcome = (typeof POSTBACK_OUTCOMES)[number]
@@ -62,7 +62,7 @@ export async function openPostbackLogs(
 export async function insertPostbackLogs(db: SqlRunner, provider: Provider, received: readonly ReceivedPostback[]): Promise<number[]> {
   if (received.length === 0) return []
   const now = new Date()
-  // One INSERT … SELECT over the lines as one JSON parameter (db/json-rows.ts).
+  // One INSERT … SELECT over the lines as one JSON parameter (db/hot/json-rows.ts).
   const lines = received.map((r) => [
     r.method,
     r.rawQuery,

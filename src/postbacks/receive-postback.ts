@@ -95,9 +95,9 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   const e = err as { code?: unknown; name?: unknown; message?: unknown } | null
   const code = typeof e?.code === 'string' ? e.code : ''
   if (['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028'].includes(code)) return true
-  // A ledger transaction past its deadline (db/direct-sql.ts), as the client's P2028.
+  // A ledger transaction past its deadline (db/hot/direct-sql.ts), as the client's P2028.
   if (e?.name === 'PrismaClientInitializationError' || e?.name === 'TransactionTimeout') return true
-  // The driver adapter's own kinds (statements run on it: db/direct-sql.ts).
+  // The driver adapter's own kinds (statements run on it: db/hot/direct-sql.ts).
   const cause = adapterCause(err)
   if (['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections'].includes(String(cause?.kind))) return true
   // PostgreSQL's own codes, on a raw statement through the client (P2010) or on the adapter:

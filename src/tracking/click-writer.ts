@@ -34,7 +34,7 @@
 // are written when the database answers again. The queue is bounded (maxQueued):
 // beyond it a click is counted lost and logged rather than let a long stall
 // exhaust the server's memory.
-import type { ClickEventRow } from '../db/click-store.ts'
+import type { ClickEventRow } from '../db/hot/index.ts'
 import { isTransientConflict, isUniqueViolation } from '../db/errors.ts'
 
 export interface ClickWriterLogger {

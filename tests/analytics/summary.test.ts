@@ -2,7 +2,7 @@
 // boundary (7 days, 24 h, 30-day release), then equality with the sketch's naive
 // queries on randomized data at many instants — on SQLite and PostgreSQL.
 import { beforeEach, expect, it } from 'vitest'
-import { insertClickEvents, type ClickEventRow } from '../../src/db/click-store.ts'
+import { insertClickEvents, type ClickEventRow } from '../../src/db/hot/index.ts'
 import type { Db } from '../../src/db/client.ts'
 import { summary, type Summary } from '../../src/analytics/summary.ts'
 import { dailySeries } from '../../src/analytics/daily-series.ts'

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { insertClickEvents, type ClickEventRow } from '../../src/db/click-store.ts'
+import { insertClickEvents, type ClickEventRow } from '../../src/db/hot/index.ts'
 import { describeEachDatabase } from '../helpers/databases.ts'
 import { besideRolledBackTransaction } from '../helpers/open-transaction.ts'
 

@@ -1,4 +1,4 @@
-// The postback batch's statements on the driver adapter (src/db/direct-sql.ts),
+// The postback batch's statements on the driver adapter (src/db/hot/direct-sql.ts),
 // on both databases: values in and rows out as through the client, a transaction
 // that commits or leaves nothing, the client's own statements kept out of it, and
 // the database's refusals recognised as through the client.
@@ -6,7 +6,7 @@ import { expect, it } from 'vitest'
 import { describeEachDatabase } from '../helpers/databases.ts'
 import { Prisma } from '../../src/generated/sqlite/client.ts'
 import { isUniqueViolation } from '../../src/db/errors.ts'
-import { TransactionTimeout } from '../../src/db/direct-sql.ts'
+import { TransactionTimeout } from '../../src/db/hot/index.ts'
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms))
 

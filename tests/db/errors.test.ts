@@ -2,7 +2,7 @@
 // through both Prisma paths (ORM queries and raw statements).
 import { expect, it } from 'vitest'
 import { describeEachDatabase } from '../helpers/databases.ts'
-import { insertClickEvents } from '../../src/db/click-store.ts'
+import { insertClickEvents } from '../../src/db/hot/index.ts'
 import { isUniqueViolation } from '../../src/db/errors.ts'
 
 describeEachDatabase('database errors', (t) => {

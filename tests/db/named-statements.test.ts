@@ -1,12 +1,10 @@
 // The click batch is a named (prepared once per connection) statement on
 // PostgreSQL, run on its own connection; every other query stays unnamed.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { namedStatement, statementName } from '../../src/db/named-statements.ts'
-import { insertClickEvents } from '../../src/db/click-store.ts'
+import { HOT_CLIENT_NAME, insertClickEvents, namedStatement, statementName } from '../../src/db/hot/index.ts'
 import { openDatabase, type Database } from '../../src/db/client.ts'
 import { applyMigrations } from '../../src/db/migrator.ts'
 import { createScratchDatabase, type ScratchDatabase } from '../../src/db/scratch-database.ts'
-import { HOT_CLIENT_NAME } from '../../src/db/pg-hot-client.ts'
 
 const query = (sql: string) => ({ sql, args: [], argTypes: [] })
 

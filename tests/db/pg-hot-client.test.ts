@@ -1,4 +1,4 @@
-// The click batch's own PostgreSQL connection (src/db/pg-hot-client.ts): named
+// The click batch's own PostgreSQL connection (src/db/hot/pg-hot-client.ts): named
 // statements prepared once on it, a lost connection replaced, a statement's own
 // error leaving it in place, a statement with no answer given up on, and nothing
 // left open after close().
@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { openDatabase, type Database } from '../../src/db/client.ts'
 import { applyMigrations } from '../../src/db/migrator.ts'
 import { createScratchDatabase, type ScratchDatabase } from '../../src/db/scratch-database.ts'
-import { HOT_CLIENT_NAME, pgHotClient, type HotClient, type HotClientOptions } from '../../src/db/pg-hot-client.ts'
+import { HOT_CLIENT_NAME, pgHotClient, type HotClient, type HotClientOptions } from '../../src/db/hot/index.ts'
 import { isUniqueViolation } from '../../src/db/errors.ts'
 
 describe.skipIf(!inject('postgresAvailable'))('the click batch connection [postgresql]', () => {

@@ -1,5 +1,5 @@
 // Statements prepared once per SQL text on the adapter's own better-sqlite3
-// connection (src/db/sqlite-prepared.ts), against a real SQLite file: for the
+// connection (src/db/hot/sqlite-prepared.ts), against a real SQLite file: for the
 // app's hot statement and for every statement the adapter itself runs.
 import { afterEach, beforeEach, expect, it, describe } from 'vitest'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -7,7 +7,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3'
 import type { SqlDriverAdapter, SqlQuery } from '@prisma/driver-adapter-utils'
-import { keepStatementsPrepared } from '../../src/db/sqlite-prepared.ts'
+import { keepStatementsPrepared } from '../../src/db/hot/index.ts'
 import { isUniqueViolation } from '../../src/db/errors.ts'
 
 const query = (sql: string, ...args: (string | number)[]): SqlQuery => ({

@@ -1,5 +1,5 @@
 // Statements outside a transaction never run inside it, on either database: on
-// SQLite the one shared connection is gated (src/db/transaction-gate.ts), on
+// SQLite the one shared connection is gated (src/db/hot/transaction-gate.ts), on
 // PostgreSQL each transaction has a connection of its own. (On SQLite these ORM
 // cases held before the gate too; the click batch's, in click-store.test.ts, did not.)
 import { monitorEventLoopDelay } from 'node:perf_hooks'

@@ -4,7 +4,7 @@
 import { beforeEach, expect, it } from 'vitest'
 import { applyPostback, applyPostbacks, type ConversionReport } from '../../src/postbacks/apply-postback.ts'
 import { openDatabase } from '../../src/db/client.ts'
-import { insertClickEvents } from '../../src/db/click-store.ts'
+import { insertClickEvents } from '../../src/db/hot/index.ts'
 import { describeEachDatabase, truncateAll } from '../helpers/databases.ts'
 
 describeEachDatabase('applyPostback', (t, provider) => {

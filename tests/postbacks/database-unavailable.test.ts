@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { DriverAdapterError } from '@prisma/driver-adapter-utils'
 import { isDatabaseUnavailable } from '../../src/postbacks/receive-postback.ts'
 import { isTransientConflict } from '../../src/db/errors.ts'
-import { TransactionTimeout } from '../../src/db/direct-sql.ts'
+import { TransactionTimeout } from '../../src/db/hot/index.ts'
 
 const raw = (sqlState: string, message: string) =>
   Object.assign(new Error(`Raw query failed. Code: \`${sqlState}\`. Message: \`${message}\``), { code: 'P2010', meta: { code: sqlState } })

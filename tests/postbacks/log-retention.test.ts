@@ -5,7 +5,7 @@
 import { beforeEach, expect, it } from 'vitest'
 import { describeEachDatabase, truncateAll } from '../helpers/databases.ts'
 import { buildTestApp } from '../helpers/app.ts'
-import { insertClickEvents } from '../../src/db/click-store.ts'
+import { insertClickEvents } from '../../src/db/hot/index.ts'
 import { loadPostbackNetwork } from '../../src/postbacks/network-cache.ts'
 import { receivePostback, type PostbackContext } from '../../src/postbacks/receive-postback.ts'
 import { DAY_MS, PostbackLogPruner } from '../../src/postbacks/log-retention.ts'

@@ -2,7 +2,7 @@
 // checks as live, idempotent, never for requests refused on authentication.
 import { beforeEach, expect, it } from 'vitest'
 import { describeEachDatabase, truncateAll } from '../helpers/databases.ts'
-import { insertClickEvents } from '../../src/db/click-store.ts'
+import { insertClickEvents } from '../../src/db/hot/index.ts'
 import { loadPostbackNetwork } from '../../src/postbacks/network-cache.ts'
 import { receivePostback, type PostbackContext } from '../../src/postbacks/receive-postback.ts'
 import { replayPostbacks, STUCK_AFTER_MS, TRUNCATED_REASON } from '../../src/postbacks/replay.ts'

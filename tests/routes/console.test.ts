@@ -8,7 +8,7 @@ import { summary } from '../../src/analytics/summary.ts'
 import { describeEachDatabase, truncateAll } from '../helpers/databases.ts'
 import { adminHeaders, buildTestApp } from '../helpers/app.ts'
 import { ConsoleSession, createAccount } from '../helpers/console-session.ts'
-import { insertClickEvents } from '../../src/db/click-store.ts'
+import { insertClickEvents } from '../../src/db/hot/index.ts'
 
 const DAY = 24 * 60 * 60 * 1000
 const XSS = '<script>alert(1)</script>'

@@ -4,7 +4,7 @@
 // busy-poll under load.
 import { performance } from 'node:perf_hooks'
 import { describe, expect, it } from 'vitest'
-import type { ClickEventRow } from '../../src/db/click-store.ts'
+import type { ClickEventRow } from '../../src/db/hot/index.ts'
 import { ClickWriter } from '../../src/tracking/click-writer.ts'
 
 const row = (i: number): ClickEventRow => ({

@@ -4,8 +4,8 @@
 // pays per bound value (~6 µs a row of 10 values, more than SQLite's own insert),
 // and a statement whose text grows with the batch is parsed anew every time;
 // this keeps one short statement and one parameter whatever the batch size.
-import type { Provider } from './provider.ts'
-import { Prisma } from '../generated/sqlite/client.ts'
+import type { Provider } from '../provider.ts'
+import { raw, sql, type Sql } from '../sql.ts'
 
 /** `ms`: a timestamp as epoch milliseconds (SQLite stores exactly that, see client.ts). `bool`: 1 or 0. */
 export type JsonColumnType = 'text' | 'int' | 'ms' | 'bool'
@@ -45,9 +45,9 @@ function selectAround(provider: Provider, columns: readonly JsonColumn[]): [befo
 }
 
 /** `SELECT <columns> FROM <the rows>`: use as `INSERT INTO t (…) ${select}` or `FROM (${select}) AS v`. */
-export function jsonRowsSelect(provider: Provider, columns: readonly JsonColumn[], rows: readonly (readonly JsonValue[])[]): Prisma.Sql {
+export function jsonRowsSelect(provider: Provider, columns: readonly JsonColumn[], rows: readonly (readonly JsonValue[])[]): Sql {
   const [before, after] = selectAround(provider, columns)
-  return Prisma.sql`${Prisma.raw(before)}${JSON.stringify(rows)}${Prisma.raw(after)}`
+  return sql`${raw(before)}${JSON.stringify(rows)}${raw(after)}`
 }
 
 /**

@@ -43,7 +43,7 @@ export function keepStatementsPrepared(adapter: unknown, max = 500): PreparedRun
   const client = (adapter as { client?: Partial<BetterSqlite3.Database> }).client
   if (typeof client?.prepare !== 'function' || typeof client.open !== 'boolean') {
     throw new Error(
-      '@prisma/adapter-better-sqlite3 no longer exposes its better-sqlite3 connection as `client` (src/db/sqlite-prepared.ts)',
+      '@prisma/adapter-better-sqlite3 no longer exposes its better-sqlite3 connection as `client` (src/db/hot/sqlite-prepared.ts)',
     )
   }
   const db = client as BetterSqlite3.Database

@@ -10,15 +10,15 @@
 // values and errors (DriverAdapterError, db/errors.ts), and on SQLite the
 // transaction gate still keeps other statements out of an open transaction.
 import type { ArgType, SqlDriverAdapter, SqlQuery, SqlQueryable, Transaction } from '@prisma/driver-adapter-utils'
-import type { Prisma } from '../generated/sqlite/client.ts'
-import type { Provider } from './provider.ts'
+import type { Provider } from '../provider.ts'
+import type { Sql } from '../sql.ts'
 
 /** Statements on the connection, or inside a transaction on it. */
 export interface SqlRunner {
   /** The rows the statement gives, as objects keyed by column name. */
-  query<T extends object>(sql: Prisma.Sql): Promise<T[]>
+  query<T extends object>(sql: Sql): Promise<T[]>
   /** The count of rows the statement changed. */
-  execute(sql: Prisma.Sql): Promise<number>
+  execute(sql: Sql): Promise<number>
 }
 
 export interface DirectSql extends SqlRunner {
@@ -51,15 +51,15 @@ function argTypeOf(value: unknown): ArgType {
   return UNKNOWN
 }
 
-function queryOf(provider: Provider, sql: Prisma.Sql): SqlQuery {
+function queryOf(provider: Provider, sql: Sql): SqlQuery {
   const args = sql.values
-  // Prisma.Sql spells its placeholders `?` in .sql and `$1…` in .text.
+  // Sql spells its placeholders `?` in .sql and `$1…` in .text.
   return { sql: provider === 'postgresql' ? sql.text : sql.sql, args, argTypes: args.map(argTypeOf) }
 }
 
 function runner(on: SqlQueryable, provider: Provider): SqlRunner {
   return {
-    async query<T extends object>(sql: Prisma.Sql) {
+    async query<T extends object>(sql: Sql) {
       const { columnNames, rows } = await on.queryRaw(queryOf(provider, sql))
       return rows.map((row) => {
         const record: Record<string, unknown> = {}

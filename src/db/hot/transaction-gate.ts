@@ -22,7 +22,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Mutex } from 'async-mutex'
 import type { IsolationLevel, SqlDriverAdapter, SqlQuery, Transaction } from '@prisma/driver-adapter-utils'
-import { adapterCause, isTransientConflict } from './errors.ts'
+import { adapterCause, isTransientConflict } from '../errors.ts'
 
 // Any write statement takes the write lock, even one that changes nothing; the
 // migrations table exists in every migrated database.

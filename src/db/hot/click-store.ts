@@ -1,10 +1,12 @@
 // Writes a batch of click events and counts them into their day's rollup
 // (click_rollups, by UTC day, partner and kind) in the same statement: the
 // rollup can never disagree with the events it counts.
-import type { Database } from './client.ts'
 import { jsonRowsSelectText, type JsonColumn } from './json-rows.ts'
-import type { Provider } from './provider.ts'
+import type { Provider } from '../provider.ts'
 import { namedStatement } from './named-statements.ts'
+
+/** Runs one of the hot statements with its one text value; resolves to the rows changed (Database.executeHot). */
+export type HotStatementRunner = (sql: string, value: string) => Promise<number>
 
 export interface ClickEventRow {
   kind: 'click' | 'bot'
@@ -48,7 +50,7 @@ const INSERT_SQL: Record<Provider, string> = {
 }
 
 export async function insertClickEvents(
-  database: Pick<Database, 'executeHot' | 'provider'>,
+  database: { executeHot: HotStatementRunner; provider: Provider },
   events: readonly ClickEventRow[],
 ): Promise<void> {
   if (events.length === 0) return
