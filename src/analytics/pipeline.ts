@@ -1,5 +1,6 @@
 // pending/approved/posted/failed: assignments by status, in one grouped count.
-import type { Db } from '../db/client.ts'
+import type { Queryable } from '../db/queries/access.ts'
+import { assignmentsByStatus as countByStatus } from '../db/queries/analytics/assignmentsByStatus.ts'
 
 export interface PipelineCounts {
   pending: number
@@ -8,11 +9,11 @@ export interface PipelineCounts {
   failed: number
 }
 
-export async function assignmentsByStatus(db: Db): Promise<PipelineCounts> {
+export async function assignmentsByStatus(db: Queryable): Promise<PipelineCounts> {
   // Unlike the sketch, a database error is not turned into zeros: a wrong page is
   // worse than an error page.
-  const groups = await db.assignment.groupBy({ by: ['status'], _count: { _all: true } })
+  const groups = await countByStatus(db)
   const counts: PipelineCounts = { pending: 0, approved: 0, posted: 0, failed: 0 }
-  for (const g of groups) if (g.status in counts) counts[g.status as keyof PipelineCounts] = g._count._all
+  for (const [status, n] of groups) if (status in counts) counts[status as keyof PipelineCounts] = n
   return counts
 }

@@ -1,23 +1,20 @@
 // The Sécurité card: active holds, conversions reported in the last 24 h (the
 // sketch's postbacks_24h), plus what ops must review: flagged conversions
 // (unknown partner or click…) and postbacks refused in the last 24 h.
-import type { Db } from '../db/client.ts'
+import type { DbWriter } from '../db/client.ts'
+import { clientOf, type Queryable } from '../db/queries/access.ts'
+import { rejectedPostbacksSince } from '../db/queries/analytics/rejectedPostbacksSince.ts'
 import { dailyTotal, EVERY_STATUS } from '../ledger/ledger-daily.ts'
-import { countSince, daysAgo } from './window.ts'
-
-/** Active partner flags "hold" (not lifted). */
-export function activeHolds(db: Db): Promise<number> {
-  return db.partnerFlag.count({ where: { flag: 'hold', clearedAt: null } })
-}
+import { daysAgo } from '../time.ts'
+import { countSince } from './window.ts'
 
 /**
  * Conversion entries created in the last 24 h, any status: whole UTC days from
  * the ledger's daily totals, only the smaller half of the partial first day from
- * the entries (countSince), so the cost does not grow with the day's postbacks.
- * Counting the entries alone took 3.6 ms over the ~25,000 of a quick bench run's
- * day on a slow machine, and grows with them (the full bench books ~200,000 in its day).
+ * the entries (countSince), so the cost does not grow with the day's postbacks
+ * (counting the entries alone grows with them).
  */
-export function postbacks24h(db: Db, now: Date): Promise<number> {
+export function postbacks24h(db: DbWriter, now: Date): Promise<number> {
   return countSince(
     daysAgo(now, 1),
     async (day) => (await dailyTotal(db, 'conversion', EVERY_STATUS, day)).entries,
@@ -26,14 +23,14 @@ export function postbacks24h(db: Db, now: Date): Promise<number> {
 }
 
 /** Conversions booked with a flag (unknown_partner, unknown_click, click_mismatch, bot_click). */
-export function flaggedConversions(db: Db): Promise<number> {
+export function flaggedConversions(db: DbWriter): Promise<number> {
   // Only conversions carry a flag; filtering on the type too would make SQLite walk every conversion instead of the flag index.
   return db.walletEntry.count({ where: { flag: { not: null } } })
 }
 
 /** Postbacks refused (malformed: rejected; bad token or IP: forbidden) in the last 24 h. */
-export function rejectedPostbacks24h(db: Db, now: Date): Promise<number> {
-  return db.postbackLog.count({ where: { outcome: { in: ['rejected', 'forbidden'] }, receivedAt: { gte: daysAgo(now, 1) } } })
+export function rejectedPostbacks24h(db: Queryable, now: Date): Promise<number> {
+  return rejectedPostbacksSince(db, daysAgo(now, 1))
 }
 
 export interface SecurityExtras {
@@ -41,7 +38,7 @@ export interface SecurityExtras {
   rejected_postbacks_24h: number
 }
 
-export async function securityExtras(db: Db, now: Date): Promise<SecurityExtras> {
-  const [flagged, rejected] = await Promise.all([flaggedConversions(db), rejectedPostbacks24h(db, now)])
+export async function securityExtras(db: Queryable, now: Date): Promise<SecurityExtras> {
+  const [flagged, rejected] = await Promise.all([flaggedConversions(clientOf(db)), rejectedPostbacks24h(db, now)])
   return { flagged_conversions: flagged, rejected_postbacks_24h: rejected }
 }

@@ -4,14 +4,15 @@
 // none loads rows to count them, and the click figures read the daily rollup, so
 // the cost does not grow with the number of click events.
 import type { Config } from '../config.ts'
-import type { Db } from '../db/client.ts'
+import { clientOf, type Queryable } from '../db/queries/access.ts'
+import { activeHolds } from '../db/queries/analytics/activeHolds.ts'
 import { ledgerBalance, ledgerRulesOf } from '../ledger/balances.ts'
 import { currentOffer, roundedEuros, type Offer } from '../pricing/current-offer.ts'
 import { clicks7d } from './clicks7d.ts'
 import { conversions7d } from './conversions7d.ts'
 import { partnersActive7d } from './partners-active.ts'
 import { assignmentsByStatus } from './pipeline.ts'
-import { activeHolds, postbacks24h } from './security.ts'
+import { postbacks24h } from './security.ts'
 
 export interface Summary {
   clicks_7d: number
@@ -42,15 +43,16 @@ export interface SummaryOptions {
 /** Cents to EUR with 2 decimals (exact: cents are integers). */
 const eur = (cents: number) => cents / 100
 
-export async function summary(db: Db, config: SummaryConfig, options: SummaryOptions = {}): Promise<Summary> {
+export async function summary(db: Queryable, config: SummaryConfig, options: SummaryOptions = {}): Promise<Summary> {
   const now = options.now ?? new Date()
+  const money = clientOf(db)
   const [clicks, conversions, balance, pipeline, holds, pb24h, partnersActive] = await Promise.all([
     clicks7d(db, now),
-    conversions7d(db, now),
-    ledgerBalance(db, ledgerRulesOf(config), { now }),
+    conversions7d(money, now),
+    ledgerBalance(money, ledgerRulesOf(config), { now }),
     assignmentsByStatus(db),
     activeHolds(db),
-    postbacks24h(db, now),
+    postbacks24h(money, now),
     partnersActive7d(db, now),
   ])
   const epc7d = roundedEuros(conversions.cents, clicks, 3)

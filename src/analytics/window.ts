@@ -1,16 +1,6 @@
 // Time windows of the monitoring figures. "7 days" is now − 7×24 h exactly, as in
-// the sketch; the daily rollup is keyed by UTC midnight.
-export const HOUR_MS = 60 * 60 * 1000
-export const DAY_MS = 24 * HOUR_MS
-
-export function daysAgo(now: Date, days: number): Date {
-  return new Date(now.getTime() - days * DAY_MS)
-}
-
-/** UTC midnight at or before `t`. */
-export function dayStart(t: Date): Date {
-  return new Date(Math.floor(t.getTime() / DAY_MS) * DAY_MS)
-}
+// the sketch (daysAgo, src/time.ts); the daily rollup is keyed by UTC midnight.
+import { DAY_MS, dayStart } from '../time.ts'
 
 /**
  * How a window [since, ∞) splits for the rollup: the partial UTC day
@@ -30,12 +20,6 @@ export function rollupSplit(since: Date): RollupSplit {
   const edgeDay = dayStart(since)
   const partial = edgeDay.getTime() !== since.getTime()
   return { since, edgeDay, firstFullDay: partial ? new Date(edgeDay.getTime() + DAY_MS) : edgeDay, partial }
-}
-
-/** COUNT/SUM results: BigInt on PostgreSQL, number on SQLite, null for an empty SUM. */
-export function toNumber(v: unknown): number {
-  if (v === null || v === undefined) return 0
-  return typeof v === 'bigint' ? Number(v) : Number(v)
 }
 
 /**

@@ -40,15 +40,15 @@ export function monitoringCharts(series: DayPoint[]) {
 export default async function monitoring(app: FastifyInstance) {
   app.get('/admin/monitoring.json', async (_request, reply) => {
     reply.header('cache-control', 'no-store')
-    return summary(app.db, app.config)
+    return summary(app.database, app.config)
   })
 
   app.get<{ Querystring: { refresh?: string } }>('/admin/monitoring', async (request, reply) => {
     const now = new Date()
     const [s, extras, series] = await Promise.all([
-      summary(app.db, app.config, { now }),
-      securityExtras(app.db, now),
-      dailySeries(app.db, now),
+      summary(app.database, app.config, { now }),
+      securityExtras(app.database, now),
+      dailySeries(app.database, now),
     ])
     const refresh = request.query.refresh === '1'
     const totals = series.reduce((t, p) => ({ clicks: t.clicks + p.clicks, revenueCents: t.revenueCents + p.revenueCents }), {
