@@ -8,6 +8,11 @@ import { audit } from './audit.ts'
 import type { OnboardingContext } from './networks.ts'
 import { trackedLink } from './public-base.ts'
 import { isUniqueViolation } from '../db/errors.ts'
+import { inTransaction, type Queryable } from '../db/queries/access.ts'
+import { assignmentById, insertAssignment, listAssignments as assignmentRows, setAssignmentStatus } from '../db/queries/assignments.ts'
+import { offerById } from '../db/queries/offers.ts'
+import { partnerById } from '../db/queries/partners.ts'
+import type { Assignment } from '../db/types.ts'
 
 export const ASSIGNMENT_STATUSES = ['pending', 'approved', 'posted', 'failed'] as const
 export type AssignmentStatus = (typeof ASSIGNMENT_STATUSES)[number]
@@ -44,22 +49,21 @@ export interface AssignmentView {
   updatedAt: Date
 }
 
-type Row = { id: number; code: string; partnerId: number; offerId: number; status: string; createdAt: Date; updatedAt: Date }
-const view = (a: Row, baseUrl: string): AssignmentView => ({ ...a, link: trackedLink(baseUrl, a.code) })
+const view = (a: Assignment, baseUrl: string): AssignmentView => ({ ...a, link: trackedLink(baseUrl, a.code) })
 
 export async function createAssignment(ctx: OnboardingContext, input: unknown, baseUrl: string): Promise<AssignmentView> {
   const a = assignmentCreateSchema.parse(input)
   for (let attempt = 1; ; attempt++) {
     try {
-      return await ctx.database.prisma.$transaction(async (db) => {
-        const [partner, offer] = await Promise.all([
-          db.partner.findUnique({ where: { id: a.partnerId }, select: { id: true } }),
-          db.offer.findUnique({ where: { id: a.offerId }, select: { id: true } }),
-        ])
+      return await inTransaction(ctx.database, async (db) => {
+        const [partner, offer] = await Promise.all([partnerById(db, a.partnerId), offerById(db, a.offerId)])
         if (!partner) throw new InvalidInput(`partnerId: no partner ${a.partnerId}`)
         if (!offer) throw new InvalidInput(`offerId: no offer ${a.offerId}`)
-        const row = await db.assignment.create({
-          data: { partnerId: a.partnerId, offerId: a.offerId, status: a.status ?? 'pending', code: newLinkCode() },
+        const row = await insertAssignment(db, {
+          partnerId: a.partnerId,
+          offerId: a.offerId,
+          status: a.status ?? 'pending',
+          code: newLinkCode(),
         })
         await audit(db, ctx.actor, 'assignment.create', `assignment:${row.id}`, { partnerId: a.partnerId, offerId: a.offerId })
         return view(row, baseUrl)
@@ -79,27 +83,24 @@ export async function updateAssignment(
   baseUrl: string,
 ): Promise<AssignmentView> {
   const { status } = assignmentUpdateSchema.parse(input)
-  return ctx.database.prisma.$transaction(async (db) => {
-    const current = await db.assignment.findUnique({ where: { id: assignmentId } })
+  return inTransaction(ctx.database, async (db) => {
+    const current = await assignmentById(db, assignmentId)
     if (!current) throw new NotFound(`no assignment ${assignmentId}`)
     if (!assignmentMoveAllowed(current.status as AssignmentStatus, status)) {
       throw new Refused(`an assignment cannot go from ${current.status} to ${status}`)
     }
     if (current.status === status) return view(current, baseUrl)
-    const row = await db.assignment.update({ where: { id: assignmentId }, data: { status } })
+    const row = await setAssignmentStatus(db, assignmentId, status)
     await audit(db, ctx.actor, 'assignment.status', `assignment:${assignmentId}`, { from: current.status, to: status })
     return view(row, baseUrl)
   })
 }
 
 export async function listAssignments(
-  ctx: Pick<OnboardingContext, 'database'>,
+  ctx: { database: Queryable },
   baseUrl: string,
   filter: { partnerId?: number } = {},
 ): Promise<AssignmentView[]> {
-  const rows = await ctx.database.prisma.assignment.findMany({
-    where: filter.partnerId ? { partnerId: filter.partnerId } : {},
-    orderBy: { id: 'asc' },
-  })
+  const rows = await assignmentRows(ctx.database, filter)
   return rows.map((r) => view(r, baseUrl))
 }

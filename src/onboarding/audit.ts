@@ -1,7 +1,8 @@
 // Onboarding changes go to the audit log with the change itself (same
 // transaction): who changed which network, offer or assignment, and how.
 import type { DbWriter } from '../db/client.ts'
+import { appendAudit } from '../db/queries/audit-log.ts'
 
 export async function audit(db: DbWriter, actor: string, action: string, subject: string, detail?: unknown): Promise<void> {
-  await db.auditLog.create({ data: { actor, action, subject, detail: detail === undefined ? null : JSON.stringify(detail) } })
+  await appendAudit(db, { actor, action, subject, detail: detail === undefined ? null : JSON.stringify(detail) })
 }

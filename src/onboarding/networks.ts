@@ -3,6 +3,9 @@
 import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import type { Database } from '../db/client.ts'
+import { inTransaction, type Queryable } from '../db/queries/access.ts'
+import { allNetworks, insertNetwork, networkBySlug, updateNetworkById } from '../db/queries/networks.ts'
+import type { Network } from '../db/types.ts'
 import { InvalidInput, NotFound, Refused } from '../errors.ts'
 import { InvalidAllowList, parseAllowList } from '../postbacks/network-auth.ts'
 import { normaliseStatusWords, parseStoredStatusWords, statusWordsSchema, type ConversionStatus } from '../postbacks/status-words.ts'
@@ -78,22 +81,7 @@ export interface NetworkView {
   updatedAt: Date
 }
 
-type NetworkRow = {
-  id: number
-  slug: string
-  name: string
-  preset: string
-  subidParam: string
-  subidSeparator: string
-  defaultCurrency: string
-  allowedIps: string
-  statusWords: string
-  postbackToken: string | null
-  createdAt: Date
-  updatedAt: Date
-}
-
-function view(n: NetworkRow): NetworkView {
+function view(n: Network): NetworkView {
   return {
     id: n.id,
     slug: n.slug,
@@ -152,8 +140,8 @@ export async function createNetwork(ctx: OnboardingContext, input: unknown): Pro
     statusWords: JSON.stringify(normaliseStatusWords({ ...PRESETS[preset].statusWords, ...n.statusWords })),
   }
   try {
-    const row = await ctx.database.prisma.$transaction(async (db) => {
-      const created = await db.network.create({ data })
+    const row = await inTransaction(ctx.database, async (db) => {
+      const created = await insertNetwork(db, data)
       await audit(db, ctx.actor, 'network.create', `network:${created.slug}`, { preset, subidParam: data.subidParam })
       return created
     })
@@ -181,13 +169,13 @@ export async function updateNetwork(
   if (u.allowedIps !== undefined) data.allowedIps = allowListText(u.allowedIps)
   if (u.postbackToken !== undefined) data.postbackToken = u.postbackToken
   if (u.rotateToken) data.postbackToken = newPostbackToken()
-  const row = await ctx.database.prisma.$transaction(async (db) => {
-    const current = await db.network.findUnique({ where: { slug: slugValue }, select: { id: true, postbackToken: true, allowedIps: true } })
+  const row = await inTransaction(ctx.database, async (db) => {
+    const current = await networkBySlug(db, slugValue)
     if (!current) throw new NotFound(`no network "${slugValue}"`)
     const tokenAfter = data.postbackToken !== undefined ? data.postbackToken : current.postbackToken
     const ipsAfter = data.allowedIps !== undefined ? data.allowedIps : current.allowedIps
     if (!tokenAfter && !ipsAfter) throw new InvalidInput('a network needs a postback token or an IP allow-list')
-    const updated = await db.network.update({ where: { id: current.id }, data })
+    const updated = await updateNetworkById(db, current.id, data)
     const changed = Object.keys(data).map((k) =>
       k === 'postbackToken' ? (data.postbackToken ? 'postbackToken(new)' : 'postbackToken(removed)') : k,
     )
@@ -198,8 +186,8 @@ export async function updateNetwork(
   return { ...view(row), ...(tokenChanged ? { postbackToken: row.postbackToken! } : {}) }
 }
 
-export async function listNetworks(ctx: Pick<OnboardingContext, 'database'>): Promise<NetworkView[]> {
-  return (await ctx.database.prisma.network.findMany({ orderBy: { slug: 'asc' } })).map(view)
+export async function listNetworks(ctx: { database: Queryable }): Promise<NetworkView[]> {
+  return (await allNetworks(ctx.database)).map(view)
 }
 
 export interface PostbackSetup {
@@ -213,8 +201,8 @@ export interface PostbackSetup {
   note: string
 }
 
-export async function postbackSetup(ctx: Pick<OnboardingContext, 'database'>, slugValue: string, baseUrl: string): Promise<PostbackSetup> {
-  const n = await ctx.database.prisma.network.findUnique({ where: { slug: slugValue } })
+export async function postbackSetup(ctx: { database: Queryable }, slugValue: string, baseUrl: string): Promise<PostbackSetup> {
+  const n = await networkBySlug(ctx.database, slugValue)
   if (!n) throw new NotFound(`no network "${slugValue}"`)
   const preset = isPreset(n.preset) ? n.preset : 'generic'
   return {

@@ -5,6 +5,15 @@ import { z } from 'zod'
 import { InvalidInput, NotFound } from '../errors.ts'
 import { subidPrefix, type SubidSeparator } from '../tracking/subid.ts'
 import { InvalidOfferUrl, targetTemplate } from '../tracking/target-url.ts'
+import { inTransaction, type Queryable } from '../db/queries/access.ts'
+import { networkBySlug } from '../db/queries/networks.ts'
+import {
+  insertOffer,
+  listOffers as offerRows,
+  offerWithNetworkRules,
+  updateOfferById,
+  type OfferWithNetwork,
+} from '../db/queries/offers.ts'
 import { audit } from './audit.ts'
 import type { OnboardingContext } from './networks.ts'
 
@@ -44,23 +53,17 @@ function checkUrl(url: string, network: { subidParam: string; subidSeparator: st
   }
 }
 
-const withNetwork = { network: { select: { slug: true } } } as const
-type OfferRow = { id: number; name: string; url: string; active: boolean; createdAt: Date; updatedAt: Date; network: { slug: string } }
-
-function view(o: OfferRow): OfferView {
+function view(o: OfferWithNetwork): OfferView {
   return { id: o.id, network: o.network.slug, name: o.name, url: o.url, active: o.active, createdAt: o.createdAt, updatedAt: o.updatedAt }
 }
 
 export async function createOffer(ctx: OnboardingContext, input: unknown): Promise<OfferView> {
   const o = offerCreateSchema.parse(input)
-  return ctx.database.prisma.$transaction(async (db) => {
-    const network = await db.network.findUnique({
-      where: { slug: o.network },
-      select: { id: true, subidParam: true, subidSeparator: true },
-    })
+  return inTransaction(ctx.database, async (db) => {
+    const network = await networkBySlug(db, o.network)
     if (!network) throw new InvalidInput(`network: no network "${o.network}"`)
     checkUrl(o.url, network)
-    const row = await db.offer.create({ data: { networkId: network.id, name: o.name, url: o.url }, include: withNetwork })
+    const row = await insertOffer(db, { networkId: network.id, name: o.name, url: o.url })
     await audit(db, ctx.actor, 'offer.create', `offer:${row.id}`, { network: o.network })
     return view(row)
   })
@@ -68,25 +71,18 @@ export async function createOffer(ctx: OnboardingContext, input: unknown): Promi
 
 export async function updateOffer(ctx: OnboardingContext, id: number, input: unknown): Promise<OfferView> {
   const u = offerUpdateSchema.parse(input)
-  return ctx.database.prisma.$transaction(async (db) => {
-    const current = await db.offer.findUnique({
-      where: { id },
-      select: { network: { select: { subidParam: true, subidSeparator: true } } },
-    })
+  return inTransaction(ctx.database, async (db) => {
+    const current = await offerWithNetworkRules(db, id)
     if (!current) throw new NotFound(`no offer ${id}`)
     if (u.url !== undefined) checkUrl(u.url, current.network)
-    const row = await db.offer.update({ where: { id }, data: u, include: withNetwork })
+    const row = await updateOfferById(db, id, u)
     const action = u.active === false ? 'offer.pause' : u.active === true ? 'offer.resume' : 'offer.update'
     await audit(db, ctx.actor, action, `offer:${id}`, { changed: Object.keys(u) })
     return view(row)
   })
 }
 
-export async function listOffers(ctx: Pick<OnboardingContext, 'database'>, filter: { network?: string } = {}): Promise<OfferView[]> {
-  const rows = await ctx.database.prisma.offer.findMany({
-    where: filter.network ? { network: { slug: filter.network } } : {},
-    include: withNetwork,
-    orderBy: { id: 'asc' },
-  })
+export async function listOffers(ctx: { database: Queryable }, filter: { network?: string } = {}): Promise<OfferView[]> {
+  const rows = await offerRows(ctx.database, filter.network ? { networkSlug: filter.network } : {})
   return rows.map(view)
 }

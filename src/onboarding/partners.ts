@@ -1,5 +1,7 @@
 // Partners (publishers): who earns from the clicks they send.
 import { z } from 'zod'
+import { inTransaction, type Queryable } from '../db/queries/access.ts'
+import { allPartners, insertPartner, type PartnerIdentity } from '../db/queries/partners.ts'
 import { audit } from './audit.ts'
 import type { OnboardingContext } from './networks.ts'
 
@@ -8,25 +10,17 @@ export const partnerCreateSchema = z.strictObject({
   email: z.email().max(254).optional(),
 })
 
-export interface PartnerView {
-  id: number
-  name: string
-  email: string | null
-  createdAt: Date
-}
+export type PartnerView = PartnerIdentity
 
 export async function createPartner(ctx: OnboardingContext, input: unknown): Promise<PartnerView> {
   const p = partnerCreateSchema.parse(input)
-  return ctx.database.prisma.$transaction(async (db) => {
-    const row = await db.partner.create({
-      data: { name: p.name, email: p.email ?? null },
-      select: { id: true, name: true, email: true, createdAt: true },
-    })
+  return inTransaction(ctx.database, async (db) => {
+    const row = await insertPartner(db, { name: p.name, email: p.email ?? null })
     await audit(db, ctx.actor, 'partner.create', `partner:${row.id}`)
     return row
   })
 }
 
-export async function listPartners(ctx: Pick<OnboardingContext, 'database'>): Promise<PartnerView[]> {
-  return ctx.database.prisma.partner.findMany({ select: { id: true, name: true, email: true, createdAt: true }, orderBy: { id: 'asc' } })
+export async function listPartners(ctx: { database: Queryable }): Promise<PartnerView[]> {
+  return allPartners(ctx.database)
 }
