@@ -21,7 +21,8 @@ function derive(password: string, salt: Buffer, log2N: number, r: number, p: num
   const options: ScryptOptions = { N, r, p, maxmem: 128 * N * r * p + 16 * 1024 * 1024 }
   return new Promise((resolve, reject) => {
     scrypt(password.normalize('NFC'), salt, KEY_BYTES, options, (err, key) => {
-      err ? reject(err) : resolve(key)
+      if (err) reject(err)
+      else resolve(key)
     })
   })
 }

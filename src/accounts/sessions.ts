@@ -4,7 +4,17 @@
 // when it is revoked (logout, an owner), or when its account is disabled or its
 // password changed: every request reads the row, so each of these is at once.
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
-import type { Db, DbWriter } from '../db/client.ts'
+import type { Queryable } from '../db/queries/access.ts'
+import {
+  deleteSessionsExpiredBefore,
+  insertSession,
+  liveSessionRows,
+  revokeSessions,
+  sessionWithAccount,
+  touchSession,
+  type SessionRow,
+} from '../db/queries/sessions.ts'
+import { DAY_MS, MINUTE_MS } from '../time.ts'
 import { isRole, type Role } from './roles.ts'
 
 export interface SessionPolicy {
@@ -13,7 +23,7 @@ export interface SessionPolicy {
 }
 
 /** lastSeenAt is written at most this often: not a write per request. */
-export const TOUCH_EVERY_MS = 60_000
+export const TOUCH_EVERY_MS = MINUTE_MS
 
 /** Who a live session is. */
 export interface SessionAccount {
@@ -41,7 +51,7 @@ export interface NewSession {
 }
 
 export async function createSession(
-  db: DbWriter,
+  db: Queryable,
   userId: number,
   from: { ip: string; userAgent: string },
   policy: SessionPolicy,
@@ -50,47 +60,34 @@ export async function createSession(
   const token = randomBytes(32).toString('base64url')
   const id = sessionIdOf(token)
   const expiresAt = new Date(now.getTime() + policy.maxMs)
-  await db.adminSession.create({
-    data: {
-      id,
-      userId,
-      createdAt: now,
-      lastSeenAt: now,
-      expiresAt,
-      csrfSecret: randomBytes(32).toString('base64url'),
-      ip: from.ip.slice(0, 64),
-      userAgent: printable(from.userAgent.slice(0, 200)) || null,
-    },
+  await insertSession(db, {
+    id,
+    userId,
+    createdAt: now,
+    lastSeenAt: now,
+    expiresAt,
+    csrfSecret: randomBytes(32).toString('base64url'),
+    ip: from.ip.slice(0, 64),
+    userAgent: printable(from.userAgent.slice(0, 200)) || null,
   })
   return { token, id, expiresAt }
 }
 
 /** The live session of a cookie token, or null (malformed, unknown, revoked, expired, idle, account disabled). */
 export async function findSession(
-  db: Db,
+  db: Queryable,
   token: string | undefined,
   policy: SessionPolicy,
   now = new Date(),
 ): Promise<SessionAccount | null> {
   // A token we never issue costs no query.
   if (!token || !TOKEN.test(token)) return null
-  const row = await db.adminSession.findUnique({
-    where: { id: sessionIdOf(token) },
-    select: {
-      id: true,
-      createdAt: true,
-      lastSeenAt: true,
-      expiresAt: true,
-      revokedAt: true,
-      csrfSecret: true,
-      user: { select: { id: true, email: true, name: true, role: true, disabledAt: true, passwordChangedAt: true } },
-    },
-  })
+  const row = await sessionWithAccount(db, sessionIdOf(token))
   if (!row || !isLive(row, policy, now)) return null
   const { user } = row
   if (user.disabledAt !== null || user.passwordChangedAt > row.createdAt || !isRole(user.role)) return null
   if (now.getTime() - row.lastSeenAt.getTime() >= TOUCH_EVERY_MS) {
-    await db.adminSession.updateMany({ where: { id: row.id, revokedAt: null }, data: { lastSeenAt: now } })
+    await touchSession(db, row.id, now)
   }
   return {
     id: row.id,
@@ -109,40 +106,25 @@ function isLive(row: { revokedAt: Date | null; expiresAt: Date; lastSeenAt: Date
 }
 
 /** Ends one session (logout). */
-export async function endSession(db: DbWriter, id: string, now = new Date()): Promise<boolean> {
-  const { count } = await db.adminSession.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: now } })
-  return count > 0
+export async function endSession(db: Queryable, id: string, now = new Date()): Promise<boolean> {
+  return (await revokeSessions(db, { id }, now)) > 0
 }
 
 /** Ends every session of an account (disabled, password changed). */
-export async function endSessionsOf(db: DbWriter, userId: number, now = new Date()): Promise<number> {
-  const { count } = await db.adminSession.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: now } })
-  return count
+export async function endSessionsOf(db: Queryable, userId: number, now = new Date()): Promise<number> {
+  return revokeSessions(db, { userId }, now)
 }
 
-export interface SessionView {
-  id: string
-  createdAt: Date
-  lastSeenAt: Date
-  expiresAt: Date
-  ip: string | null
-  userAgent: string | null
-}
+export type SessionView = SessionRow
 
 /** An account's sessions still live, newest first (for the owner's list). */
-export async function liveSessionsOf(db: Db, userId: number, policy: SessionPolicy, now = new Date()): Promise<SessionView[]> {
-  const rows = await db.adminSession.findMany({
-    where: { userId, revokedAt: null, expiresAt: { gt: now }, lastSeenAt: { gt: new Date(now.getTime() - policy.idleMs) } },
-    select: { id: true, createdAt: true, lastSeenAt: true, expiresAt: true, ip: true, userAgent: true },
-    orderBy: { createdAt: 'desc' },
-    take: 100,
-  })
-  return rows
+export function liveSessionsOf(db: Queryable, userId: number, policy: SessionPolicy, now = new Date()): Promise<SessionView[]> {
+  return liveSessionRows(db, userId, now, new Date(now.getTime() - policy.idleMs), 100)
 }
 
 /** Rows past their expiry are of no use to anyone after a day. */
-export async function pruneSessions(db: DbWriter, now = new Date()): Promise<void> {
-  await db.adminSession.deleteMany({ where: { expiresAt: { lt: new Date(now.getTime() - 86_400_000) } } })
+export async function pruneSessions(db: Queryable, now = new Date()): Promise<void> {
+  await deleteSessionsExpiredBefore(db, new Date(now.getTime() - DAY_MS))
 }
 
 /** The CSRF token of a session's forms: derived from its secret, so no other session's token fits. */
@@ -159,5 +141,6 @@ export function csrfTokenMatches(session: Pick<SessionAccount, 'id' | 'csrfSecre
 
 /** Control characters out (NUL is refused by PostgreSQL). */
 function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   return text.replace(/[\u0000-\u001f\u007f]|[\ud800-\udfff]/gu, '')
 }

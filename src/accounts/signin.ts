@@ -2,7 +2,8 @@
 // email, wrong password, disabled account) and costs the same scrypt time, so
 // neither the message nor the timing says which accounts exist. Attempts are
 // throttled per (email, address): see throttle.ts.
-import type { Db } from '../db/client.ts'
+import type { Queryable } from '../db/queries/access.ts'
+import { userCredentials } from '../db/queries/users.ts'
 import { DomainError } from '../errors.ts'
 import { verifyNobody, verifyPassword } from './passwords.ts'
 import { createSession, pruneSessions, type NewSession, type SessionPolicy } from './sessions.ts'
@@ -15,7 +16,7 @@ export class WrongCredentials extends DomainError {
 }
 
 export interface SignInContext {
-  db: Db
+  db: Queryable
   policy: SessionPolicy
   now?: () => Date
 }
@@ -36,6 +37,7 @@ export function normaliseEmail(input: unknown): string {
 }
 
 // Printable, no spaces, an @: the only emails worth a query (and nothing PostgreSQL refuses).
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const LOOKS_LIKE_EMAIL = /^[^\s@\u0000-\u001f\u007f]+@[^\s@\u0000-\u001f\u007f]+$/u
 
 export async function signIn(ctx: SignInContext, input: SignInInput): Promise<NewSession & { userId: number; email: string }> {
@@ -43,9 +45,7 @@ export async function signIn(ctx: SignInContext, input: SignInInput): Promise<Ne
   const email = normaliseEmail(input.email)
   const password = typeof input.password === 'string' ? input.password.slice(0, 1024) : ''
   const user = await throttledAttempt(ctx.db, throttleKey(email, input.throttleAddress ?? input.ip), now, async () => {
-    const row = LOOKS_LIKE_EMAIL.test(email)
-      ? await ctx.db.user.findUnique({ where: { email }, select: { id: true, email: true, passwordHash: true, disabledAt: true } })
-      : null
+    const row = LOOKS_LIKE_EMAIL.test(email) ? await userCredentials(ctx.db, email) : null
     if (!row) return verifyNobody(password).then(() => null)
     const ok = await verifyPassword(password, row.passwordHash)
     return ok && row.disabledAt === null ? row : null

@@ -10,15 +10,17 @@
 // (the guard must stay cheap); past the limit that address gets 429 until the
 // window ends, and no other address is affected.
 import { createHash } from 'node:crypto'
-import type { Db } from '../db/client.ts'
+import type { Queryable } from '../db/queries/access.ts'
+import { clearThrottle, deleteThrottlesBefore, saveThrottle, throttleOf } from '../db/queries/login-throttles.ts'
 import { DomainError } from '../errors.ts'
+import { DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS } from '../time.ts'
 
 export const LOGIN_THROTTLE = {
   freeFailures: 3,
-  baseDelayMs: 5_000,
-  maxDelayMs: 5 * 60_000,
+  baseDelayMs: 5 * SECOND_MS,
+  maxDelayMs: 5 * MINUTE_MS,
   /** A pair with no failure for this long starts again from zero. */
-  forgetAfterMs: 60 * 60_000,
+  forgetAfterMs: HOUR_MS,
 }
 
 /** Too many attempts: wait retryAfterSeconds. */
@@ -59,30 +61,26 @@ let lastPrune = 0
  * waits; otherwise `verify` decides, a failure is counted and a success clears
  * the count.
  */
-export async function throttledAttempt<T>(db: Db, key: string, now: () => Date, verify: () => Promise<T | null>): Promise<T | null> {
+export async function throttledAttempt<T>(db: Queryable, key: string, now: () => Date, verify: () => Promise<T | null>): Promise<T | null> {
   return serialised(key, async () => {
     const start = now()
-    const row = await db.loginThrottle.findUnique({ where: { key } })
+    const row = await throttleOf(db, key)
     if (row?.blockedUntil && row.blockedUntil > start)
       throw new TooManyAttempts(Math.ceil((row.blockedUntil.getTime() - start.getTime()) / 1000))
     const result = await verify()
     const at = now()
     if (result !== null) {
-      if (row) await db.loginThrottle.deleteMany({ where: { key } })
+      if (row) await clearThrottle(db, key)
       return result
     }
     const fresh = !row || at.getTime() - row.lastFailureAt.getTime() > LOGIN_THROTTLE.forgetAfterMs
     const failures = fresh ? 1 : row.failures + 1
     const delay = delayAfter(failures)
     const blockedUntil = delay > 0 ? new Date(at.getTime() + delay) : null
-    await db.loginThrottle.upsert({
-      where: { key },
-      create: { key, failures, lastFailureAt: at, blockedUntil },
-      update: { failures, lastFailureAt: at, blockedUntil },
-    })
-    if (at.getTime() - lastPrune > 60_000) {
+    await saveThrottle(db, { key, failures, lastFailureAt: at, blockedUntil })
+    if (at.getTime() - lastPrune > MINUTE_MS) {
       lastPrune = at.getTime()
-      await db.loginThrottle.deleteMany({ where: { lastFailureAt: { lt: new Date(at.getTime() - 24 * 60 * 60_000) } } })
+      await deleteThrottlesBefore(db, new Date(at.getTime() - DAY_MS))
     }
     return null
   })
@@ -94,7 +92,7 @@ export class SecretGuessLimiter {
 
   constructor(
     readonly maxFailures = 10,
-    readonly windowMs = 15 * 60_000,
+    readonly windowMs = 15 * MINUTE_MS,
     private readonly maxAddresses = 10_000,
     private readonly now: () => number = Date.now,
   ) {}

@@ -3,6 +3,21 @@
 // must end sessions (disable, password) end them in that transaction too.
 import { z } from 'zod'
 import type { Database, DbWriter } from '../db/client.ts'
+import { isUniqueViolation } from '../db/errors.ts'
+import { inTransaction, type Queryable } from '../db/queries/access.ts'
+import { auditOfSubject } from '../db/queries/audit-log.ts'
+import { sessionOwner } from '../db/queries/sessions.ts'
+import {
+  activeOwnersBesides,
+  allUsers,
+  anyUser,
+  insertUser,
+  updateUserById,
+  userByEmail as userRowByEmail,
+  userById as userRowById,
+  type UserRow,
+} from '../db/queries/users.ts'
+import type { AuditLog } from '../db/types.ts'
 import { InvalidInput, NotFound, Refused } from '../errors.ts'
 import { audit } from '../onboarding/audit.ts'
 import { hashPassword, passwordSchema } from './passwords.ts'
@@ -31,57 +46,64 @@ export const nameSchema = z
   .min(1, 'nom requis')
   .max(100, 'nom : 100 caractères au plus')
   // Text only: PostgreSQL refuses NUL, and neither belongs in a name.
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   .refine((v) => !/[\u0000-\u001f\u007f]|[\ud800-\udfff]/u.test(v), 'nom : caractères de contrôle refusés')
 export const roleSchema = z.enum(ROLES, { error: 'rôle : owner, ops ou viewer' })
 
 export const userCreateSchema = z.strictObject({ email: emailSchema, name: nameSchema, role: roleSchema, password: passwordSchema })
 
-export interface UserView {
-  id: number
-  email: string
-  name: string
-  role: string
-  disabledAt: Date | null
-  passwordChangedAt: Date
-  createdAt: Date
-}
-
-const VIEW = { id: true, email: true, name: true, role: true, disabledAt: true, passwordChangedAt: true, createdAt: true } as const
+export type UserView = UserRow
 
 export async function createUser(ctx: AccountContext, input: unknown): Promise<UserView> {
   const u = userCreateSchema.parse(input)
   const passwordHash = await hashPassword(u.password)
   try {
-    return await ctx.database.prisma.$transaction(async (db) => {
-      const row = await db.user.create({ data: { email: u.email, name: u.name, role: u.role, passwordHash }, select: VIEW })
+    return await inTransaction(ctx.database, async (db) => {
+      const row = await insertUser(db, { email: u.email, name: u.name, role: u.role, passwordHash })
       await audit(db, ctx.actor, 'user.create', `user:${row.id}`, { email: row.email, role: row.role })
       return row
     })
   } catch (err) {
-    if ((err as { code?: unknown }).code === 'P2002') throw new Refused(`un compte existe déjà pour ${u.email}`)
+    if (isUniqueViolation(err)) throw new Refused(`un compte existe déjà pour ${u.email}`)
     throw err
   }
 }
 
-export async function listUsers(ctx: Pick<AccountContext, 'database'>): Promise<UserView[]> {
-  return ctx.database.prisma.user.findMany({ select: VIEW, orderBy: { id: 'asc' } })
+export async function listUsers(ctx: { database: Queryable }): Promise<UserView[]> {
+  return allUsers(ctx.database)
 }
 
-export async function userById(ctx: Pick<AccountContext, 'database'>, id: number): Promise<UserView> {
-  const row = await ctx.database.prisma.user.findUnique({ where: { id }, select: VIEW })
-  if (!row) throw new NotFound(`utilisateur #${id} introuvable`)
+export async function userById(ctx: { database: Queryable }, id: number): Promise<UserView> {
+  return lockedUser(ctx.database, id)
+}
+
+/** The account of an email (the CLI names accounts by email). */
+export async function userByEmail(ctx: { database: Queryable }, email: unknown): Promise<UserView> {
+  const address = emailSchema.parse(email ?? '')
+  const row = await userRowByEmail(ctx.database, address)
+  if (!row) throw new NotFound(`aucun compte pour ${address}`)
   return row
 }
 
-async function lockedUser(db: DbWriter, id: number) {
-  const row = await db.user.findUnique({ where: { id }, select: VIEW })
+/** A fresh install has no account yet (the login page then says how to make the first one). */
+export async function noAccountYet(database: Queryable): Promise<boolean> {
+  return !(await anyUser(database))
+}
+
+/** The audit trail of one account, newest first. */
+export function auditOfUser(database: Queryable, id: number): Promise<AuditLog[]> {
+  return auditOfSubject(database, `user:${id}`, 50)
+}
+
+async function lockedUser(db: Queryable, id: number) {
+  const row = await userRowById(db, id)
   if (!row) throw new NotFound(`utilisateur #${id} introuvable`)
   return row
 }
 
 /** No change may leave the instance without an active owner. */
 async function keepsAnOwner(db: DbWriter, leaving: number): Promise<void> {
-  const others = await db.user.count({ where: { role: 'owner', disabledAt: null, id: { not: leaving } } })
+  const others = await activeOwnersBesides(db, leaving)
   if (others === 0) throw new Refused('il doit rester au moins un propriétaire actif')
 }
 
@@ -91,12 +113,12 @@ function notSelf(ctx: AccountContext, id: number, what: string): void {
 
 export async function changeRole(ctx: AccountContext, id: number, roleInput: unknown): Promise<UserView> {
   const role: Role = roleSchema.parse(roleInput)
-  return ctx.database.prisma.$transaction(async (db) => {
+  return inTransaction(ctx.database, async (db) => {
     const current = await lockedUser(db, id)
     if (current.role === role) return current
     notSelf(ctx, id, 'changer le rôle de')
     if (current.role === 'owner' && current.disabledAt === null) await keepsAnOwner(db, id)
-    const row = await db.user.update({ where: { id }, data: { role }, select: VIEW })
+    const row = await updateUserById(db, id, { role })
     await audit(db, ctx.actor, 'user.role', `user:${id}`, { from: current.role, to: role })
     return row
   })
@@ -105,14 +127,14 @@ export async function changeRole(ctx: AccountContext, id: number, roleInput: unk
 /** Disabling ends every session of the account at once; enabling starts none. */
 export async function setDisabled(ctx: AccountContext, id: number, disabled: boolean): Promise<UserView> {
   const now = ctx.now?.() ?? new Date()
-  return ctx.database.prisma.$transaction(async (db) => {
+  return inTransaction(ctx.database, async (db) => {
     const current = await lockedUser(db, id)
     if ((current.disabledAt !== null) === disabled) return current
     if (disabled) {
       notSelf(ctx, id, 'désactiver')
       if (current.role === 'owner') await keepsAnOwner(db, id)
     }
-    const row = await db.user.update({ where: { id }, data: { disabledAt: disabled ? now : null }, select: VIEW })
+    const row = await updateUserById(db, id, { disabledAt: disabled ? now : null })
     const ended = disabled ? await endSessionsOf(db, id, now) : 0
     await audit(db, ctx.actor, disabled ? 'user.disable' : 'user.enable', `user:${id}`, disabled ? { sessionsEnded: ended } : undefined)
     return row
@@ -125,9 +147,9 @@ export async function setPassword(ctx: AccountContext, id: number, passwordInput
   if (!parsed.success) throw new InvalidInput(parsed.error.issues[0]!.message)
   const passwordHash = await hashPassword(parsed.data)
   const now = ctx.now?.() ?? new Date()
-  return ctx.database.prisma.$transaction(async (db) => {
+  return inTransaction(ctx.database, async (db) => {
     await lockedUser(db, id)
-    const row = await db.user.update({ where: { id }, data: { passwordHash, passwordChangedAt: now }, select: VIEW })
+    const row = await updateUserById(db, id, { passwordHash, passwordChangedAt: now })
     const ended = await endSessionsOf(db, id, now)
     await audit(db, ctx.actor, 'user.password', `user:${id}`, { sessionsEnded: ended })
     return row
@@ -138,8 +160,8 @@ export async function setPassword(ctx: AccountContext, id: number, passwordInput
 export async function revokeSession(ctx: AccountContext, userId: number, sessionId: unknown): Promise<void> {
   if (typeof sessionId !== 'string' || !/^[0-9a-f]{64}$/.test(sessionId)) throw new InvalidInput('session invalide')
   const now = ctx.now?.() ?? new Date()
-  await ctx.database.prisma.$transaction(async (db) => {
-    const session = await db.adminSession.findUnique({ where: { id: sessionId }, select: { userId: true, revokedAt: true } })
+  await inTransaction(ctx.database, async (db) => {
+    const session = await sessionOwner(db, sessionId)
     if (!session || session.userId !== userId) throw new NotFound('session introuvable')
     if (!(await endSession(db, sessionId, now))) throw new Refused('session déjà terminée')
     await audit(db, ctx.actor, 'session.revoke', `user:${userId}`, { session: sessionId.slice(0, 12) })

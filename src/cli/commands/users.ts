@@ -5,8 +5,7 @@
 import { optionValue, parseArgs, UsageError } from '../args.ts'
 import type { CliContext, Command } from '../command.ts'
 import { generatePassword } from '../../accounts/passwords.ts'
-import { createUser, emailSchema, listUsers, setDisabled, setPassword, type AccountContext } from '../../accounts/users.ts'
-import { NotFound } from '../../errors.ts'
+import { createUser, listUsers, setDisabled, setPassword, userByEmail, type AccountContext } from '../../accounts/users.ts'
 import { printRecord, printTable, withOnboarding } from './onboarding-cli.ts'
 
 const USAGE = [
@@ -33,7 +32,7 @@ function readHidden(prompt: string): Promise<string> {
           done(new Error('interrupted'))
           return
         }
-        if (ch === '\u007f' || ch === '\b') line = [...line].slice(0, -1).join('')
+        if (ch === '\u007f' || ch === '\b') line = Array.from(line).slice(0, -1).join('')
         else line += ch
       }
     }
@@ -63,10 +62,7 @@ async function newPassword(cli: CliContext): Promise<{ password: string; generat
 }
 
 async function userIdByEmail(ctx: AccountContext, email: string | undefined): Promise<number> {
-  const address = emailSchema.parse(email ?? '')
-  const row = await ctx.database.prisma.user.findUnique({ where: { email: address }, select: { id: true } })
-  if (!row) throw new NotFound(`aucun compte pour ${address}`)
-  return row.id
+  return (await userByEmail(ctx, email)).id
 }
 
 export const users: Command = {

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { ROLE_LABELS, ROLES } from '../../accounts/roles.ts'
 import { liveSessionsOf } from '../../accounts/sessions.ts'
-import { changeRole, createUser, listUsers, revokeSession, setDisabled, setPassword, userById } from '../../accounts/users.ts'
+import { auditOfUser, changeRole, createUser, listUsers, revokeSession, setDisabled, setPassword, userById } from '../../accounts/users.ts'
 import { field, formAction, renderPage } from './page.ts'
 import { accountContext, idParams } from './context.ts'
 
@@ -33,8 +33,8 @@ export default async function userPages(app: FastifyInstance) {
     const ctx = accountContext(app, request)
     const [user, sessions, audit] = await Promise.all([
       userById(ctx, id),
-      liveSessionsOf(app.db, id, policy),
-      app.db.auditLog.findMany({ where: { subject: `user:${id}` }, orderBy: { id: 'desc' }, take: 50 }),
+      liveSessionsOf(app.database, id, policy),
+      auditOfUser(app.database, id),
     ])
     return renderPage(request, reply, 'user', {
       title: `${user.name} — Utilisateurs — ContentFlow`,

@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { normalizeIP } from '@fastify/rate-limit'
 import { signIn, WrongCredentials } from '../../accounts/signin.ts'
 import { TooManyAttempts } from '../../accounts/throttle.ts'
+import { noAccountYet } from '../../accounts/users.ts'
 import { safeBack } from '../console/page.ts'
 
 const HOME = '/admin/monitoring'
@@ -37,7 +38,7 @@ export default async function login(app: FastifyInstance) {
     const next = safeBack(request.query.next, HOME)
     if (await app.sessionAccount(request)) return reply.redirect(next, 302)
     // A fresh install has no account yet: say how to make the first one.
-    const noAccount = (await app.db.user.findFirst({ select: { id: true } })) === null
+    const noAccount = await noAccountYet(app.database)
     return renderLogin(request, reply, { next, noAccount, notice: request.query.out === '1' ? 'Vous êtes déconnecté.' : undefined })
   })
 
@@ -47,7 +48,7 @@ export default async function login(app: FastifyInstance) {
     const email = typeof body.email === 'string' ? body.email.slice(0, 254) : ''
     try {
       const session = await signIn(
-        { db: app.db, policy },
+        { db: app.database, policy },
         {
           email: body.email,
           password: body.password,
