@@ -2,8 +2,8 @@
 // counted and summed: whole UTC days from the ledger's daily totals, the partial
 // first day from the entries (index on type, status, created_at, amount).
 import type { DbWriter } from '../db/client.ts'
+import { confirmedConversionsBetween } from '../ledger/figures.ts'
 import { dailyTotal } from '../ledger/ledger-daily.ts'
-import { toNumber } from '../db/sql.ts'
 import { daysAgo } from '../time.ts'
 import { rollupSplit } from './window.ts'
 
@@ -11,13 +11,9 @@ export async function confirmedConversionsSince(db: DbWriter, since: Date): Prom
   const split = rollupSplit(since)
   const [days, edge] = await Promise.all([
     dailyTotal(db, 'conversion', 'confirmed', split.firstFullDay),
-    split.partial
-      ? db.$queryRaw<{ n: unknown; cents: unknown }[]>`
-          SELECT COUNT(*) AS n, SUM(amount_cents) AS cents FROM wallet_entries
-          WHERE type = 'conversion' AND status = 'confirmed' AND created_at >= ${since} AND created_at < ${split.firstFullDay}`
-      : Promise.resolve([]),
+    split.partial ? confirmedConversionsBetween(db, since, split.firstFullDay) : Promise.resolve({ count: 0, cents: 0 }),
   ])
-  return { count: days.entries + toNumber(edge[0]?.n), cents: days.cents + toNumber(edge[0]?.cents) }
+  return { count: days.entries + edge.count, cents: days.cents + edge.cents }
 }
 
 export function conversions7d(db: DbWriter, now: Date) {

@@ -4,6 +4,7 @@
 import type { DbWriter } from '../db/client.ts'
 import { clientOf, type Queryable } from '../db/queries/access.ts'
 import { rejectedPostbacksSince } from '../db/queries/analytics/rejectedPostbacksSince.ts'
+import { conversionsCreatedBetween, flaggedConversions as flaggedEntries } from '../ledger/figures.ts'
 import { dailyTotal, EVERY_STATUS } from '../ledger/ledger-daily.ts'
 import { daysAgo } from '../time.ts'
 import { countSince } from './window.ts'
@@ -18,14 +19,13 @@ export function postbacks24h(db: DbWriter, now: Date): Promise<number> {
   return countSince(
     daysAgo(now, 1),
     async (day) => (await dailyTotal(db, 'conversion', EVERY_STATUS, day)).entries,
-    (from, to) => db.walletEntry.count({ where: { type: 'conversion', createdAt: { gte: from, lt: to } } }),
+    (from, to) => conversionsCreatedBetween(db, from, to),
   )
 }
 
 /** Conversions booked with a flag (unknown_partner, unknown_click, click_mismatch, bot_click). */
 export function flaggedConversions(db: DbWriter): Promise<number> {
-  // Only conversions carry a flag; filtering on the type too would make SQLite walk every conversion instead of the flag index.
-  return db.walletEntry.count({ where: { flag: { not: null } } })
+  return flaggedEntries(db)
 }
 
 /** Postbacks refused (malformed: rejected; bad token or IP: forbidden) in the last 24 h. */

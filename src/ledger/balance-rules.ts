@@ -1,5 +1,6 @@
 // The ledger rules (DESIGN.md "Metric definitions"), pure: from the sums the
 // database gives to a balance. One implementation for a partner and for everyone.
+import { DAY_MS } from '../time.ts'
 
 export interface LedgerRules {
   /** Share of recent confirmed revenue held back, 0..1 (PAYOUT_RESERVE_PCT). */
@@ -23,8 +24,6 @@ export interface Balance {
   paidCents: number
   availableCents: number
 }
-
-const DAY_MS = 24 * 60 * 60 * 1000
 
 /** Entries created strictly after this instant are still in their reserve period. */
 export function releaseCutoff(now: Date, releaseDays: number): Date {

@@ -4,7 +4,6 @@
 // compared in constant time) for automation, which acts as an owner. No other
 // cookie can act as a session. Route folders guard themselves with
 // `app.requireAdmin` in one hook, so no route under /admin or /ops can forget it.
-import { hash, timingSafeEqual } from 'node:crypto'
 import fp from 'fastify-plugin'
 import cookie from '@fastify/cookie'
 import { normalizeIP } from '@fastify/rate-limit'
@@ -13,15 +12,9 @@ import { maskUrl } from '../http/logging.ts'
 import type { Role } from '../accounts/roles.ts'
 import { endSession, findSession, type NewSession, type SessionAccount } from '../accounts/sessions.ts'
 import { SecretGuessLimiter } from '../accounts/throttle.ts'
+import { secretsEqual } from '../security/secrets.ts'
 
 export const SESSION_COOKIE = 'cf_session'
-
-/** Constant-time equality of two secrets of any length. */
-export function secretsEqual(given: string, expected: string): boolean {
-  // Hashing first gives equal lengths, so the comparison time says nothing about the secret.
-  // One-shot hash(): every postback passes here, and createHash().update().digest() costs it ~3 µs more.
-  return timingSafeEqual(hash('sha256', given, 'buffer'), hash('sha256', expected, 'buffer'))
-}
 
 /** Who makes a request: an account's session, or automation with the header secret. */
 export interface Account {

@@ -14,11 +14,12 @@ import { normalizeIP } from '@fastify/rate-limit'
 import { incomingPostback } from '../http/postback-request.ts'
 import { RateWindow } from '../http/rate-window.ts'
 import { logThrottledPostback, THROTTLED_REASON } from '../postbacks/receive-postback.ts'
+import { postbackAnswer } from '../routes/public/postback-answer.ts'
 import { trackingOf } from './tracking.ts'
 
 export const POSTBACK_RATE_WINDOW_MS = 1_000
-// The body every refusal of /aff/postback has: ERROR and the reason its log line keeps.
-const THROTTLED_ANSWER = `ERROR ${THROTTLED_REASON}`
+// Every refusal of /aff/postback: worded by the route's mapping, with the reason its log line keeps.
+const THROTTLED = postbackAnswer({ outcome: 'rejected', code: 'rate_limited', reason: THROTTLED_REASON })
 
 export default fp(
   async (app) => {
@@ -46,11 +47,11 @@ export default fp(
       logged
         .then(() =>
           reply
-            .code(429)
+            .code(THROTTLED.status)
             .header('retry-after', String(Math.max(1, Math.ceil(hit.retryAfterMs / 1000))))
             .header('cache-control', 'no-store')
             .type('text/plain; charset=utf-8')
-            .send(THROTTLED_ANSWER),
+            .send(THROTTLED.body),
         )
         .catch((err: unknown) => {
           request.log.error({ err }, 'postback rate limit: could not answer')

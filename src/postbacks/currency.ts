@@ -1,19 +1,13 @@
 // Conversion to EUR cents with the configured rate table (FX_RATES), exactly:
 // amount × rate × 100 in integers, rounded half up to the cent. An unknown
 // currency is refused, never guessed; the rate applied is kept on the entry.
+import type { EurAmount } from '../ledger/plan.ts'
 import { formatDecimal, parseDecimal, type Decimal } from './amount.ts'
 
 /** Largest single conversion accepted: 1,000,000.00 EUR. Anything above is a bug or an attack. */
 export const MAX_CONVERSION_CENTS = 100_000_000
 
-export interface EurAmount {
-  cents: number
-  /** The amount as received, normalised ("12,5" → "12.5"). */
-  originalAmount: string
-  currency: string
-  /** The rate applied, as configured ("0.92"; "1" for EUR). */
-  rate: string
-}
+export type { EurAmount }
 
 export type Converted = { ok: true; money: EurAmount } | { ok: false; reason: string }
 

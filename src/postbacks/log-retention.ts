@@ -8,9 +8,8 @@
 // The pass walks the received_at index from a cursor kept between passes, so the
 // kept lines are read once per process, not again on every pass.
 import type { Database } from '../db/client.ts'
-import { deleteUntiedPostbackLogs, oldPostbackLogPage } from '../db/postback-log-pruning.ts'
-
-export const DAY_MS = 24 * 60 * 60 * 1000
+import { deleteUntiedPostbackLogs, oldPostbackLogPage } from '../db/queries/postback-logs.ts'
+import { DAY_MS } from '../time.ts'
 
 export interface PruneOptions {
   retentionDays: number
@@ -45,10 +44,11 @@ export class PostbackLogPruner {
     if (this.options.retentionDays <= 0) return result
     const cutoff = new Date(now.getTime() - this.options.retentionDays * DAY_MS)
     while (!shouldStop()) {
-      const page = await oldPostbackLogPage(this.database, cutoff, this.cursor, this.batchSize)
+      const page = await oldPostbackLogPage(this.database.sql, this.database.provider, cutoff, this.cursor, this.batchSize)
       if (page.length === 0) break
       result.deleted += await deleteUntiedPostbackLogs(
-        this.database,
+        this.database.sql,
+        this.database.provider,
         page.filter((l) => l.entryId === null).map((l) => l.id),
       )
       result.batches++

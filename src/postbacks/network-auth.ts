@@ -5,7 +5,7 @@
 // a proxy is in front of us.
 import { hash } from 'node:crypto'
 import { BlockList, isIP } from 'node:net'
-import { secretsEqual } from '../plugins/admin-auth.ts'
+import { secretsEqual } from '../security/secrets.ts'
 
 export class InvalidAllowList extends Error {}
 

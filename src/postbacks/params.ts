@@ -19,6 +19,8 @@ const MAX_LENGTH: Record<PostbackParamName, number> = {
 }
 
 const KNOWN = new Set<string>(POSTBACK_PARAMS)
+// NUL is exactly what this looks for (text PostgreSQL cannot store).
+// eslint-disable-next-line no-control-regex
 const NOT_TEXT = /\u0000|\p{Cs}/u
 
 export type ReadParams = { ok: true; params: PostbackParams } | { ok: false; reason: string; params: PostbackParams }
@@ -59,6 +61,8 @@ export function readPostbackParams(rawQuery: string, rawBody: string | null, bod
   const refuse = (key: PostbackParamName, reason: string) => {
     problem ??= reason
     refused.add(key)
+    // A refused parameter is absent, as if it had not been sent.
+    // eslint-disable-next-line @typescript-eslint/no-dynamic-delete
     delete params[key]
   }
   const sources: Iterable<Pair>[] = [formPairs(rawQuery)]

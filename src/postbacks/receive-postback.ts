@@ -1,12 +1,9 @@
 // A network's postback, start to finish, the same way for a live request and for
-// a replay of its log line: read it, check it, log it, apply it, answer.
-//
-//   200 OK          accepted (new conversion or a status change)
-//   200 DUPLICATE   already known (so the network stops retrying)
-//   400 ERROR …     malformed: unknown network, bad sub-id, amount, currency, status
-//   403 ERROR …     bad token or source IP
-//   409 ERROR …     the entry's status refuses this change (logged for ops)
-//   5xx ERROR …     our fault only; the network retries and the retry is safe
+// a replay of its log line: read it, check it, log it, hand it to the ledger, and
+// give back its outcome: accepted or updated, a duplicate, rejected (malformed,
+// or a change the entry's status refuses), forbidden (token or source IP), or an
+// error of ours (the network retries, and the retry is safe). The route turns an
+// outcome into the HTTP answer (routes/public/postback-answer.ts).
 //
 // The log line is written before the ledger is touched and before any answer.
 // Checks that need no write (network, token, IP, parameters) run first, so a
@@ -17,13 +14,13 @@ import type { Database } from '../db/client.ts'
 import { adapterCause } from '../db/errors.ts'
 import { parseSubid } from '../tracking/subid.ts'
 import { parseAmount } from './amount.ts'
-import { applyPostback, type ApplyResult, type ConversionReport } from './apply-postback.ts'
+import { applyPostback, type ApplyResult, type ConversionFlag } from '../ledger/apply.ts'
 import { convertToEur, type EurAmount } from './currency.ts'
 import { fingerprintOf, ipAllowed, maskedToken, tokenMatches } from './network-auth.ts'
 import type { PostbackNetwork } from './network-cache.ts'
 import { maskTokenAnywhere, readPostbackParams, secretPattern, type BodyKind, type PostbackParams, type ReadParams } from './params.ts'
-import { closePostbackLog, type PostbackOutcome, type ReceivedPostback } from './postback-log.ts'
-import { recordPostbackBatch } from './record-batch.ts'
+import { closePostbackLog, type ReceivedPostback } from './postback-log.ts'
+import { recordPostbackBatch, type CheckedReport, type Recorded } from './record-batch.ts'
 import { statusFromWord } from './status-words.ts'
 import { truncateForLog, type LogGate } from './unauthenticated-log.ts'
 
@@ -56,39 +53,45 @@ export interface IncomingPostback {
   sourceIp: string | null
 }
 
-export interface PostbackAnswer {
-  status: number
-  body: string
-  outcome: Exclude<PostbackOutcome, 'received'>
-  /** A stable word for why (metrics labels): unknown_network, bad_token, bad_amount, … */
-  code: string
-  reason: string | null
-  entryId: number | null
-  logId: number | null
-}
+export type { CheckedReport, Recorded }
 
-type Verdict = Omit<PostbackAnswer, 'logId'>
+/** Why a postback was rejected (metrics label): malformed, refused by its entry's status, or over its source's rate. */
+export type RejectionCode =
+  | 'unreadable'
+  | 'unknown_network'
+  | 'bad_subid'
+  | 'missing_txn_id'
+  | 'bad_status'
+  | 'bad_amount'
+  | 'bad_currency'
+  | 'missing_amount'
+  | 'invalid_transition'
+  | 'rate_limited'
 
-export type CheckedReport = Omit<ConversionReport, 'postbackLogId'>
+/** What a postback came to; `code` is a stable word for why (metrics labels), `reason` the words for the network. */
+export type Verdict =
+  | { outcome: 'accepted'; code: 'ok' | ConversionFlag; reason: null; entryId: number | null }
+  | { outcome: 'updated'; code: 'ok'; reason: null; entryId: number | null }
+  | { outcome: 'duplicate'; code: 'duplicate' | 'stale_status'; reason: string | null; entryId: number | null }
+  | { outcome: 'rejected'; code: RejectionCode; reason: string; entryId: number | null }
+  | { outcome: 'forbidden'; code: 'ip_not_allowed' | 'bad_token'; reason: string; entryId: null }
+  | { outcome: 'error'; code: 'database' | 'internal'; reason: string; entryId: null }
 
-/** What recording a postback gave: its log line, and the ledger's answer or failure. */
-export interface Recorded {
-  logId: number
-  result: ApplyResult | null
-  error?: unknown
-}
+/** A postback's outcome, with its log line (null when it could not be, or was not, written). */
+export type PostbackOutcome = Verdict & { logId: number | null }
 
-function answer(
-  status: number,
-  outcome: PostbackAnswer['outcome'],
-  code: string,
-  reasonText: string | null,
-  entryId: number | null = null,
-): Verdict {
-  const reason = reasonText === null ? null : storable(reasonText)
-  const body = status === 200 ? (outcome === 'duplicate' ? 'DUPLICATE' : 'OK') : `ERROR ${reason ?? 'error'}`
-  return { status, body, outcome, code, reason, entryId }
-}
+const rejected = (code: RejectionCode, reason: string, entryId: number | null = null): Verdict => ({
+  outcome: 'rejected',
+  code,
+  reason: storable(reason),
+  entryId,
+})
+const forbidden = (code: 'ip_not_allowed' | 'bad_token', reason: string): Verdict => ({
+  outcome: 'forbidden',
+  code,
+  reason: storable(reason),
+  entryId: null,
+})
 
 /** True when the database itself is unreachable or overloaded (503) rather than a bug of ours (500). */
 export function isDatabaseUnavailable(err: unknown): boolean {
@@ -112,14 +115,11 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   )
 }
 
+const UNAVAILABLE: Verdict = { outcome: 'error', code: 'database', reason: 'temporarily unavailable, retry later', entryId: null }
+const INTERNAL: Verdict = { outcome: 'error', code: 'internal', reason: 'internal error, retry later', entryId: null }
+
 function fault(err: unknown): Verdict {
-  const unavailable = isDatabaseUnavailable(err)
-  return answer(
-    unavailable ? 503 : 500,
-    'error',
-    unavailable ? 'database' : 'internal',
-    unavailable ? 'temporarily unavailable, retry later' : 'internal error, retry later',
-  )
+  return isDatabaseUnavailable(err) ? UNAVAILABLE : INTERNAL
 }
 
 // PostgreSQL text cannot hold NUL, nor a lone surrogate once encoded, and one
@@ -132,7 +132,7 @@ function nulFree(text: string, spelling: string): string {
 
 /** Our own text quoting the request (a reason, a clipped slug, JSON.parse's message): NUL spelled out, a half pair replaced. */
 function storable(text: string): string {
-  return text.replace(/\u0000/g, '\\u0000').replace(/\p{Cs}/gu, '\ufffd')
+  return text.replaceAll('\u0000', '\\u0000').replace(/\p{Cs}/gu, '\ufffd')
 }
 
 // Patterns of the secrets the guard looks for, by secret: a network's token is
@@ -231,8 +231,7 @@ export async function logThrottledPostback(ctx: PostbackContext, incoming: Incom
   const shape = logShape(auth)
   if (shape.truncate && ctx.unauthenticatedLog && !ctx.unauthenticatedLog.admit(incoming.sourceIp)) return null
   try {
-    return (await recorder(ctx)(receivedOf(ctx, incoming, read, shape, answer(429, 'rejected', 'rate_limited', THROTTLED_REASON)), null))
-      .logId
+    return (await recorder(ctx)(receivedOf(ctx, incoming, read, shape, rejected('rate_limited', THROTTLED_REASON)), null)).logId
   } catch (err) {
     ctx.onError?.(err, 'postback log')
     return null
@@ -244,9 +243,9 @@ function logShape(auth: Authentication | null): LogShape {
   return { networkToken: auth?.network?.token ?? null, truncate: !authenticated, authenticated }
 }
 
-export async function receivePostback(ctx: PostbackContext, incoming: IncomingPostback): Promise<PostbackAnswer> {
+export async function receivePostback(ctx: PostbackContext, incoming: IncomingPostback): Promise<PostbackOutcome> {
   const read = readPostbackParams(incoming.rawQuery, incoming.rawBody, incoming.bodyKind)
-  const unreadable = read.ok ? null : answer(400, 'rejected', 'unreadable', read.reason)
+  const unreadable = read.ok ? null : rejected('unreadable', read.reason)
   let checked: Checked
   // An unreadable request is still authenticated (on what could be read): that decides how it is logged.
   let auth: Authentication | null = null
@@ -269,7 +268,7 @@ export async function receivePostback(ctx: PostbackContext, incoming: IncomingPo
   } catch (err) {
     ctx.onError?.(err, 'postback log')
     // Not even logged: the network must retry.
-    return { ...answer(503, 'error', 'database', 'temporarily unavailable, retry later'), logId: null }
+    return { ...UNAVAILABLE, logId: null }
   }
   const { logId } = recorded
   if ('verdict' in checked) return { ...checked.verdict, logId }
@@ -295,7 +294,7 @@ export interface ReplayOptions {
  * The IP allow-list is checked as live.
  */
 export async function replayLoggedPostback(ctx: PostbackContext, read: ReadParams, options: ReplayOptions): Promise<Verdict> {
-  if (!read.ok) return settle(ctx, answer(400, 'rejected', 'unreadable', read.reason), options.logId, options.replayedAt)
+  if (!read.ok) return settle(ctx, rejected('unreadable', read.reason), options.logId, options.replayedAt)
   let checked: Checked
   try {
     checked = await check(ctx, read.params, { sourceIp: options.sourceIp, replay: true })
@@ -324,15 +323,20 @@ async function applyChecked(ctx: PostbackContext, report: CheckedReport, logId: 
 function verdictOf(result: ApplyResult): Verdict {
   switch (result.outcome) {
     case 'accepted':
-      return answer(200, 'accepted', result.flag ?? 'ok', null, result.entryId)
+      return { outcome: 'accepted', code: result.flag ?? 'ok', reason: null, entryId: result.entryId }
     case 'updated':
-      return answer(200, 'updated', 'ok', null, result.entryId)
+      return { outcome: 'updated', code: 'ok', reason: null, entryId: result.entryId }
     case 'duplicate':
-      return answer(200, 'duplicate', result.reason ? 'stale_status' : 'duplicate', result.reason, result.entryId)
+      return {
+        outcome: 'duplicate',
+        code: result.reason ? 'stale_status' : 'duplicate',
+        reason: result.reason === null ? null : storable(result.reason),
+        entryId: result.entryId,
+      }
     case 'refused':
-      return answer(409, 'rejected', 'invalid_transition', result.reason, result.entryId)
+      return rejected('invalid_transition', result.reason, result.entryId)
     case 'rejected':
-      return answer(400, 'rejected', 'missing_amount', result.reason)
+      return rejected('missing_amount', result.reason)
   }
 }
 
@@ -344,25 +348,15 @@ async function authenticate(
   p: PostbackParams,
   options: { sourceIp: string | null; replay: boolean },
 ): Promise<Authentication> {
-  const refuse = (
-    status: number,
-    outcome: 'rejected' | 'forbidden',
-    code: string,
-    reason: string,
-    network: PostbackNetwork | null = null,
-  ): Authentication => ({
-    ok: false,
-    verdict: answer(status, outcome, code, reason),
-    network,
-  })
+  const refuse = (verdict: Verdict, network: PostbackNetwork | null = null): Authentication => ({ ok: false, verdict, network })
   const slug = p.network?.trim()
-  if (!slug) return refuse(400, 'rejected', 'unknown_network', 'missing network')
+  if (!slug) return refuse(rejected('unknown_network', 'missing network'))
   const network = await ctx.networks(slug)
-  if (!network) return refuse(400, 'rejected', 'unknown_network', `unknown network "${slug.slice(0, 64)}"`)
+  if (!network) return refuse(rejected('unknown_network', `unknown network "${slug.slice(0, 64)}"`))
   if (!ipAllowed(network.allowList, options.sourceIp))
-    return refuse(403, 'forbidden', 'ip_not_allowed', `source IP ${options.sourceIp ?? 'unknown'} not allowed`, network)
+    return refuse(forbidden('ip_not_allowed', `source IP ${options.sourceIp ?? 'unknown'} not allowed`), network)
   const tokenProblem = checkToken(ctx, network, p.token, options.replay)
-  if (tokenProblem) return refuse(403, 'forbidden', 'bad_token', tokenProblem, network)
+  if (tokenProblem) return refuse(forbidden('bad_token', tokenProblem), network)
   return { ok: true, network }
 }
 
@@ -375,24 +369,21 @@ async function check(ctx: PostbackContext, p: PostbackParams, options: { sourceI
 
 /** The content of an authenticated postback. */
 function checkContent(ctx: PostbackContext, network: PostbackNetwork, p: PostbackParams): Checked {
-  const refuse = (status: number, outcome: 'rejected' | 'forbidden', code: string, reason: string): Checked => ({
-    verdict: answer(status, outcome, code, reason),
-  })
+  const refuse = (code: RejectionCode, reason: string): Checked => ({ verdict: rejected(code, reason) })
   const subid = parseSubid(p.subid)
-  if (!subid.ok) return refuse(400, 'rejected', 'bad_subid', subid.reason)
+  if (!subid.ok) return refuse('bad_subid', subid.reason)
   const txnId = p.txn_id?.trim()
-  if (!txnId) return refuse(400, 'rejected', 'missing_txn_id', 'missing txn_id')
+  if (!txnId) return refuse('missing_txn_id', 'missing txn_id')
   const word = p.status?.trim()
-  if (!word) return refuse(400, 'rejected', 'bad_status', 'missing status')
+  if (!word) return refuse('bad_status', 'missing status')
   const status = statusFromWord(word, network.statusWords)
-  if (!status) return refuse(400, 'rejected', 'bad_status', `unknown status "${word.slice(0, 32)}"`)
+  if (!status) return refuse('bad_status', `unknown status "${word.slice(0, 32)}"`)
   const amount = parseAmount(p.amount)
-  if (!amount.ok) return refuse(400, 'rejected', 'bad_amount', amount.reason)
+  if (!amount.ok) return refuse('bad_amount', amount.reason)
   let money: EurAmount | null = null
   if (amount.amount) {
     const converted = convertToEur(amount.amount, p.currency?.trim() || network.defaultCurrency, ctx.fxRates)
-    if (!converted.ok)
-      return refuse(400, 'rejected', converted.reason.startsWith('absurd') ? 'bad_amount' : 'bad_currency', converted.reason)
+    if (!converted.ok) return refuse(converted.reason.startsWith('absurd') ? 'bad_amount' : 'bad_currency', converted.reason)
     money = converted.money
   }
   return { report: { networkId: network.id, txnId, status, networkWord: word, money, subid: subid.subid } }
@@ -412,7 +403,7 @@ function checkToken(ctx: PostbackContext, network: PostbackNetwork, given: strin
 
 async function settle(ctx: PostbackContext, verdict: Verdict, logId: number, replayedAt?: Date): Promise<Verdict> {
   try {
-    await closePostbackLog(ctx.database.prisma, logId, {
+    await closePostbackLog(ctx.database, logId, {
       outcome: verdict.outcome,
       reason: verdict.reason,
       entryId: verdict.entryId,

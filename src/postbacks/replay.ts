@@ -12,14 +12,16 @@
 // ("forbidden") are never replayed: the network must send them again. Nor is a
 // line that was truncated (a request that failed authentication, logged in a
 // bounded form): what is left of it is not what the network sent.
-import { replayLoggedPostback, type PostbackContext } from './receive-postback.ts'
+import { postbackLogsToReplay } from '../db/queries/postback-logs.ts'
+import { MINUTE_MS } from '../time.ts'
+import { replayLoggedPostback, type PostbackContext, type Verdict } from './receive-postback.ts'
 import { readPostbackParams } from './params.ts'
-import type { PostbackOutcome } from './postback-log.ts'
+import type { LogOutcome } from './postback-log.ts'
 import { isTruncated, TRUNCATION_SUFFIX } from './unauthenticated-log.ts'
 
-export const REPLAYABLE: readonly PostbackOutcome[] = ['rejected', 'error']
+export const REPLAYABLE: readonly LogOutcome[] = ['rejected', 'error']
 /** A "received" line older than this belongs to a request that never finished. */
-export const STUCK_AFTER_MS = 5 * 60 * 1000
+export const STUCK_AFTER_MS = 5 * MINUTE_MS
 export const TRUNCATED_REASON = 'truncated in the log (it failed authentication, only its start was kept): the network must send it again'
 
 export interface ReplayOptions {
@@ -35,47 +37,46 @@ export interface ReplayResult {
   network: string | null
   before: string
   /** null in a dry run, or when skipped. */
-  after: string | null
-  status: number | null
+  after: Verdict['outcome'] | null
+  /** The replay's code (as a live postback's: ok, duplicate, bad_currency, …); null when not replayed. */
+  code: Verdict['code'] | null
   reason: string | null
+  /** The replay's whole verdict; null when not replayed. */
+  verdict: Verdict | null
   skipped?: string
 }
 
 export async function replayPostbacks(ctx: PostbackContext, options: ReplayOptions = {}): Promise<ReplayResult[]> {
   const now = options.now ?? new Date()
-  const db = ctx.database.prisma
-  const replayable = {
-    OR: [{ outcome: { in: [...REPLAYABLE] } }, { outcome: 'received', receivedAt: { lt: new Date(now.getTime() - STUCK_AFTER_MS) } }],
-    // Truncated lines are never replayed: left out here so that many of them cannot hide the rest.
-    NOT: { rawQuery: { endsWith: TRUNCATION_SUFFIX } },
-    AND: { OR: [{ rawBody: null }, { NOT: { rawBody: { endsWith: TRUNCATION_SUFFIX } } }] },
-  }
-  const logs = await db.postbackLog.findMany({
-    where: options.ids ? { id: { in: options.ids } } : replayable,
-    orderBy: { id: 'asc' },
-    take: options.limit ?? 1000,
+  // Truncated lines are never replayed (nor listed, unless asked for by id).
+  const logs = await postbackLogsToReplay(ctx.database, {
+    ids: options.ids,
+    outcomes: REPLAYABLE,
+    stuckBefore: new Date(now.getTime() - STUCK_AFTER_MS),
+    truncationSuffix: TRUNCATION_SUFFIX,
+    limit: options.limit ?? 1000,
   })
   const results: ReplayResult[] = []
   for (const log of logs) {
     const base = { logId: log.id, network: log.networkSlug, before: log.outcome }
     const isStuck = log.outcome === 'received' && log.receivedAt.getTime() < now.getTime() - STUCK_AFTER_MS
-    if (!REPLAYABLE.includes(log.outcome as PostbackOutcome) && !isStuck) {
+    if (!REPLAYABLE.includes(log.outcome as LogOutcome) && !isStuck) {
       const why = log.outcome === 'forbidden' ? 'refused for its token or IP: the network must send it again' : `already ${log.outcome}`
-      results.push({ ...base, after: null, status: null, reason: log.reason, skipped: why })
+      results.push({ ...base, after: null, code: null, verdict: null, reason: log.reason, skipped: why })
       continue
     }
     if (isTruncated(log.rawQuery) || isTruncated(log.rawBody)) {
-      results.push({ ...base, after: null, status: null, reason: log.reason, skipped: TRUNCATED_REASON })
+      results.push({ ...base, after: null, code: null, verdict: null, reason: log.reason, skipped: TRUNCATED_REASON })
       continue
     }
     if (options.dryRun) {
-      results.push({ ...base, after: null, status: null, reason: log.reason })
+      results.push({ ...base, after: null, code: null, verdict: null, reason: log.reason })
       continue
     }
     const bodyKind = log.rawBody === null ? null : log.rawBody.trimStart().startsWith('{') ? 'json' : 'form'
     const read = readPostbackParams(log.rawQuery, log.rawBody, bodyKind)
     const verdict = await replayLoggedPostback(ctx, read, { logId: log.id, sourceIp: log.sourceIp, replayedAt: now })
-    results.push({ ...base, after: verdict.outcome, status: verdict.status, reason: verdict.reason })
+    results.push({ ...base, after: verdict.outcome, code: verdict.code, reason: verdict.reason, verdict })
   }
   return results
 }

@@ -3,9 +3,9 @@
 // {word: status}) adds or overrides words. Matching ignores case and spaces
 // around the word (Impact sends APPROVED, others approved).
 import { z } from 'zod'
+import { CONVERSION_STATUSES, type ConversionStatus } from '../ledger/transitions.ts'
 
-export const CONVERSION_STATUSES = ['pending', 'confirmed', 'rejected', 'reversed'] as const
-export type ConversionStatus = (typeof CONVERSION_STATUSES)[number]
+export { CONVERSION_STATUSES, type ConversionStatus }
 
 export const DEFAULT_STATUS_WORDS: Readonly<Record<string, ConversionStatus>> = Object.freeze({
   approved: 'confirmed',

@@ -7,10 +7,18 @@ import { describeEachDatabase, truncateAll } from '../helpers/databases.ts'
 import { buildTestApp } from '../helpers/app.ts'
 import { insertClickEvents } from '../../src/db/hot/index.ts'
 import { loadPostbackNetwork } from '../../src/postbacks/network-cache.ts'
-import { receivePostback, type PostbackContext } from '../../src/postbacks/receive-postback.ts'
-import { DAY_MS, PostbackLogPruner } from '../../src/postbacks/log-retention.ts'
+import { receivePostback as receiveOutcome, type PostbackContext } from '../../src/postbacks/receive-postback.ts'
+import { postbackAnswer } from '../../src/routes/public/postback-answer.ts'
+import { PostbackLogPruner } from '../../src/postbacks/log-retention.ts'
+import { DAY_MS } from '../../src/time.ts'
 import { openPostbackLogs } from '../../src/postbacks/postback-log.ts'
 import { postbackLogRetentionOf } from '../../src/plugins/postback-log-retention.ts'
+
+/** The outcome with the HTTP answer the route gives it (status, body), as the assertions read it. */
+async function receivePostback(...args: Parameters<typeof receiveOutcome>) {
+  const outcome = await receiveOutcome(...args)
+  return { ...outcome, ...postbackAnswer(outcome) }
+}
 
 const TOKEN = 'retention-token-0123456789'
 

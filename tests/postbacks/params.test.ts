@@ -31,7 +31,10 @@ describe('postback parameters', () => {
   })
 
   it('refuses unreadable bodies and oversized values', () => {
-    expect(readPostbackParams('', '{not json', 'json')).toMatchObject({ ok: false, reason: expect.stringMatching(/unreadable body/) })
+    expect(readPostbackParams('', '{not json', 'json')).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/unreadable body/) as unknown,
+    })
     expect(readPostbackParams('', '[1,2]', 'json')).toMatchObject({ ok: false })
     expect(readPostbackParams('', '{"txn_id":{"a":1}}', 'json')).toMatchObject({ ok: false })
     expect(readPostbackParams(`txn_id=${'x'.repeat(129)}`, null, null)).toMatchObject({
@@ -76,7 +79,7 @@ describe('postback parameters', () => {
       const r = readPostbackParams('network=n', `{"txn_id": ${n}, "token": "tok"}`, 'json')
       expect(r, n).toEqual({
         ok: false,
-        reason: expect.stringMatching(/^parameter txn_id is a JSON number that is not an exact integer/),
+        reason: expect.stringMatching(/^parameter txn_id is a JSON number that is not an exact integer/) as unknown,
         params: { network: 'n', token: 'tok' },
       })
     }

@@ -5,10 +5,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import { describeEachDatabase } from '../helpers/databases.ts'
 import { adminHeaders, buildTestApp } from '../helpers/app.ts'
-import { receivePostback, type PostbackContext } from '../../src/postbacks/receive-postback.ts'
+import { receivePostback as receiveOutcome, type PostbackContext } from '../../src/postbacks/receive-postback.ts'
+import { postbackAnswer } from '../../src/routes/public/postback-answer.ts'
 import { loadPostbackNetwork } from '../../src/postbacks/network-cache.ts'
 import { replayPostbacks } from '../../src/postbacks/replay.ts'
 import { trackingOf } from '../../src/plugins/tracking.ts'
+
+/** The outcome with the HTTP answer the route gives it (status, body), as the assertions read it. */
+async function receivePostback(...args: Parameters<typeof receiveOutcome>) {
+  const outcome = await receiveOutcome(...args)
+  return { ...outcome, ...postbackAnswer(outcome) }
+}
 
 const BROWSER = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36'
 
@@ -19,15 +26,15 @@ describeEachDatabase('postback endpoint', (t) => {
   const api = async (method: 'POST' | 'PATCH' | 'GET', url: string, payload?: object) => {
     const res = await app.inject({ method, url: `/admin/api${url}`, headers: adminHeaders, payload })
     expect(res.statusCode, res.body).toBeLessThan(300)
-    return res.json() as Record<string, unknown>
+    return res.json<Record<string, unknown>>()
   }
 
   /** A network with one live link, and the sub-id of one real click on it. */
-  async function networkWithClick(body: Record<string, unknown>) {
+  async function networkWithClick(body: Record<string, unknown> & { slug: string }) {
     const network = await api('POST', '/networks', body)
     const offer = await api('POST', '/offers', { network: body.slug, name: `Offer ${body.slug}`, url: 'https://adv.example/o?affid=CF' })
     const assignment = await api('POST', '/assignments', { partnerId, offerId: offer.id, status: 'posted' })
-    const click = await app.inject({ url: `/r/${assignment.code}`, headers: { 'user-agent': BROWSER } })
+    const click = await app.inject({ url: `/r/${String(assignment.code)}`, headers: { 'user-agent': BROWSER } })
     expect(click.statusCode).toBe(302)
     const subid = new URL(String(click.headers.location)).searchParams.get(network.subidParam as string)!
     return { token: network.postbackToken as string, subid, assignmentId: assignment.id as number, networkId: network.id as number }
@@ -433,7 +440,7 @@ describeEachDatabase('postback endpoint', (t) => {
         .slice(150, 170)
         .map((a) => a.body)
         .sort(),
-    ).toEqual(['OK', ...Array(19).fill('DUPLICATE')].sort())
+    ).toEqual(['OK', ...Array<string>(19).fill('DUPLICATE')].sort())
     expect(answers[170]!.statusCode).toBe(400)
     expect(batcher.stats.batches - batchesBefore).toBeLessThan(171)
     expect(batcher.stats.maxBatchItems).toBeGreaterThan(1)

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { secretsEqual } from '../../src/plugins/admin-auth.ts'
+import { secretsEqual } from '../../src/security/secrets.ts'
 import { tokenMatches } from '../../src/postbacks/network-auth.ts'
 
 const SRC = path.resolve(import.meta.dirname, '../../src')
@@ -40,7 +40,7 @@ describe('secret comparisons', () => {
   it('the admin secret, the postback tokens, passwords and CSRF tokens are compared in constant time', () => {
     const read = (f: string) => readFileSync(path.join(SRC, f), 'utf8')
     expect(read('plugins/admin-auth.ts')).toMatch(/secretsEqual\(header, app\.config\.adminSecret\)/)
-    expect(read('plugins/admin-auth.ts')).toMatch(
+    expect(read('security/secrets.ts')).toMatch(
       /timingSafeEqual\(hash\('sha256', given, 'buffer'\), hash\('sha256', expected, 'buffer'\)\)/,
     )
     expect(read('accounts/passwords.ts')).toMatch(/timingSafeEqual\(key, expected\)/)

@@ -1,6 +1,7 @@
 import { openDatabase } from '../../db/client.ts'
 import { loadPostbackNetwork } from '../../postbacks/network-cache.ts'
 import { replayPostbacks } from '../../postbacks/replay.ts'
+import { postbackAnswer } from '../../routes/public/postback-answer.ts'
 import { optionValue, parseArgs, UsageError } from '../args.ts'
 import type { Command } from '../command.ts'
 import { printTable } from './onboarding-cli.ts'
@@ -47,7 +48,12 @@ export const postbacksReplay: Command = {
       )
       printTable(
         out,
-        results.map((r) => ({ ...r, result: r.skipped ? `skipped: ${r.skipped}` : (r.after ?? '(dry run)') })),
+        results.map((r) => ({
+          ...r,
+          result: r.skipped ? `skipped: ${r.skipped}` : (r.after ?? '(dry run)'),
+          // What the network would have been answered.
+          status: r.verdict ? postbackAnswer(r.verdict).status : null,
+        })),
         ['logId', 'network', 'before', 'result', 'status', 'reason'],
       )
       const applied = results.filter((r) => r.after === 'accepted' || r.after === 'updated' || r.after === 'duplicate').length

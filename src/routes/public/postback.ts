@@ -1,11 +1,12 @@
 // GET|POST /aff/postback — networks' server-to-server conversion reports. Thin:
-// receivePostback does the work. The bodies are kept as raw text (form or JSON)
+// receivePostback does the work, postbackAnswer words its outcome. The bodies are kept as raw text (form or JSON)
 // so the postback log holds what the network sent, and a replay reads the same.
 import type { FastifyInstance } from 'fastify'
 import { incomingPostback } from '../../http/postback-request.ts'
 import { trackingOf } from '../../plugins/tracking.ts'
 import postbackRateLimit from '../../plugins/postback-rate-limit.ts'
 import { receivePostback } from '../../postbacks/receive-postback.ts'
+import { postbackAnswer } from './postback-answer.ts'
 
 export default async function postback(app: FastifyInstance) {
   const runtime = trackingOf(app)
@@ -36,9 +37,10 @@ export default async function postback(app: FastifyInstance) {
     handler: async (request, reply) => {
       const result = await receivePostback(runtime.postbacks, incomingPostback(request))
       metrics?.postbacks.inc({ outcome: result.outcome, reason: result.code })
-      if (result.status === 403 && result.logId !== null)
+      if (result.outcome === 'forbidden' && result.logId !== null)
         request.log.warn({ sourceIp: request.ip, reason: result.reason, logId: result.logId }, 'postback refused: authentication')
-      return reply.code(result.status).header('cache-control', 'no-store').type('text/plain; charset=utf-8').send(result.body)
+      const answer = postbackAnswer(result)
+      return reply.code(answer.status).header('cache-control', 'no-store').type('text/plain; charset=utf-8').send(answer.body)
     },
   })
 }

@@ -2,7 +2,7 @@
 // (the unique constraint decides, across instances), status changes with
 // history, flags instead of drops.
 import { beforeEach, expect, it } from 'vitest'
-import { applyPostback, applyPostbacks, type ConversionReport } from '../../src/postbacks/apply-postback.ts'
+import { applyPostback, applyPostbacks, type ConversionReport } from '../../src/ledger/apply.ts'
 import { openDatabase } from '../../src/db/client.ts'
 import { insertClickEvents } from '../../src/db/hot/index.ts'
 import { describeEachDatabase, truncateAll } from '../helpers/databases.ts'
@@ -109,7 +109,10 @@ describeEachDatabase('applyPostback', (t, provider) => {
       applyPostback(t().database, report({ txnId: 'OOO', status, networkWord, money: cents === null ? null : money(cents) }))
     // The approval overtakes the pending report; then the chargeback; then a late pending.
     expect(await apply('confirmed', 'APPROVED', 2000)).toMatchObject({ outcome: 'accepted' })
-    expect(await apply('pending', 'PENDING', 2000)).toMatchObject({ outcome: 'duplicate', reason: expect.stringMatching(/late pending/) })
+    expect(await apply('pending', 'PENDING', 2000)).toMatchObject({
+      outcome: 'duplicate',
+      reason: expect.stringMatching(/late pending/) as unknown,
+    })
     expect(await apply('reversed', 'REVERSED', null)).toMatchObject({ outcome: 'updated', from: 'confirmed', to: 'reversed' })
     expect(await apply('confirmed', 'APPROVED', 2000)).toMatchObject({
       outcome: 'refused',
@@ -143,7 +146,7 @@ describeEachDatabase('applyPostback', (t, provider) => {
   it('a new conversion needs an amount', async () => {
     expect(await applyPostback(t().database, report({ txnId: 'NOAMT', money: null }))).toMatchObject({
       outcome: 'rejected',
-      reason: expect.stringMatching(/amount is required/),
+      reason: expect.stringMatching(/amount is required/) as unknown,
     })
     expect(await t().db.walletEntry.count({ where: { txnId: 'NOAMT' } })).toBe(0)
   })

@@ -3,9 +3,17 @@
 // Reports are taken in order; several reports on one (network, txn id) in the
 // same batch behave exactly as if they had arrived one after the other.
 import type { SubId } from '../tracking/subid.ts'
-import type { EurAmount } from './currency.ts'
-import type { ConversionStatus } from './status-words.ts'
-import { decideTransition } from './transitions.ts'
+import { decideTransition, type ConversionStatus } from './transitions.ts'
+
+/** A conversion's amount in EUR cents, with what the network sent and the rate applied. */
+export interface EurAmount {
+  cents: number
+  /** The amount as received, normalised ("12,5" → "12.5"). */
+  originalAmount: string
+  currency: string
+  /** The rate applied, as configured ("0.92"; "1" for EUR). */
+  rate: string
+}
 
 export interface ConversionReport {
   networkId: number

@@ -2,7 +2,9 @@
 // contract"): pending → confirmed | rejected, confirmed → reversed; the same
 // status again is a duplicate; a late "pending" never downgrades a decided entry;
 // anything else is refused (and logged, so ops can see what the network said).
-import type { ConversionStatus } from './status-words.ts'
+/** The four statuses of a conversion entry (networks' own words map onto them: postbacks/status-words.ts). */
+export const CONVERSION_STATUSES = ['pending', 'confirmed', 'rejected', 'reversed'] as const
+export type ConversionStatus = (typeof CONVERSION_STATUSES)[number]
 
 export type Transition =
   { kind: 'change' } | { kind: 'duplicate' } | { kind: 'stale'; reason: string } | { kind: 'invalid'; reason: string }

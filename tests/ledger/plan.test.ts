@@ -1,7 +1,7 @@
 // The ledger rules for a batch of reports, without a database: reports on the same
 // conversion in one batch behave as if they had arrived one after the other.
 import { describe, expect, it } from 'vitest'
-import { attribution, partnersToCheck, planBatch, type ConversionReport, type KnownClick } from '../../src/postbacks/ledger-plan.ts'
+import { attribution, partnersToCheck, planBatch, type ConversionReport, type KnownClick } from '../../src/ledger/plan.ts'
 
 const money = (cents: number) => ({ cents, originalAmount: (cents / 100).toFixed(2), currency: 'EUR', rate: '1' })
 const subid = { partnerId: 7, assignmentId: 70, clickId: 'CLICK' }
@@ -96,7 +96,7 @@ describe('ledger plan', () => {
       clicks,
       new Set(),
     )
-    expect(plan.results[0]).toEqual({ outcome: 'rejected', reason: expect.stringMatching(/amount is required/) })
+    expect(plan.results[0]).toEqual({ outcome: 'rejected', reason: expect.stringMatching(/amount is required/) as unknown })
     expect(plan.creates).toEqual([expect.objectContaining({ networkId: 2 })])
   })
 

@@ -1,0 +1,277 @@
+// Wallet entries and their history: the ledger's rows. Read and written only
+// through src/ledger (scripts/check-architecture.ts). The postback batch's
+// statements run on the direct SQL runner (src/db/hot) with the batch as one
+// JSON parameter: an ORM query compiles a new plan for every new batch shape, and
+// a bound value per field costs more than the database's own work.
+import type { Prisma } from '../../generated/sqlite/client.ts'
+import type { Provider } from '../provider.ts'
+import { jsonRowsSelect, type JsonColumn, type JsonValue, type SqlRunner } from '../hot/index.ts'
+import { empty, join, sql, toNumber } from '../sql.ts'
+import { clientOf, type Queryable } from './access.ts'
+
+// ——— Sums and counts (balances, figures) ———
+
+/** Sum of amount_cents of the entries `where` selects. */
+async function sumCents(db: Queryable, where: Prisma.WalletEntryWhereInput): Promise<number> {
+  const agg = await clientOf(db).walletEntry.aggregate({ _sum: { amountCents: true }, where })
+  return toNumber(agg._sum.amountCents)
+}
+
+export interface PartnerSums {
+  confirmedCents: number
+  recentConfirmedCents: number
+  paidEntriesCents: number
+}
+
+/** One partner's confirmed conversions (all, and created after `cutoff`) and paid payout entries (index on partner, type, status). */
+export async function partnerSums(db: Queryable, partnerId: number, cutoff: Date): Promise<PartnerSums> {
+  const confirmed = { partnerId, type: 'conversion', status: 'confirmed' }
+  const [all, recent, paid] = await Promise.all([
+    sumCents(db, confirmed),
+    sumCents(db, { ...confirmed, createdAt: { gt: cutoff } }),
+    sumCents(db, { partnerId, type: 'payout', status: 'paid' }),
+  ])
+  return { confirmedCents: all, recentConfirmedCents: recent, paidEntriesCents: paid }
+}
+
+/** Everyone's confirmed conversion amounts created in (after, before). */
+export function confirmedCentsCreatedWithin(db: Queryable, after: Date, before: Date): Promise<number> {
+  return sumCents(db, { type: 'conversion', status: 'confirmed', createdAt: { gt: after, lt: before } })
+}
+
+/** The same sums as partnerSums for several partners, in one pass over their entries. */
+export async function sumsByPartner(db: Queryable, partnerIds: readonly number[], cutoff: Date): Promise<Map<number, PartnerSums>> {
+  const rows = await clientOf(db).$queryRaw<{ partner_id: unknown; confirmed: unknown; recent: unknown; paid: unknown }[]>`
+    SELECT partner_id,
+      SUM(CASE WHEN type = 'conversion' THEN amount_cents ELSE 0 END) AS confirmed,
+      SUM(CASE WHEN type = 'conversion' AND created_at > ${cutoff} THEN amount_cents ELSE 0 END) AS recent,
+      SUM(CASE WHEN type = 'payout' THEN amount_cents ELSE 0 END) AS paid
+    FROM wallet_entries
+    WHERE partner_id IN (${join(partnerIds)})
+      AND ((type = 'conversion' AND status = 'confirmed') OR (type = 'payout' AND status = 'paid'))
+    GROUP BY partner_id`
+  return new Map(
+    rows.map((r) => [
+      toNumber(r.partner_id),
+      { confirmedCents: toNumber(r.confirmed), recentConfirmedCents: toNumber(r.recent), paidEntriesCents: toNumber(r.paid) },
+    ]),
+  )
+}
+
+/** Confirmed conversion entries created in [from, to): counted and summed (index on type, status, created_at, amount). */
+export async function confirmedConversionsWithin(db: Queryable, from: Date, to: Date): Promise<{ count: number; cents: number }> {
+  const rows = await clientOf(db).$queryRaw<{ n: unknown; cents: unknown }[]>`
+    SELECT COUNT(*) AS n, SUM(amount_cents) AS cents FROM wallet_entries
+    WHERE type = 'conversion' AND status = 'confirmed' AND created_at >= ${from} AND created_at < ${to}`
+  return { count: toNumber(rows[0]?.n), cents: toNumber(rows[0]?.cents) }
+}
+
+/** Conversion entries created in [from, to), any status. */
+export function conversionsCreatedWithin(db: Queryable, from: Date, to: Date): Promise<number> {
+  return clientOf(db).walletEntry.count({ where: { type: 'conversion', createdAt: { gte: from, lt: to } } })
+}
+
+/** Entries booked with a flag. */
+export function flaggedEntryCount(db: Queryable): Promise<number> {
+  // Only conversions carry a flag; filtering on the type too would make SQLite walk every conversion instead of the flag index.
+  return clientOf(db).walletEntry.count({ where: { flag: { not: null } } })
+}
+
+// ——— One partner's entries ———
+
+const conversionSelect = {
+  id: true,
+  status: true,
+  amountCents: true,
+  originalAmount: true,
+  originalCurrency: true,
+  txnId: true,
+  flag: true,
+  createdAt: true,
+  network: { select: { slug: true } },
+} as const satisfies Prisma.WalletEntrySelect
+
+export type PartnerConversion = Prisma.WalletEntryGetPayload<{ select: typeof conversionSelect }>
+
+/** A partner's latest conversion entries, newest first. */
+export function latestConversionsOf(db: Queryable, partnerId: number, take: number): Promise<PartnerConversion[]> {
+  return clientOf(db).walletEntry.findMany({
+    where: { partnerId, type: 'conversion' },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take,
+    select: conversionSelect,
+  })
+}
+
+/** A paid payout's entry (negative amount); payout_id is unique, so a payout is never booked twice. */
+export async function insertPayoutEntry(
+  db: Queryable,
+  entry: { partnerId: number; payoutId: number; amountCents: number; at: Date },
+): Promise<void> {
+  await clientOf(db).walletEntry.create({
+    data: {
+      partnerId: entry.partnerId,
+      type: 'payout',
+      status: 'paid',
+      amountCents: entry.amountCents,
+      payoutId: entry.payoutId,
+      createdAt: entry.at,
+      updatedAt: entry.at,
+    },
+  })
+}
+
+// ——— The postback batch (direct SQL, inside the ledger's transaction) ———
+
+export interface EntryKeyRow {
+  id: number
+  networkId: number
+  txnId: string
+  status: string
+}
+
+/** The conversions these (network, txn id) keys name: one indexed probe each, one statement. */
+export async function entriesByKey(
+  db: SqlRunner,
+  provider: Provider,
+  keys: readonly { networkId: number; txnId: string }[],
+): Promise<EntryKeyRow[]> {
+  if (keys.length === 0) return []
+  const wanted = jsonRowsSelect(
+    provider,
+    [
+      ['network_id', 'int'],
+      ['txn_id', 'text'],
+    ],
+    keys.map((k) => [k.networkId, k.txnId]),
+  )
+  const rows = await db.query<{ id: number | bigint; network_id: number | bigint; txn_id: string; status: string }>(sql`
+    SELECT e.id, e.network_id, e.txn_id, e.status FROM (${wanted}) AS k
+    JOIN wallet_entries e ON e.network_id = k.network_id AND e.txn_id = k.txn_id`)
+  return rows.map((e) => ({ id: Number(e.id), networkId: Number(e.network_id), txnId: e.txn_id, status: e.status }))
+}
+
+export interface NewConversionEntry {
+  partnerId: number | null
+  status: string
+  amountCents: number
+  originalAmount: string
+  originalCurrency: string
+  fxRate: string
+  networkId: number
+  txnId: string
+  clickId: string
+  assignmentId: number
+  flag: string | null
+}
+
+const ENTRY_COLUMNS = [
+  ['partner_id', 'int'],
+  ['type', 'text'],
+  ['status', 'text'],
+  ['amount_cents', 'int'],
+  ['original_amount', 'text'],
+  ['original_currency', 'text'],
+  ['fx_rate', 'text'],
+  ['network_id', 'int'],
+  ['txn_id', 'text'],
+  ['click_id', 'text'],
+  ['assignment_id', 'int'],
+  ['flag', 'text'],
+  ['created_at', 'ms'],
+  ['updated_at', 'ms'],
+] as const satisfies readonly JsonColumn[]
+
+/** Inserts conversion entries; gives their ids by (network, txn id) key, as `keyOf` spells it. */
+export async function insertConversionEntries(
+  db: SqlRunner,
+  provider: Provider,
+  entries: readonly NewConversionEntry[],
+  now: Date,
+  keyOf: (networkId: number, txnId: string) => string,
+): Promise<Map<string, number>> {
+  if (entries.length === 0) return new Map()
+  const rows = entries.map((c) => [
+    c.partnerId,
+    'conversion',
+    c.status,
+    c.amountCents,
+    c.originalAmount,
+    c.originalCurrency,
+    c.fxRate,
+    c.networkId,
+    c.txnId,
+    c.clickId,
+    c.assignmentId,
+    c.flag,
+    now.getTime(),
+    now.getTime(),
+  ])
+  const created = await db.query<{ id: number | bigint; network_id: number | bigint; txn_id: string }>(sql`
+    INSERT INTO wallet_entries (partner_id, type, status, amount_cents, original_amount, original_currency, fx_rate,
+                                network_id, txn_id, click_id, assignment_id, flag, created_at, updated_at)
+    ${jsonRowsSelect(provider, ENTRY_COLUMNS, rows)}
+    RETURNING id, network_id, txn_id`)
+  // Matched by their unique key: the order rows come back in is not promised.
+  return new Map(created.map((e) => [keyOf(Number(e.network_id), e.txn_id), Number(e.id)]))
+}
+
+/**
+ * Moves an entry from one status to another, with its new amount when one was
+ * sent: a conditional update (WHERE status = from). Gives the rows changed: 0
+ * when a concurrent change got there first.
+ */
+export function updateEntryStatus(
+  db: SqlRunner,
+  change: {
+    id: number
+    from: string
+    to: string
+    money: { cents: number; originalAmount: string; currency: string; rate: string } | null
+    now: Date
+  },
+): Promise<number> {
+  const m = change.money
+  const money = m
+    ? sql`, amount_cents = ${m.cents}, original_amount = ${m.originalAmount}, original_currency = ${m.currency}, fx_rate = ${m.rate}`
+    : empty
+  return db.execute(sql`
+    UPDATE wallet_entries SET status = ${change.to}, updated_at = ${change.now}${money}
+    WHERE id = ${change.id} AND status = ${change.from}`)
+}
+
+export interface NewHistoryRow {
+  entryId: number
+  fromStatus: string | null
+  toStatus: string
+  networkWord: string
+  amountCents: number | null
+  postbackLogId: number | null
+}
+
+const HISTORY_COLUMNS = [
+  ['entry_id', 'int'],
+  ['from_status', 'text'],
+  ['to_status', 'text'],
+  ['network_word', 'text'],
+  ['amount_cents', 'int'],
+  ['postback_log_id', 'int'],
+  ['changed_at', 'ms'],
+] as const satisfies readonly JsonColumn[]
+
+/** The history of every change, carrying the network's own word. */
+export async function insertEntryHistory(db: SqlRunner, provider: Provider, history: readonly NewHistoryRow[], now: Date): Promise<void> {
+  if (history.length === 0) return
+  const rows: JsonValue[][] = history.map((h) => [
+    h.entryId,
+    h.fromStatus,
+    h.toStatus,
+    h.networkWord,
+    h.amountCents,
+    h.postbackLogId,
+    now.getTime(),
+  ])
+  await db.execute(sql`
+    INSERT INTO wallet_entry_history (entry_id, from_status, to_status, network_word, amount_cents, postback_log_id, changed_at)
+    ${jsonRowsSelect(provider, HISTORY_COLUMNS, rows)}`)
+}
