@@ -3,11 +3,11 @@
 // own code; a statement run on the driver adapter itself throws its
 // DriverAdapterError, whose cause names the kind).
 type AdapterCause = { kind?: unknown; code?: unknown; originalCode?: unknown; originalMessage?: unknown; message?: unknown }
-type DbError = { code?: unknown; message?: unknown; meta?: { code?: unknown }; name?: unknown; cause?: AdapterCause } | null
+type DbError = { code?: unknown; message?: unknown; meta?: { code?: unknown }; name?: unknown; cause?: AdapterCause | null } | null
 
 /** A DriverAdapterError's payload: its kind, and the driver's own code and message where it kept them. */
 export function adapterCause(err: unknown): AdapterCause | undefined {
-  const e = err as DbError
+  const e = err as DbError | undefined
   return e?.name === 'DriverAdapterError' && typeof e.cause === 'object' && e.cause !== null ? e.cause : undefined
 }
 

@@ -28,6 +28,8 @@ const noFilters = { externalTables: [], externalEnums: [] }
  * already arrive as strings: report them as text (oid 25) and the engine reads them.
  */
 class CatalogFriendlyClient extends pg.Client {
+  // pg's query() is overloaded (promise or callback): the override returns what each does.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   override query(...args: unknown[]): any {
     const charAsText = (res: pg.QueryResult | undefined) => {
       for (const field of res?.fields ?? []) if (field.dataTypeID === 18) field.dataTypeID = 25
@@ -35,7 +37,8 @@ class CatalogFriendlyClient extends pg.Client {
     }
     const callback = args.at(-1)
     if (typeof callback === 'function') {
-      args[args.length - 1] = (err: Error | null, res: pg.QueryResult) => callback(err, charAsText(res))
+      const done = callback as (err: Error | null, res: pg.QueryResult | undefined) => unknown
+      args[args.length - 1] = (err: Error | null, res: pg.QueryResult) => done(err, charAsText(res))
     }
     const result = (super.query as (...a: unknown[]) => unknown)(...args)
     return result instanceof Promise ? result.then(charAsText) : result
@@ -86,6 +89,8 @@ async function withEngine<T>(databaseUrl: string, work: (engine: SchemaEngine, p
     bindMigrationAwareSqlAdapterFactory(tracked),
   )
   try {
+    // wasm-bindgen's static new() is how this class is constructed.
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
     return await work(engine, provider)
   } finally {
     engine.free()
@@ -147,7 +152,9 @@ async function nothingPending(databaseUrl: string, provider: Provider, migration
   }
   if (rows.some(([, , finished, rolledBack]) => finished === null && rolledBack === null)) return false
   const done = new Set(
-    rows.filter(([, , finished, rolledBack]) => finished !== null && rolledBack === null).map(([name, sum]) => `${name}/${sum}`),
+    rows
+      .filter(([, , finished, rolledBack]) => finished !== null && rolledBack === null)
+      .map(([name, sum]) => `${String(name)}/${String(sum)}`),
   )
   return migrations.migrationDirectories.every((d) => {
     const content = d.migrationFile.content

@@ -18,7 +18,7 @@ export default fp(
       if (running) return
       running = true
       try {
-        await foldLedgerDeltas(app.db, 'postgresql')
+        await foldLedgerDeltas(app.database, 'postgresql')
       } catch (err) {
         app.log.warn({ err }, 'folding the ledger deltas failed (the totals stay exact; retried later)')
       } finally {
@@ -26,7 +26,7 @@ export default fp(
       }
     }
     app.addHook('onReady', async () => {
-      timer = setInterval(fold, FOLD_INTERVAL_MS)
+      timer = setInterval(() => void fold(), FOLD_INTERVAL_MS)
       timer.unref()
     })
     app.addHook('preClose', async () => {

@@ -6,10 +6,10 @@
 // closes: nothing acknowledged is lost on SIGTERM.
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { TurnBatcher } from '../db/group-commit.ts'
 import { insertClickEvents } from '../db/hot/index.ts'
 import { NetworkCache } from '../postbacks/network-cache.ts'
 import { recordPostbackBatch, type BatchItem } from '../postbacks/record-batch.ts'
-import { TurnBatcher } from '../postbacks/turn-batcher.ts'
 import { UnauthenticatedLogGate, UNAUTHENTICATED_LOG_WINDOW_MS } from '../postbacks/unauthenticated-log.ts'
 import type { PostbackContext, Recorded } from '../postbacks/receive-postback.ts'
 import { ClickWriter } from '../tracking/click-writer.ts'
@@ -39,13 +39,11 @@ export function trackingOf(app: FastifyInstance): TrackingRuntime | undefined {
 export default fp(
   async (app) => {
     const metrics = app.hasDecorator('metrics') ? app.metrics : undefined
-    const db = app.db
     const log = app.log.child({ component: 'tracking' })
     const clicks = new ClickWriter((rows) => insertClickEvents(app.database, rows), {
       // One batch at a time on both databases. SQLite has one writer, so overlapping
       // batches would only queue. On PostgreSQL they would contend for their day's
-      // rollup row, and batches would stay small. Measured 2026-12-02: 0.44 × bare
-      // Fastify with 1 in flight, 0.35 × with 4, and a third of PostgreSQL's CPU a click.
+      // rollup row, and batches would stay small (slower with 4 in flight).
       maxInFlight: 1,
       // PostgreSQL answers over a socket, and under load the loop would sleep for
       // each answer (click-writer.ts). SQLite writes on the loop's own thread: no wait.
@@ -69,12 +67,12 @@ export default fp(
         },
       },
     })
-    const links = new LinkCache(databaseLinkLoader(db), {
+    const links = new LinkCache(databaseLinkLoader(app.database), {
       onRefreshError: (err, code) => {
         log.warn({ err, code }, 'link refresh failed: serving the cached link')
       },
     })
-    const networks = new NetworkCache(db)
+    const networks = new NetworkCache(app.database)
     // Postbacks are group-committed too (postbacks/record-batch.ts).
     const postbacks = new TurnBatcher<BatchItem, Recorded>((items) => recordPostbackBatch(app.database, items, log), {
       maxBatch: 200,
@@ -109,7 +107,8 @@ export default fp(
         unauthenticatedLog,
       },
       linksChanged: (code) => {
-        code ? links.invalidate(code) : links.invalidateAll()
+        if (code) links.invalidate(code)
+        else links.invalidateAll()
       },
       networksChanged: () => {
         networks.invalidateAll()

@@ -2,7 +2,8 @@
 // few seconds: token, allow-list (parsed), status words (parsed), default
 // currency. The admin API drops the cache on this instance when it changes a
 // network; other instances pick the change up within the TTL.
-import type { Db, Prisma } from '../db/client.ts'
+import type { Queryable } from '../db/queries/access.ts'
+import { networkBySlug } from '../db/queries/networks.ts'
 import { parseAllowList, type AllowList } from './network-auth.ts'
 import { parseStoredStatusWords, type ConversionStatus } from './status-words.ts'
 
@@ -15,13 +16,8 @@ export interface PostbackNetwork {
   defaultCurrency: string
 }
 
-type NetworkReader = Pick<Db, 'network'> | Prisma.TransactionClient
-
-export async function loadPostbackNetwork(db: NetworkReader, slug: string): Promise<PostbackNetwork | null> {
-  const n = await db.network.findUnique({
-    where: { slug },
-    select: { id: true, slug: true, postbackToken: true, allowedIps: true, statusWords: true, defaultCurrency: true },
-  })
+export async function loadPostbackNetwork(db: Queryable, slug: string): Promise<PostbackNetwork | null> {
+  const n = await networkBySlug(db, slug)
   if (!n) return null
   let allowList: AllowList | null
   try {
@@ -48,7 +44,7 @@ export class NetworkCache {
   loads = 0
 
   constructor(
-    private readonly db: NetworkReader,
+    private readonly db: Queryable,
     private readonly options: { ttlMs?: number; negativeTtlMs?: number; maxEntries?: number; now?: () => number } = {},
   ) {}
 

@@ -30,7 +30,7 @@ export function randomToken(length: number): string {
   let out = ''
   while (out.length < length) {
     const b = nextByte()
-    if (b < LIMIT) out += ALPHABET[b % 62]
+    if (b < LIMIT) out += ALPHABET.charAt(b % 62)
   }
   return out
 }

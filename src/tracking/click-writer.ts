@@ -1,24 +1,13 @@
-// Group commit for clicks. A click is acknowledged (302) only once it is in the
-// database, but a transaction per click would cap the redirector at a few percent
-// of what the stack can do. So the clicks that arrive during one event-loop turn
-// are queued and written together at the end of the turn (setImmediate), as one
-// transaction with one multi-row INSERT (insertClickEvents), capped per batch;
-// every request waits for its batch's commit. While a batch is being written,
-// newly arrived clicks wait for the next batch, which makes batches grow with load.
-// That next batch goes to the database as soon as its predecessor commits, before
-// the predecessor's requests are answered: its clicks have waited a whole batch
-// already, and writing the answers first made them wait for those too
-// (PostgreSQL's redirect p99 25 → 13 ms in alternating rounds, 2026-12-02).
-//
-// Under load the event loop keeps turning while a batch is written (busy-polling,
-// see keepTurning): on PostgreSQL the loop otherwise falls asleep in epoll while
-// the batch is out and is woken by the answer, and on this kind of virtual
-// machine each sleep and wake-up costs far more CPU than the turns it saves
-// (redirect on PostgreSQL 7,098 → 9,641 req/s, faster in 5 of 6 alternating
-// rounds; p99 17.7 → 14.0 ms; CPU 120.7 → 112.3 µs a click; 2026-12-03).
-// Only a batch of busyPollMinRows clicks or more starts it, so a quiet server
-// sleeps as before, and it stops after busyPollMaxMs (a hanging database must
-// not cost a core).
+// Group commit for clicks (the loop: db/group-commit.ts). A click is acknowledged
+// (302) only once it is in the database, but a transaction per click would cap the
+// redirector at a few percent of what the stack can do. So the clicks of one
+// event-loop turn are written together, as one multi-row INSERT
+// (insertClickEvents); every request waits for its batch's commit. The next batch
+// goes to the database as soon as its predecessor commits, before the
+// predecessor's requests are answered: its clicks have waited a whole batch
+// already, and writing the answers first made them wait for those too (a lower
+// p99 on PostgreSQL). Busy-polling from busyPollMinRows clicks: on PostgreSQL the
+// loop otherwise sleeps in epoll while the batch is out.
 //
 // A failed batch is logged and retried once; if the retry fails too the lost count
 // is logged and the requests are released anyway: the visitor is redirected, never
@@ -34,8 +23,9 @@
 // are written when the database answers again. The queue is bounded (maxQueued):
 // beyond it a click is counted lost and logged rather than let a long stall
 // exhaust the server's memory.
-import type { ClickEventRow } from '../db/hot/index.ts'
 import { isTransientConflict, isUniqueViolation } from '../db/errors.ts'
+import { GroupCommit } from '../db/group-commit.ts'
+import type { ClickEventRow } from '../db/hot/index.ts'
 
 export interface ClickWriterLogger {
   warn(obj: object, msg: string): void
@@ -89,28 +79,16 @@ type Release = (committed: boolean) => void
 /** A queued click's request, or undefined once it has been answered without waiting (stall). */
 type Waiter = Release | undefined
 
-export class ClickWriter {
-  private rows: ClickEventRow[] = []
-  private waiters: Waiter[] = []
-  private scheduled = false
-  private inFlight = new Set<Promise<void>>()
-  /** Batches whose statement has not settled yet (inFlight also holds those still releasing their requests). */
-  private writing = 0
-  private readonly maxBatch: number
-  private readonly maxInFlight: number
+export class ClickWriter extends GroupCommit<ClickEventRow, Release> {
   private readonly ackTimeoutMs: number
   private readonly retryDelayMs: number
   private readonly maxRetryDelayMs: number
   private readonly transientRetryMs: number
-  private readonly busyPollMinRows: number
-  private readonly busyPollMaxMs: number
   private readonly maxQueued: number
   /** Batches still out after ackTimeoutMs: while any is, nobody waits for the database. */
   private stalledBatches = 0
   /** Clicks have been dropped since the last commit (only the first of a run is logged). */
   private overflowing = false
-  private busyPollUntil = 0
-  private busyPolling = false
   private readonly logger: ClickWriterLogger | undefined
   private readonly observer: ClickWriterObserver | undefined
   readonly stats: ClickWriterStats = {
@@ -127,14 +105,16 @@ export class ClickWriter {
     private readonly write: (rows: ClickEventRow[]) => Promise<void>,
     options: ClickWriterOptions = {},
   ) {
-    this.maxBatch = options.maxBatch ?? 400
-    this.maxInFlight = options.maxInFlight ?? 1
+    super({
+      maxBatch: options.maxBatch ?? 400,
+      maxInFlight: options.maxInFlight ?? 1,
+      busyPollMinItems: options.busyPollMinRows,
+      busyPollMaxMs: options.busyPollMaxMs,
+    })
     this.ackTimeoutMs = options.ackTimeoutMs ?? 2_000
     this.retryDelayMs = options.retryDelayMs ?? 25
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 1_000
     this.transientRetryMs = options.transientRetryMs ?? 60_000
-    this.busyPollMinRows = options.busyPollMinRows ?? Infinity
-    this.busyPollMaxMs = options.busyPollMaxMs ?? 50
     // ~0.5 kB a click: ~50 MB, and at 20,000 clicks/s about five seconds of a stall.
     this.maxQueued = options.maxQueued ?? 100_000
     this.logger = options.logger
@@ -143,66 +123,24 @@ export class ClickWriter {
 
   /** Queues a click; resolves true once committed, false if it could not be (or not in time). */
   record(row: ClickEventRow): Promise<boolean> {
-    if (this.rows.length >= this.maxQueued) return Promise.resolve(this.overflow())
+    if (this.items.length >= this.maxQueued) return Promise.resolve(this.overflow())
     if (this.stalledBatches > 0) {
-      this.queue(row, undefined)
+      this.enqueue(row, undefined)
       this.stats.ackTimeouts++
       return Promise.resolve(false)
     }
     return new Promise<boolean>((resolve) => {
-      this.queue(row, resolve)
+      this.enqueue(row, resolve)
     })
-  }
-
-  private queue(row: ClickEventRow, waiter: Waiter) {
-    this.rows.push(row)
-    this.waiters.push(waiter)
-    if (!this.scheduled) {
-      this.scheduled = true
-      setImmediate(this.drain)
-    }
   }
 
   private overflow(): false {
     this.stats.lostRows++
     this.observer?.lost(1)
     if (!this.overflowing)
-      this.logger?.error({ queued: this.rows.length }, 'click queue full while the database is stalled: clicks are being lost')
+      this.logger?.error({ queued: this.items.length }, 'click queue full while the database is stalled: clicks are being lost')
     this.overflowing = true
     return false
-  }
-
-  /** Clicks queued but not yet handed to the database. */
-  get queued(): number {
-    return this.rows.length
-  }
-
-  /** Writes everything queued and waits for every batch (server stop: no acknowledged click is lost). */
-  async flush(): Promise<void> {
-    while (this.rows.length > 0 || this.inFlight.size > 0) {
-      while (this.rows.length > 0) this.startBatch()
-      await Promise.all(this.inFlight)
-    }
-  }
-
-  private readonly drain = () => {
-    this.scheduled = false
-    while (this.rows.length > 0 && this.writing < this.maxInFlight) this.startBatch()
-  }
-
-  private startBatch() {
-    const rows = this.rows.splice(0, this.maxBatch)
-    if (rows.length >= this.busyPollMinRows) this.busyPoll()
-    const waiters = this.waiters.splice(0, rows.length)
-    const done = this.commit(rows, waiters).finally(() => {
-      this.inFlight.delete(done)
-      // Clicks that queued while this batch was written go next.
-      if (this.rows.length > 0 && !this.scheduled) {
-        this.scheduled = true
-        setImmediate(this.drain)
-      }
-    })
-    this.inFlight.add(done)
   }
 
   /** One more try of a batch: null once committed, else what the database said. */
@@ -241,20 +179,7 @@ export class ClickWriter {
     return n
   }
 
-  /** An immediate per turn keeps libuv polling without blocking (epoll timeout 0) while a batch is written. */
-  private busyPoll() {
-    this.busyPollUntil = performance.now() + this.busyPollMaxMs
-    if (this.busyPolling) return
-    this.busyPolling = true
-    setImmediate(this.keepTurning)
-  }
-
-  private readonly keepTurning = () => {
-    if (this.writing > 0 && performance.now() < this.busyPollUntil) setImmediate(this.keepTurning)
-    else this.busyPolling = false
-  }
-
-  private async commit(rows: ClickEventRow[], waiters: Waiter[]): Promise<void> {
+  protected async commit(rows: ClickEventRow[], waiters: Waiter[]): Promise<void> {
     let released = false
     const release = (committed: boolean) => {
       if (released) return
@@ -262,7 +187,8 @@ export class ClickWriter {
       for (const w of waiters) w?.(committed)
     }
     const started = performance.now()
-    let stalled = false
+    // Set by stall(), which the timer may call while the write is out.
+    let stalled = false as boolean
     /** Nobody waits for this batch any more, nor for those queued behind it, until it settles. */
     const stall = (why: string, err?: unknown) => {
       if (stalled) return
@@ -287,7 +213,7 @@ export class ClickWriter {
     } catch (first) {
       this.stats.failedAttempts++
       this.observer?.failedAttempt()
-      let last = first
+      let last: unknown
       if (isTransientConflict(first)) {
         stall('database busy: redirecting now, retrying the click batch in the background', first)
         last = await this.retryWhileTransient(rows, started)
@@ -309,7 +235,7 @@ export class ClickWriter {
       if (stalled) this.stalledBatches--
       this.writing--
     }
-    if (this.rows.length > 0 && this.writing < this.maxInFlight) this.startBatch()
+    if (this.items.length > 0 && this.writing < this.maxInFlight) this.startBatch()
     this.stats.lastFlushMs = performance.now() - started
     if (committed) {
       this.overflowing = false

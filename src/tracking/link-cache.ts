@@ -5,7 +5,8 @@
 // concurrent misses for one code share a single load; the admin API invalidates
 // entries on this instance when it changes a network, an offer or an assignment
 // (other instances see the change within the TTL).
-import type { Db } from '../db/client.ts'
+import type { Queryable } from '../db/queries/access.ts'
+import { linkByCode } from '../db/queries/links.ts'
 import { subidPrefix, type SubidSeparator } from './subid.ts'
 import { targetTemplate, type TargetTemplate } from './target-url.ts'
 
@@ -25,18 +26,9 @@ export type LinkLookup = LiveLink | null
 export type LinkLoader = (code: string) => Promise<LinkLookup>
 
 /** Loads one link from the database (one indexed query). */
-export function databaseLinkLoader(db: Db): LinkLoader {
+export function databaseLinkLoader(db: Queryable): LinkLoader {
   return async (code) => {
-    const a = await db.assignment.findUnique({
-      where: { code },
-      select: {
-        id: true,
-        partnerId: true,
-        offerId: true,
-        status: true,
-        offer: { select: { url: true, active: true, network: { select: { id: true, subidParam: true, subidSeparator: true } } } },
-      },
-    })
+    const a = await linkByCode(db, code)
     if (!a || a.status === 'failed' || !a.offer.active) return null
     const network = a.offer.network
     let template: TargetTemplate
@@ -101,7 +93,7 @@ export class LinkCache {
       }
       if (entry.link && age < this.maxStaleMs) {
         this.stats.staleHits++
-        this.load(code).catch((err) => this.options.onRefreshError?.(err, code))
+        this.load(code).catch((err: unknown) => this.options.onRefreshError?.(err, code))
         return entry.link
       }
     }

@@ -52,7 +52,7 @@ export class RecentVisitors {
 
   private rotate(nowMs: number) {
     // A generation more than a window old holds nothing that still counts.
-    this.previous = nowMs - this.currentSince >= 2 * this.windowMs ? new Map() : this.current
+    this.previous = nowMs - this.currentSince >= 2 * this.windowMs ? new Map<string, number>() : this.current
     this.current = new Map()
     this.currentSince = nowMs
   }

@@ -29,7 +29,7 @@ function store(options: { delayMs?: number; failures?: number; error?: unknown }
       await new Promise((r) => setTimeout(r, options.delayMs ?? 1))
       if (failures > 0) {
         failures--
-        throw options.error ?? new Error('write failed')
+        throw (options.error as Error | undefined) ?? new Error('write failed')
       }
       batches.push([...rows])
     },

@@ -39,7 +39,7 @@ export const postbacksReplay: Command = {
           database,
           fxRates: config.fxRates,
           salt: config.ipHashSalt,
-          networks: (slug) => loadPostbackNetwork(database.prisma, slug),
+          networks: (slug) => loadPostbackNetwork(database, slug),
           onError: (err, stage) => {
             console.error(`${stage}: ${err instanceof Error ? err.message : String(err)}`)
           },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { TurnBatcher } from '../../src/postbacks/turn-batcher.ts'
+import { TurnBatcher } from '../../src/db/group-commit.ts'
 
 describe('turn batcher', () => {
   it('runs the items of one event-loop turn together, in order, and answers each', async () => {
