@@ -1,7 +1,7 @@
-import type { Db } from './client.ts'
+import type { Database } from './client.ts'
 
 /** True when the database answers a trivial query within `timeoutMs`. */
-export async function databaseReachable(db: Db, timeoutMs = 2000): Promise<boolean> {
+export async function databaseReachable(database: Pick<Database, 'prisma'>, timeoutMs = 2000): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<false>(
     (resolve) =>
@@ -10,7 +10,7 @@ export async function databaseReachable(db: Db, timeoutMs = 2000): Promise<boole
       }, timeoutMs)),
   )
   try {
-    return await Promise.race([db.$queryRawUnsafe('SELECT 1').then(() => true), timeout])
+    return await Promise.race([database.prisma.$queryRawUnsafe('SELECT 1').then(() => true), timeout])
   } catch {
     return false
   } finally {

@@ -3,9 +3,21 @@
 // audit log records the change in the same transaction.
 import { z } from 'zod'
 import type { Database } from '../db/client.ts'
+import type { Queryable } from '../db/queries/access.ts'
+import { auditOfActions } from '../db/queries/audit-log.ts'
+import {
+  activeFlagOf,
+  activeFlags,
+  activeFlagsOfPartners,
+  clearFlag,
+  flagsOfPartner,
+  insertFlag,
+  recentlyClearedFlags,
+  type FlagRow,
+} from '../db/queries/partner-flags.ts'
 import { Refused } from '../errors.ts'
 import { audit } from '../onboarding/audit.ts'
-import { withPartnerLocked, type Tx } from '../payouts/payout-lock.ts'
+import { withPartnerLocked } from '../payouts/payout-lock.ts'
 
 export const HOLD = 'hold'
 
@@ -18,21 +30,11 @@ export interface HoldContext {
 
 export const reasonSchema = z.string().trim().min(3, 'au moins 3 caractères').max(500, '500 caractères au plus')
 
-export interface ActiveHold {
-  id: number
-  partnerId: number
-  reason: string
-  setBy: string
-  setAt: Date
-}
+export type ActiveHold = FlagRow
 
 /** The partner's active hold, if any (read inside a payout's transaction). */
-export async function activeHoldOf(db: Pick<Tx, 'partnerFlag'>, partnerId: number): Promise<ActiveHold | null> {
-  return db.partnerFlag.findFirst({
-    where: { partnerId, flag: HOLD, clearedAt: null },
-    orderBy: { setAt: 'desc' },
-    select: { id: true, partnerId: true, reason: true, setBy: true, setAt: true },
-  })
+export async function activeHoldOf(db: Queryable, partnerId: number): Promise<ActiveHold | null> {
+  return activeFlagOf(db, partnerId, HOLD)
 }
 
 export async function setHold(ctx: HoldContext, partnerId: number, reasonInput: unknown): Promise<ActiveHold> {
@@ -42,10 +44,7 @@ export async function setHold(ctx: HoldContext, partnerId: number, reasonInput: 
     const current = await activeHoldOf(tx, partnerId)
     if (current)
       throw new Refused(`partenaire #${partnerId} déjà en hold depuis le ${current.setAt.toISOString().slice(0, 10)} (${current.reason})`)
-    const flag = await tx.partnerFlag.create({
-      data: { partnerId, flag: HOLD, reason, setBy: ctx.actor, setAt: now },
-      select: { id: true, partnerId: true, reason: true, setBy: true, setAt: true },
-    })
+    const flag = await insertFlag(tx, { partnerId, flag: HOLD, reason, setBy: ctx.actor, setAt: now })
     await audit(tx, ctx.actor, 'hold.set', `partner:${partnerId}`, { reason, flagId: flag.id })
     return flag
   })
@@ -57,8 +56,36 @@ export async function liftHold(ctx: HoldContext, partnerId: number, reasonInput:
   return withPartnerLocked(ctx.database, partnerId, async (tx) => {
     const current = await activeHoldOf(tx, partnerId)
     if (!current) throw new Refused(`partenaire #${partnerId} n'est pas en hold`)
-    await tx.partnerFlag.update({ where: { id: current.id }, data: { clearedBy: ctx.actor, clearedAt: now, clearReason: reason } })
+    await clearFlag(tx, current.id, { clearedBy: ctx.actor, clearedAt: now, clearReason: reason })
     await audit(tx, ctx.actor, 'hold.lift', `partner:${partnerId}`, { reason, flagId: current.id })
     return { id: current.id, clearedAt: now }
   })
+}
+
+// Reading holds for the console pages.
+
+/** Active holds of these partners, by partner. */
+export async function activeHoldsOf(db: Queryable, partnerIds: readonly number[]): Promise<Map<number, ActiveHold>> {
+  if (partnerIds.length === 0) return new Map()
+  const rows = await activeFlagsOfPartners(db, HOLD, [...new Set(partnerIds)])
+  return new Map(rows.map((r) => [r.partnerId, r]))
+}
+
+export function allActiveHolds(db: Queryable) {
+  return activeFlags(db, HOLD)
+}
+
+/** Recently lifted holds (the history under the list). */
+export function recentlyLiftedHolds(db: Queryable, take = 20) {
+  return recentlyClearedFlags(db, HOLD, take)
+}
+
+/** Every flag of one partner, newest first. */
+export function flagsOf(db: Queryable, partnerId: number) {
+  return flagsOfPartner(db, partnerId, 50)
+}
+
+/** The audit trail of hold changes (who/when/why). */
+export function holdAudit(db: Queryable, take = 30) {
+  return auditOfActions(db, ['hold.set', 'hold.lift'], take)
 }

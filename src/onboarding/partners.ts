@@ -1,7 +1,7 @@
 // Partners (publishers): who earns from the clicks they send.
 import { z } from 'zod'
 import { inTransaction, type Queryable } from '../db/queries/access.ts'
-import { allPartners, insertPartner, type PartnerIdentity } from '../db/queries/partners.ts'
+import { allPartners, insertPartner, partnerById, type PartnerIdentity } from '../db/queries/partners.ts'
 import { audit } from './audit.ts'
 import type { OnboardingContext } from './networks.ts'
 
@@ -23,4 +23,9 @@ export async function createPartner(ctx: OnboardingContext, input: unknown): Pro
 
 export async function listPartners(ctx: { database: Queryable }): Promise<PartnerView[]> {
   return allPartners(ctx.database)
+}
+
+/** The partner's name, or null when there is no such partner. */
+export async function partnerNameOf(database: Queryable, id: number): Promise<string | null> {
+  return (await partnerById(database, id))?.name ?? null
 }

@@ -1,52 +1,35 @@
 // A partner as ops see it: identity, balance (ledger rules), 7-day clicks,
 // recent clicks and conversions, payouts and flags.
-import type { Db } from '../db/client.ts'
+import type { Queryable } from '../db/queries/access.ts'
+import { assignmentsByStatus } from '../db/queries/analytics/assignmentsByStatus.ts'
+import { partnerClicksSince } from '../db/queries/analytics/partnerClicksSince.ts'
+import { recentEventsOf } from '../db/queries/metric-events.ts'
+import { offerNames } from '../db/queries/offers.ts'
+import { firstPartnerIds, partnerById, partnersByIds, searchPartnerIds } from '../db/queries/partners.ts'
+import { openPayoutsCents, payoutsOfPartner } from '../db/queries/payouts.ts'
 import type { LedgerRules } from '../ledger/balance-rules.ts'
 import { ledgerBalance, ledgerBalances } from '../ledger/balances.ts'
-import { flagsOf } from '../holds/queries.ts'
+import { recentConversionsOf } from '../ledger/entries.ts'
+import { activeHoldOf, activeHoldsOf, flagsOf } from '../holds/holds.ts'
 import { NotFound } from '../errors.ts'
+import { daysAgo } from '../time.ts'
 
-const DAY_MS = 24 * 60 * 60 * 1000
-
-export async function partnerView(db: Db, rules: LedgerRules, partnerId: number, now = new Date()) {
-  const partner = await db.partner.findUnique({ where: { id: partnerId }, select: { id: true, name: true, email: true, createdAt: true } })
+export async function partnerView(db: Queryable, rules: LedgerRules, partnerId: number, now = new Date()) {
+  const partner = await partnerById(db, partnerId)
   if (!partner) throw new NotFound(`partenaire #${partnerId} introuvable`)
-  const since7d = new Date(now.getTime() - 7 * DAY_MS)
-  const [balance, clicks7d, recentClicks, conversions, payouts, flags, assignments, openPayouts] = await Promise.all([
+  const [balance, clicks7d, recentClicks, conversions, payouts, flags, assignments, openCents] = await Promise.all([
     ledgerBalance(db, rules, { partnerId, now }),
-    db.metricEvent.count({ where: { partnerId, kind: 'click', ts: { gte: since7d } } }),
-    db.metricEvent.findMany({
-      where: { partnerId },
-      orderBy: [{ ts: 'desc' }, { id: 'desc' }],
-      take: 20,
-      select: { id: true, kind: true, ts: true, clickId: true, assignmentId: true, offerId: true, referer: true, isUnique: true },
-    }),
-    db.walletEntry.findMany({
-      where: { partnerId, type: 'conversion' },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: 20,
-      select: {
-        id: true,
-        status: true,
-        amountCents: true,
-        originalAmount: true,
-        originalCurrency: true,
-        txnId: true,
-        flag: true,
-        createdAt: true,
-        network: { select: { slug: true } },
-      },
-    }),
-    db.payout.findMany({ where: { partnerId }, orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }], take: 20 }),
+    partnerClicksSince(db, partnerId, daysAgo(now, 7)),
+    recentEventsOf(db, partnerId, 20),
+    recentConversionsOf(db, partnerId, 20),
+    payoutsOfPartner(db, partnerId, 20),
     flagsOf(db, partnerId),
-    db.assignment.groupBy({ by: ['status'], where: { partnerId }, _count: { _all: true } }),
-    db.payout.aggregate({ where: { partnerId, status: { in: ['requested', 'approved'] } }, _sum: { amountCents: true } }),
+    assignmentsByStatus(db, { partnerId }),
+    openPayoutsCents(db, partnerId),
   ])
   // Click events keep the offer's id, not a foreign key (schema): its name is looked up.
   const offerIds = [...new Set(recentClicks.flatMap((c) => (c.offerId === null ? [] : [c.offerId])))]
-  const offers = new Map(
-    (await db.offer.findMany({ where: { id: { in: offerIds } }, select: { id: true, name: true } })).map((o) => [o.id, o]),
-  )
+  const offers = new Map((await offerNames(db, offerIds)).map((o) => [o.id, o]))
   const clicks = recentClicks.map((c) => ({ ...c, offer: c.offerId === null ? null : (offers.get(c.offerId) ?? null) }))
   const activeHold = flags.find((f) => f.flag === 'hold' && f.clearedAt === null) ?? null
   return {
@@ -58,38 +41,27 @@ export async function partnerView(db: Db, rules: LedgerRules, partnerId: number,
     payouts,
     flags,
     activeHold,
-    assignments: Object.fromEntries(assignments.map((a) => [a.status, a._count._all])) as Record<string, number>,
-    openPayoutsCents: Number(openPayouts._sum.amountCents ?? 0),
+    assignments: Object.fromEntries(assignments) as Record<string, number>,
+    openPayoutsCents: openCents,
   }
 }
 
+/** A partner's balance and hold (the admin API's answer). */
+export async function partnerBalance(db: Queryable, rules: LedgerRules, partnerId: number, now = new Date()) {
+  if (!(await partnerById(db, partnerId))) throw new NotFound(`partenaire #${partnerId} introuvable`)
+  const [balance, hold] = await Promise.all([ledgerBalance(db, rules, { partnerId, now }), activeHoldOf(db, partnerId)])
+  return { partnerId, ...balance, onHold: hold !== null, hold }
+}
+
 /** Partners whose name or e-mail contains `q` (any case), or whose id is `q`; with balance and hold. */
-export async function searchPartners(db: Db, rules: LedgerRules, q: string, take = 100, now = new Date()) {
+export async function searchPartners(db: Queryable, rules: LedgerRules, q: string, take = 100, now = new Date()) {
   const term = q.trim().toLowerCase()
   const id = /^\d{1,9}$/.test(term) ? Number(term) : null
-  let ids: number[]
-  if (term === '') {
-    ids = (await db.partner.findMany({ orderBy: { id: 'asc' }, take, select: { id: true } })).map((p) => p.id)
-  } else {
-    // LOWER … LIKE works the same on both databases (Prisma's insensitive mode is PostgreSQL-only).
-    const like = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-    const rows = await db.$queryRaw<{ id: number }[]>`
-      SELECT id FROM partners WHERE LOWER(name) LIKE ${like} ESCAPE '\\' OR LOWER(COALESCE(email, '')) LIKE ${like} ESCAPE '\\' OR id = ${id ?? -1}
-      ORDER BY id LIMIT ${take}`
-    ids = rows.map((r) => Number(r.id))
-  }
+  const ids = term === '' ? await firstPartnerIds(db, take) : await searchPartnerIds(db, term, id, take)
   const [partners, balances, holds] = await Promise.all([
-    db.partner.findMany({
-      where: { id: { in: ids } },
-      orderBy: { id: 'asc' },
-      select: { id: true, name: true, email: true, createdAt: true },
-    }),
+    partnersByIds(db, ids),
     ledgerBalances(db, rules, ids, now),
-    db.partnerFlag.findMany({
-      where: { flag: 'hold', clearedAt: null, partnerId: { in: ids } },
-      select: { partnerId: true, reason: true },
-    }),
+    activeHoldsOf(db, ids),
   ])
-  const holdOf = new Map(holds.map((h) => [h.partnerId, h.reason]))
-  return partners.map((p) => ({ ...p, balance: balances.get(p.id)!, hold: holdOf.get(p.id) ?? null }))
+  return partners.map((p) => ({ ...p, balance: balances.get(p.id)!, hold: holds.get(p.id)?.reason ?? null }))
 }

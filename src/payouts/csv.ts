@@ -2,7 +2,7 @@
 // spreadsheet software reads accents right). Amounts in cents and in EUR with a
 // dot; dates ISO 8601 UTC. A text cell starting with = + - @ is prefixed with '
 // so that no spreadsheet runs it as a formula (CSV injection).
-import type { PayoutRow } from './queries.ts'
+import type { PayoutRow } from './journal.ts'
 
 export const CSV_HEADER = [
   'id',

@@ -7,11 +7,20 @@
 // cannot both pass a check that only one of them may pass.
 import { z } from 'zod'
 import type { Database } from '../db/client.ts'
+import {
+  insertPayout,
+  openPayoutsCents,
+  partnerOfPayout as partnerIdOfPayout,
+  payoutById,
+  updatePayoutById,
+  type PayoutRow,
+} from '../db/queries/payouts.ts'
 import { NotFound, Refused } from '../errors.ts'
 import { formatCents } from '../format/money.ts'
 import { activeHoldOf } from '../holds/holds.ts'
 import type { LedgerRules } from '../ledger/balance-rules.ts'
 import { ledgerBalance } from '../ledger/balances.ts'
+import { bookPaidPayout } from '../ledger/entries.ts'
 import { audit } from '../onboarding/audit.ts'
 import { withPartnerLocked, type Tx } from './payout-lock.ts'
 
@@ -35,40 +44,16 @@ export const payoutRequestSchema = z.strictObject({
 export const rejectSchema = z.strictObject({ reason: z.string().trim().min(3, 'au moins 3 caractères').max(500) })
 export const paySchema = z.strictObject({ reference: z.string().trim().min(1, 'obligatoire').max(100) })
 
-export interface PayoutView {
-  id: number
-  partnerId: number
-  amountCents: number
-  status: string
-  reference: string | null
-  reason: string | null
-  requestedAt: Date
-  approvedAt: Date | null
-  paidAt: Date | null
-  rejectedAt: Date | null
-}
-
-const payoutSelect = {
-  id: true,
-  partnerId: true,
-  amountCents: true,
-  status: true,
-  reference: true,
-  reason: true,
-  requestedAt: true,
-  approvedAt: true,
-  paidAt: true,
-  rejectedAt: true,
-} as const
+export type PayoutView = PayoutRow
 
 async function partnerOfPayout(ctx: PayoutContext, payoutId: number): Promise<number> {
-  const p = await ctx.database.prisma.payout.findUnique({ where: { id: payoutId }, select: { partnerId: true } })
-  if (!p) throw new NotFound(`payout #${payoutId} introuvable`)
-  return p.partnerId
+  const partnerId = await partnerIdOfPayout(ctx.database, payoutId)
+  if (partnerId === null) throw new NotFound(`payout #${payoutId} introuvable`)
+  return partnerId
 }
 
 async function lockedPayout(tx: Tx, payoutId: number): Promise<PayoutView> {
-  const p = await tx.payout.findUnique({ where: { id: payoutId }, select: payoutSelect })
+  const p = await payoutById(tx, payoutId)
   if (!p) throw new NotFound(`payout #${payoutId} introuvable`)
   return p
 }
@@ -106,15 +91,8 @@ export async function requestPayout(ctx: PayoutContext, input: unknown): Promise
   const req = payoutRequestSchema.parse(input)
   const now = ctx.now?.() ?? new Date()
   return withPartnerLocked(ctx.database, req.partnerId, async (tx) => {
-    const open = await tx.payout.aggregate({
-      _sum: { amountCents: true },
-      where: { partnerId: req.partnerId, status: { in: ['requested', 'approved'] } },
-    })
-    await refuseIfOverAvailable(tx, ctx, req, now, Number(open._sum.amountCents ?? 0))
-    const payout = await tx.payout.create({
-      data: { partnerId: req.partnerId, amountCents: req.amountCents, status: 'requested', requestedAt: now },
-      select: payoutSelect,
-    })
+    await refuseIfOverAvailable(tx, ctx, req, now, await openPayoutsCents(tx, req.partnerId))
+    const payout = await insertPayout(tx, { partnerId: req.partnerId, amountCents: req.amountCents, status: 'requested', requestedAt: now })
     await audit(tx, ctx.actor, 'payout.request', `payout:${payout.id}`, { partnerId: req.partnerId, amountCents: req.amountCents })
     return payout
   })
@@ -128,7 +106,7 @@ export async function approvePayout(ctx: PayoutContext, payoutId: number): Promi
     requireStatus(p, ['requested'], 'approbation')
     await refuseIfOnHold(tx, partnerId, 'approbation')
     await refuseIfOverAvailable(tx, ctx, p, now)
-    const updated = await tx.payout.update({ where: { id: payoutId }, data: { status: 'approved', approvedAt: now }, select: payoutSelect })
+    const updated = await updatePayoutById(tx, payoutId, { status: 'approved', approvedAt: now })
     await audit(tx, ctx.actor, 'payout.approve', `payout:${payoutId}`, { partnerId, amountCents: p.amountCents })
     return updated
   })
@@ -141,11 +119,7 @@ export async function rejectPayout(ctx: PayoutContext, payoutId: number, input: 
   return withPartnerLocked(ctx.database, partnerId, async (tx) => {
     const p = await lockedPayout(tx, payoutId)
     requireStatus(p, ['requested', 'approved'], 'rejet')
-    const updated = await tx.payout.update({
-      where: { id: payoutId },
-      data: { status: 'rejected', reason, rejectedAt: now },
-      select: payoutSelect,
-    })
+    const updated = await updatePayoutById(tx, payoutId, { status: 'rejected', reason, rejectedAt: now })
     await audit(tx, ctx.actor, 'payout.reject', `payout:${payoutId}`, { partnerId, amountCents: p.amountCents, reason })
     return updated
   })
@@ -161,15 +135,8 @@ export async function payPayout(ctx: PayoutContext, payoutId: number, input: unk
     requireStatus(p, ['approved'], 'paiement')
     await refuseIfOnHold(tx, partnerId, 'paiement')
     await refuseIfOverAvailable(tx, ctx, p, now)
-    // payout_id is unique on wallet entries: a payout can never be booked twice.
-    await tx.walletEntry.create({
-      data: { partnerId, type: 'payout', status: 'paid', amountCents: -p.amountCents, payoutId, createdAt: now, updatedAt: now },
-    })
-    const updated = await tx.payout.update({
-      where: { id: payoutId },
-      data: { status: 'paid', reference, paidAt: now },
-      select: payoutSelect,
-    })
+    await bookPaidPayout(tx, { partnerId, payoutId, amountCents: p.amountCents, paidAt: now })
+    const updated = await updatePayoutById(tx, payoutId, { status: 'paid', reference, paidAt: now })
     await audit(tx, ctx.actor, 'payout.pay', `payout:${payoutId}`, { partnerId, amountCents: p.amountCents, reference })
     return updated
   })

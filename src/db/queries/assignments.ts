@@ -3,8 +3,8 @@ import type { DbWriter } from '../client.ts'
 import type { Assignment, Prisma } from '../types.ts'
 import { clientOf, type Queryable } from './access.ts'
 
-export function insertAssignment(db: DbWriter, data: Prisma.AssignmentUncheckedCreateInput): Promise<Assignment> {
-  return db.assignment.create({ data })
+export function insertAssignment(db: Queryable, data: Prisma.AssignmentUncheckedCreateInput): Promise<Assignment> {
+  return clientOf(db).assignment.create({ data })
 }
 
 export function assignmentById(db: Queryable, id: number): Promise<Assignment | null> {

@@ -3,8 +3,8 @@ import type { DbWriter } from '../client.ts'
 import type { Network, Prisma } from '../types.ts'
 import { clientOf, type Queryable } from './access.ts'
 
-export function insertNetwork(db: DbWriter, data: Prisma.NetworkUncheckedCreateInput): Promise<Network> {
-  return db.network.create({ data })
+export function insertNetwork(db: Queryable, data: Prisma.NetworkUncheckedCreateInput): Promise<Network> {
+  return clientOf(db).network.create({ data })
 }
 
 export function networkBySlug(db: Queryable, slug: string): Promise<Network | null> {

@@ -9,8 +9,8 @@ export type OfferWithNetwork = Prisma.OfferGetPayload<{ include: typeof withNetw
 const withNetworkRules = { network: { select: { subidParam: true, subidSeparator: true } } } as const
 export type OfferWithNetworkRules = Prisma.OfferGetPayload<{ include: typeof withNetworkRules }>
 
-export function insertOffer(db: DbWriter, data: Prisma.OfferUncheckedCreateInput): Promise<OfferWithNetwork> {
-  return db.offer.create({ data, include: withNetwork })
+export function insertOffer(db: Queryable, data: Prisma.OfferUncheckedCreateInput): Promise<OfferWithNetwork> {
+  return clientOf(db).offer.create({ data, include: withNetwork })
 }
 
 export function offerById(db: Queryable, id: number): Promise<Offer | null> {

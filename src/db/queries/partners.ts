@@ -8,8 +8,8 @@ const identity = { id: true, name: true, email: true, createdAt: true } as const
 /** Who a partner is (no money: balances are the ledger's). */
 export type PartnerIdentity = Prisma.PartnerGetPayload<{ select: typeof identity }>
 
-export function insertPartner(db: DbWriter, data: { name: string; email: string | null; createdAt?: Date }): Promise<PartnerIdentity> {
-  return db.partner.create({ data, select: identity })
+export function insertPartner(db: Queryable, data: { name: string; email: string | null; createdAt?: Date }): Promise<PartnerIdentity> {
+  return clientOf(db).partner.create({ data, select: identity })
 }
 
 export function partnerById(db: Queryable, id: number): Promise<PartnerIdentity | null> {

@@ -3,8 +3,8 @@
 // trail of these changes below.
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
-import { liftHold, setHold } from '../../holds/holds.ts'
-import { allActiveHolds, holdAudit, recentlyLiftedHolds } from '../../holds/queries.ts'
+import { allActiveHolds, holdAudit, liftHold, recentlyLiftedHolds, setHold } from '../../holds/holds.ts'
+import { partnerNameOf } from '../../onboarding/partners.ts'
 import { field, formAction, renderPage } from './page.ts'
 import { holdContext, idParams } from './context.ts'
 
@@ -27,12 +27,16 @@ export function auditReason(detail: string | null): string {
 
 export default async function holdPages(app: FastifyInstance) {
   const partnerLabel = async (id: number) => {
-    const p = await app.db.partner.findUnique({ where: { id }, select: { name: true } })
-    return p ? `${p.name} (#${id})` : `Partenaire #${id}`
+    const name = await partnerNameOf(app.database, id)
+    return name !== null ? `${name} (#${id})` : `Partenaire #${id}`
   }
 
   app.get<{ Querystring: { partner?: string } }>('/ops/holds', async (request, reply) => {
-    const [holds, lifted, audit] = await Promise.all([allActiveHolds(app.db), recentlyLiftedHolds(app.db), holdAudit(app.db)])
+    const [holds, lifted, audit] = await Promise.all([
+      allActiveHolds(app.database),
+      recentlyLiftedHolds(app.database),
+      holdAudit(app.database),
+    ])
     const prefill = /^\d{1,10}$/.test(request.query.partner ?? '') ? request.query.partner : ''
     return renderPage(request, reply, 'holds', {
       title: 'Holds — ContentFlow',

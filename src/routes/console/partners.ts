@@ -11,13 +11,13 @@ import { STATUS_LABELS } from './payouts.ts'
 export default async function partnerPages(app: FastifyInstance) {
   app.get<{ Querystring: { q?: string } }>('/admin/partners', async (request, reply) => {
     const q = typeof request.query.q === 'string' ? request.query.q.slice(0, 100) : ''
-    const partners = await searchPartners(app.db, ledgerRulesOf(app.config), q)
+    const partners = await searchPartners(app.database, ledgerRulesOf(app.config), q)
     return renderPage(request, reply, 'partners', { title: 'Partenaires — ContentFlow', nav: 'partners', partners, q })
   })
 
   app.get<{ Params: { id: string } }>('/admin/partners/:id', async (request, reply) => {
     const { id } = idParams.parse(request.params)
-    const view = await partnerView(app.db, ledgerRulesOf(app.config), id)
+    const view = await partnerView(app.database, ledgerRulesOf(app.config), id)
     return renderPage(request, reply, 'partner', {
       title: `${view.partner.name} — ContentFlow`,
       nav: 'partners',

@@ -3,11 +3,11 @@
 // 409 {"error": "<one line>"}; malformed input 400; unknown ids 404.
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
-import { ledgerBalance, ledgerRulesOf } from '../../ledger/balances.ts'
+import { ledgerRulesOf } from '../../ledger/balances.ts'
 import { approvePayout, payPayout, rejectPayout, requestPayout } from '../../payouts/payouts.ts'
-import { journalFilterSchema, payoutJournal } from '../../payouts/queries.ts'
-import { liftHold, setHold, activeHoldOf } from '../../holds/holds.ts'
-import { NotFound } from '../../errors.ts'
+import { journalFilterSchema, payoutJournal } from '../../payouts/journal.ts'
+import { liftHold, setHold } from '../../holds/holds.ts'
+import { partnerBalance } from '../../partners/partner-view.ts'
 import { holdContext, idParams, payoutContext } from './context.ts'
 
 const holdBody = z.strictObject({ reason: z.string() })
@@ -18,7 +18,7 @@ export default async function payoutsApi(app: FastifyInstance) {
   // token like any form (checked for the whole console in ./index.ts).
 
   app.get<{ Querystring: Record<string, string> }>('/admin/api/payouts', async (request) => {
-    const journal = await payoutJournal(app.db, journalFilterSchema.parse(request.query))
+    const journal = await payoutJournal(app.database, journalFilterSchema.parse(request.query))
     return { payouts: journal.rows, total: journal.total, page: journal.page, pages: journal.pages }
   })
 
@@ -59,13 +59,6 @@ export default async function payoutsApi(app: FastifyInstance) {
 
   app.get<{ Params: { id: string } }>('/admin/api/partners/:id/balance', async (request) => {
     const { id } = idParams.parse(request.params)
-    const partner = await app.db.partner.findUnique({ where: { id }, select: { id: true } })
-    if (!partner) throw new NotFound(`partenaire #${id} introuvable`)
-    const now = new Date()
-    const [balance, hold] = await Promise.all([
-      ledgerBalance(app.db, ledgerRulesOf(app.config), { partnerId: id, now }),
-      activeHoldOf(app.db, id),
-    ])
-    return { partnerId: id, ...balance, onHold: hold !== null, hold }
+    return partnerBalance(app.database, ledgerRulesOf(app.config), id)
   })
 }

@@ -3,14 +3,15 @@
 // (/admin/payouts) with filters and CSV export, and the request form of a
 // partner's page. Forms are CSRF-checked and answer with a redirect.
 import type { FastifyInstance } from 'fastify'
-import { activeHoldsOf } from '../../holds/queries.ts'
+import { activeHoldsOf } from '../../holds/holds.ts'
 import { ledgerBalances, ledgerRulesOf } from '../../ledger/balances.ts'
 import { formatCents, parseEurToCents } from '../../format/money.ts'
 import { isoDay } from '../../format/dates.ts'
 import { InvalidInput } from '../../errors.ts'
 import { approvePayout, payPayout, rejectPayout, requestPayout, PAYOUT_STATUSES } from '../../payouts/payouts.ts'
-import { journalFilterSchema, payoutJournal, payoutJournalAll, payoutsToValidate } from '../../payouts/queries.ts'
+import { journalFilterSchema, payoutJournal, payoutJournalAll, payoutsToValidate } from '../../payouts/journal.ts'
 import { payoutsCsv } from '../../payouts/csv.ts'
+import { partnerNameOf } from '../../onboarding/partners.ts'
 import { field, formAction, renderPage } from './page.ts'
 import { idParams, payoutContext } from './context.ts'
 
@@ -19,11 +20,11 @@ export const STATUS_LABELS: Record<string, string> = { requested: 'demandé', ap
 export default async function payoutPages(app: FastifyInstance) {
   app.get('/ops/payouts/pending', async (request, reply) => {
     const now = new Date()
-    const rows = await payoutsToValidate(app.db)
+    const rows = await payoutsToValidate(app.database)
     const partnerIds = rows.map((r) => r.partnerId)
     const [balances, holds] = await Promise.all([
-      ledgerBalances(app.db, ledgerRulesOf(app.config), partnerIds, now),
-      activeHoldsOf(app.db, partnerIds),
+      ledgerBalances(app.database, ledgerRulesOf(app.config), partnerIds, now),
+      activeHoldsOf(app.database, partnerIds),
     ])
     const items = rows.map((r) => {
       const balance = balances.get(r.partnerId)!
@@ -94,12 +95,10 @@ export default async function payoutPages(app: FastifyInstance) {
 
   app.get<{ Querystring: Record<string, string> }>('/admin/payouts', async (request, reply) => {
     const filter = journalFilterSchema.parse(request.query)
-    const journal = await payoutJournal(app.db, filter)
+    const journal = await payoutJournal(app.database, filter)
     const query = new URLSearchParams()
     for (const k of ['partner', 'status', 'from', 'to'] as const) if (filter[k] !== undefined) query.set(k, String(filter[k]))
-    const partnerName = filter.partner
-      ? ((await app.db.partner.findUnique({ where: { id: filter.partner }, select: { name: true } }))?.name ?? null)
-      : null
+    const partnerName = filter.partner ? await partnerNameOf(app.database, filter.partner) : null
     return renderPage(request, reply, 'payouts-journal', {
       title: 'Journal des payouts — ContentFlow',
       nav: 'journal',
@@ -114,7 +113,7 @@ export default async function payoutPages(app: FastifyInstance) {
 
   app.get<{ Querystring: Record<string, string> }>('/admin/payouts.csv', async (request, reply) => {
     const filter = journalFilterSchema.parse(request.query)
-    const rows = await payoutJournalAll(app.db, filter)
+    const rows = await payoutJournalAll(app.database, filter)
     const name = `payouts-${isoDay(new Date())}.csv`
     return reply
       .type('text/csv; charset=utf-8')

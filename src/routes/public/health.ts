@@ -6,7 +6,7 @@ export default async function (app: FastifyInstance) {
   app.get('/healthz', async () => ({ status: 'ok' }))
 
   app.get('/readyz', async (_request, reply) => {
-    if (await databaseReachable(app.db)) return { status: 'ready', database: app.database.provider }
+    if (await databaseReachable(app.database)) return { status: 'ready', database: app.database.provider }
     return reply.code(503).send({ status: 'unavailable', database: app.database.provider })
   })
 }
