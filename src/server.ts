@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from './config.ts'
 
 let config
 try {
-  process.loadEnvFile?.('.env')
+  process.loadEnvFile('.env')
 } catch {
   // no .env: the environment alone configures the server
 }
@@ -34,7 +34,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     // (click batch flush, database close).
     app.close().then(
       () => process.exit(0),
-      (err) => {
+      (err: unknown) => {
         app.log.error({ err }, 'error while stopping')
         process.exit(1)
       },

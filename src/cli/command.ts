@@ -11,5 +11,6 @@ export interface Command {
   /** One line for `help`. */
   summary: string
   usage?: string
-  run(args: string[], ctx: CliContext): Promise<number | void>
+  /** Resolves to the process's exit code. */
+  run(args: string[], ctx: CliContext): Promise<number>
 }

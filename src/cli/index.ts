@@ -29,7 +29,7 @@ async function main(argv: string[]): Promise<number> {
     return 2
   }
   try {
-    process.loadEnvFile?.('.env')
+    process.loadEnvFile('.env')
   } catch {
     // no .env file
   }
@@ -43,12 +43,12 @@ async function main(argv: string[]): Promise<number> {
     }
     throw err
   }
-  return (await command.run(args, ctx)) ?? 0
+  return command.run(args, ctx)
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
-  (err) => {
+  (err: unknown) => {
     console.error(err instanceof Error ? err.message : err)
     process.exit(1)
   },

@@ -1,7 +1,7 @@
 // Errors on console pages (and the login page) are answered with an HTML page in
 // the console's layout, in French, instead of the API's plain text or JSON.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { navFor } from '../routes/console/page.ts'
+import { navFor } from './nav.ts'
 import { actorOf } from './actor.ts'
 
 /** A page of the console or the login form — not the JSON API, the CSV or the tracking endpoints. */

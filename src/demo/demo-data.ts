@@ -3,11 +3,19 @@
 // daily and weekly rhythm, bots, conversions in every status with their history,
 // payouts in every status, a couple of holds, and postback logs.
 import { randomBytes } from 'node:crypto'
-import type { Database, Db, Prisma } from '../db/client.ts'
+import type { Database } from '../db/client.ts'
 import { insertClickEvents, type ClickEventRow } from '../db/hot/index.ts'
-
-const DAY = 24 * 60 * 60 * 1000
-const HOUR = 60 * 60 * 1000
+import type { Queryable } from '../db/queries/access.ts'
+import { insertAssignment } from '../db/queries/assignments.ts'
+import { insertPostbackLogLines } from '../db/queries/demo-seed.ts'
+import { countNetworks, insertNetwork } from '../db/queries/networks.ts'
+import { insertOffer } from '../db/queries/offers.ts'
+import { insertFlag } from '../db/queries/partner-flags.ts'
+import { countPartners, insertPartner } from '../db/queries/partners.ts'
+import { insertPayout } from '../db/queries/payouts.ts'
+import { bookPaidPayout } from '../ledger/entries.ts'
+import { seedEntries, type SeedEntry } from '../ledger/seed.ts'
+import { DAY_MS as DAY, HOUR_MS as HOUR, MINUTE_MS } from '../time.ts'
 
 /** Small seeded PRNG (mulberry32): the same demo every time for a given seed. */
 export function prng(seed: number) {
@@ -84,15 +92,15 @@ export interface DemoSummary {
   payouts: number
 }
 
-export async function isEmpty(db: Db): Promise<boolean> {
-  return (await db.partner.count()) === 0 && (await db.network.count()) === 0
+export async function isEmpty(db: Queryable): Promise<boolean> {
+  return (await countPartners(db)) === 0 && (await countNetworks(db)) === 0
 }
 
 export async function generateDemoData(
   database: Database,
   options: { now?: Date; seed?: number; days?: number } = {},
 ): Promise<DemoSummary> {
-  const db = database.prisma
+  const db = database
   const now = options.now ?? new Date()
   const days = options.days ?? 60
   const rnd = prng(options.seed ?? 42)
@@ -105,7 +113,7 @@ export async function generateDemoData(
       { slug: 'awin', name: 'Awin', subidParam: 'clickref', preset: 'generic', defaultCurrency: 'EUR' },
       { slug: 'impact', name: 'Impact', subidParam: 'subId1', preset: 'impact', defaultCurrency: 'USD', subidSeparator: '_' },
       { slug: 'everflow', name: 'Everflow', subidParam: 'sub1', preset: 'everflow', defaultCurrency: 'EUR' },
-    ].map((n) => db.network.create({ data: { ...n, postbackToken: randomBytes(16).toString('hex'), createdAt: start } })),
+    ].map((n) => insertNetwork(db, { ...n, postbackToken: randomBytes(16).toString('hex'), createdAt: start })),
   )
   const offerSpecs = [
     ['Box fibre', 'https://annonceur.example/fibre?affid=CF01'],
@@ -117,9 +125,7 @@ export async function generateDemoData(
   ] as const
   const offers = []
   for (const [i, [name, url]] of offerSpecs.entries()) {
-    offers.push(
-      await db.offer.create({ data: { networkId: networks[i % networks.length]!.id, name, url, active: i !== 5, createdAt: start } }),
-    )
+    offers.push(await insertOffer(db, { networkId: networks[i % networks.length]!.id, name, url, active: i !== 5, createdAt: start }))
   }
 
   // Partners (publishers).
@@ -128,15 +134,13 @@ export async function generateDemoData(
     const first = rnd.pick(FIRST)
     const last = rnd.pick(LAST)
     partners.push(
-      await db.partner.create({
-        data: {
-          name: `${first} ${last} (${rnd.pick(SITES)})`,
-          email: `${first}.${last}${i}@example.fr`
-            .toLowerCase()
-            .normalize('NFD')
-            .replace(/[\u0300-\u036f]/g, ''),
-          createdAt: new Date(start.getTime() + rnd.int(0, 10) * DAY),
-        },
+      await insertPartner(db, {
+        name: `${first} ${last} (${rnd.pick(SITES)})`,
+        email: `${first}.${last}${i}@example.fr`
+          .toLowerCase()
+          .normalize('NFD')
+          .replace(/[\u0300-\u036f]/g, ''),
+        createdAt: new Date(start.getTime() + rnd.int(0, 10) * DAY),
       }),
     )
   }
@@ -150,14 +154,12 @@ export async function generateDemoData(
       const status = r < 0.62 ? 'posted' : r < 0.78 ? 'approved' : r < 0.93 ? 'pending' : 'failed'
       const offer = rnd.pick(offers)
       assignments.push(
-        await db.assignment.create({
-          data: {
-            partnerId: partner.id,
-            offerId: offer.id,
-            status,
-            code: code(),
-            createdAt: new Date(start.getTime() + rnd.int(0, 20) * DAY),
-          },
+        await insertAssignment(db, {
+          partnerId: partner.id,
+          offerId: offer.id,
+          status,
+          code: code(),
+          createdAt: new Date(start.getTime() + rnd.int(0, 20) * DAY),
         }),
       )
     }
@@ -220,12 +222,12 @@ export async function generateDemoData(
   // Conversions: ~2.5 % of clicks, decided by the network some days later.
   const networkOf = new Map(offers.map((o) => [o.id, networks.find((n) => n.id === o.networkId)!]))
   const offerOf = new Map(assignments.map((a) => [a.id, a.offerId]))
-  const pending: { data: Prisma.WalletEntryCreateManyInput; steps: string[] }[] = []
+  const pending: { data: SeedEntry['entry']; steps: string[] }[] = []
   let txn = 0
   for (const click of clickLog) {
     if (!rnd.chance(0.025)) continue
     const network = networkOf.get(offerOf.get(click.assignmentId)!)!
-    const createdAt = new Date(click.at.getTime() + rnd.int(5, 180) * 60 * 1000)
+    const createdAt = new Date(click.at.getTime() + rnd.int(5, 180) * MINUTE_MS)
     if (createdAt > now) continue
     const ageDays = (now.getTime() - createdAt.getTime()) / DAY
     const r = rnd.next()
@@ -267,20 +269,19 @@ export async function generateDemoData(
   // Bulk statements: a few hundred rows each, entries first, then their history.
   for (let i = 0; i < pending.length; i += 200) {
     const chunk = pending.slice(i, i + 200)
-    const created = await db.walletEntry.createManyAndReturn({ data: chunk.map((c) => c.data), select: { id: true, txnId: true } })
-    const idOf = new Map(created.map((e) => [e.txnId, e.id]))
-    await db.walletEntryHistory.createMany({
-      data: chunk.flatMap(({ data, steps }) =>
-        steps.map((to, k) => ({
-          entryId: idOf.get(data.txnId!)!,
+    await seedEntries(
+      db,
+      chunk.map(({ data, steps }) => ({
+        entry: data,
+        history: steps.map((to, k) => ({
           fromStatus: k === 0 ? null : steps[k - 1]!,
           toStatus: to,
           networkWord: to === 'confirmed' ? 'approved' : to === 'rejected' ? 'declined' : to,
           amountCents: data.amountCents,
           changedAt: new Date(Math.min(now.getTime(), (data.createdAt as Date).getTime() + k * 3 * DAY)),
         })),
-      ),
-    })
+      })),
+    )
   }
   const conversions = pending.length
 
@@ -290,89 +291,70 @@ export async function generateDemoData(
     const amountCents = rnd.int(20, 120) * 100
     const requestedAt = new Date(now.getTime() - rnd.int(1, 40) * DAY)
     const status = i < 10 ? 'paid' : i < 15 ? 'approved' : i < 21 ? 'requested' : 'rejected'
-    const payout = await db.payout.create({
-      data: {
-        partnerId: partner.id,
-        amountCents,
-        status,
-        requestedAt,
-        approvedAt: status === 'paid' || status === 'approved' ? new Date(requestedAt.getTime() + DAY) : null,
-        paidAt: status === 'paid' ? new Date(requestedAt.getTime() + 2 * DAY) : null,
-        rejectedAt: status === 'rejected' ? new Date(requestedAt.getTime() + DAY) : null,
-        reference: status === 'paid' ? `VIR-${2026000 + i}` : null,
-        reason: status === 'rejected' ? 'IBAN invalide' : null,
-      },
+    const payout = await insertPayout(db, {
+      partnerId: partner.id,
+      amountCents,
+      status,
+      requestedAt,
+      approvedAt: status === 'paid' || status === 'approved' ? new Date(requestedAt.getTime() + DAY) : null,
+      paidAt: status === 'paid' ? new Date(requestedAt.getTime() + 2 * DAY) : null,
+      rejectedAt: status === 'rejected' ? new Date(requestedAt.getTime() + DAY) : null,
+      reference: status === 'paid' ? `VIR-${2026000 + i}` : null,
+      reason: status === 'rejected' ? 'IBAN invalide' : null,
     })
     if (status === 'paid') {
-      await db.walletEntry.create({
-        data: {
-          partnerId: partner.id,
-          type: 'payout',
-          status: 'paid',
-          amountCents: -amountCents,
-          payoutId: payout.id,
-          createdAt: payout.paidAt!,
-        },
-      })
+      await bookPaidPayout(db, { partnerId: partner.id, payoutId: payout.id, amountCents, paidAt: payout.paidAt! })
     }
     payouts++
   }
 
   // Two partners on hold, one lifted hold in the history.
-  await db.partnerFlag.create({
-    data: {
-      partnerId: partners[30]!.id,
-      flag: 'hold',
-      reason: 'Pic de clics suspect (trafic incentivé ?)',
-      setBy: 'demo',
-      setAt: new Date(now.getTime() - 3 * DAY),
-    },
+  await insertFlag(db, {
+    partnerId: partners[30]!.id,
+    flag: 'hold',
+    reason: 'Pic de clics suspect (trafic incentivé ?)',
+    setBy: 'demo',
+    setAt: new Date(now.getTime() - 3 * DAY),
   })
-  await db.partnerFlag.create({
-    data: {
-      partnerId: partners[12]!.id,
-      flag: 'hold',
-      reason: 'Justificatif de domiciliation manquant',
-      setBy: 'demo',
-      setAt: new Date(now.getTime() - 9 * DAY),
-    },
+  await insertFlag(db, {
+    partnerId: partners[12]!.id,
+    flag: 'hold',
+    reason: 'Justificatif de domiciliation manquant',
+    setBy: 'demo',
+    setAt: new Date(now.getTime() - 9 * DAY),
   })
-  await db.partnerFlag.create({
-    data: {
-      partnerId: partners[5]!.id,
-      flag: 'hold',
-      reason: 'Vérification KYC',
-      setBy: 'demo',
-      setAt: new Date(now.getTime() - 20 * DAY),
-      clearedAt: new Date(now.getTime() - 15 * DAY),
-      clearedBy: 'demo',
-      clearReason: 'KYC validé',
-    },
+  await insertFlag(db, {
+    partnerId: partners[5]!.id,
+    flag: 'hold',
+    reason: 'Vérification KYC',
+    setBy: 'demo',
+    setAt: new Date(now.getTime() - 20 * DAY),
+    clearedAt: new Date(now.getTime() - 15 * DAY),
+    clearedBy: 'demo',
+    clearReason: 'KYC validé',
   })
 
   // A few postback log lines, among them rejected ones to look at.
-  await db.postbackLog.createMany({
-    data: [
-      {
-        method: 'GET',
-        rawQuery: 'subid=9:999:zz&amount=12.50&currency=JPY&status=approved&txn_id=X-1&network=awin&token=***',
-        sourceIp: '203.0.113.7',
-        networkSlug: 'awin',
-        outcome: 'rejected',
-        reason: 'unknown currency JPY',
-        receivedAt: new Date(now.getTime() - 5 * HOUR),
-      },
-      {
-        method: 'GET',
-        rawQuery: 'subid=abc&amount=10&status=approved&txn_id=X-2&network=impact&token=***',
-        sourceIp: '203.0.113.8',
-        networkSlug: 'impact',
-        outcome: 'rejected',
-        reason: 'malformed subid',
-        receivedAt: new Date(now.getTime() - 2 * HOUR),
-      },
-    ],
-  })
+  await insertPostbackLogLines(db, [
+    {
+      method: 'GET',
+      rawQuery: 'subid=9:999:zz&amount=12.50&currency=JPY&status=approved&txn_id=X-1&network=awin&token=***',
+      sourceIp: '203.0.113.7',
+      networkSlug: 'awin',
+      outcome: 'rejected',
+      reason: 'unknown currency JPY',
+      receivedAt: new Date(now.getTime() - 5 * HOUR),
+    },
+    {
+      method: 'GET',
+      rawQuery: 'subid=abc&amount=10&status=approved&txn_id=X-2&network=impact&token=***',
+      sourceIp: '203.0.113.8',
+      networkSlug: 'impact',
+      outcome: 'rejected',
+      reason: 'malformed subid',
+      receivedAt: new Date(now.getTime() - 2 * HOUR),
+    },
+  ])
 
   return { partners: partners.length, assignments: assignments.length, events, conversions, payouts }
 }

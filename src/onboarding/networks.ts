@@ -4,7 +4,9 @@ import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import type { Database } from '../db/client.ts'
 import { inTransaction, type Queryable } from '../db/queries/access.ts'
+import { latestClickOn } from '../db/queries/metric-events.ts'
 import { allNetworks, insertNetwork, networkBySlug, updateNetworkById } from '../db/queries/networks.ts'
+import { offerIdsOfNetwork } from '../db/queries/offers.ts'
 import type { Network } from '../db/types.ts'
 import { InvalidInput, NotFound, Refused } from '../errors.ts'
 import { InvalidAllowList, parseAllowList } from '../postbacks/network-auth.ts'
@@ -213,4 +215,14 @@ export async function postbackSetup(ctx: { database: Queryable }, slugValue: str
     tracking: trackingExample(n.subidParam, n.subidSeparator as SubidSeparator),
     note: PRESETS[preset].note,
   }
+}
+
+/** The network's row (its token included), or null: for the operator's own tools. */
+export function networkBySlugOrNull(database: Queryable, slugValue: string): Promise<Network | null> {
+  return networkBySlug(database, slugValue)
+}
+
+/** The newest click on one of the network's offers: whose sub-id a test postback can carry. */
+export async function latestClickOfNetwork(database: Queryable, networkId: number) {
+  return latestClickOn(database, await offerIdsOfNetwork(database, networkId))
 }

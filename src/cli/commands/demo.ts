@@ -11,7 +11,7 @@ export const demo: Command = {
     await applyMigrations(config.databaseUrl)
     const database = await openDatabase(config.databaseUrl)
     try {
-      if (!(await isEmpty(database.prisma))) {
+      if (!(await isEmpty(database))) {
         out('The database already holds networks or partners: demo data only goes into an empty database.')
         out(`(DATABASE_URL=${config.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}; point it elsewhere or remove the file.)`)
         return 1
@@ -24,6 +24,7 @@ export const demo: Command = {
         `demo data: ${s.partners} partners, ${s.assignments} assignments, ${s.events} click events, ` +
           `${s.conversions} conversions, ${s.payouts} payouts (${((Date.now() - started) / 1000).toFixed(1)} s)`,
       )
+      return 0
     } finally {
       await database.close()
     }

@@ -9,5 +9,6 @@ export const migrate: Command = {
     const applied = await applyMigrations(config.databaseUrl)
     const where = providerOf(config.databaseUrl)
     out(applied.length ? `${where}: applied ${applied.join(', ')}` : `${where}: database is up to date`)
+    return 0
   },
 }

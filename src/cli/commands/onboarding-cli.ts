@@ -45,23 +45,28 @@ export async function withOnboarding(cli: CliContext, usage: string, run: (o: On
   }
 }
 
+function recordText(v: unknown): string {
+  if (v instanceof Date) return v.toISOString()
+  if (typeof v === 'object' && v !== null) return JSON.stringify(v)
+  return String(v)
+}
+
 /** Prints an object as aligned "key  value" lines. */
 export function printRecord(out: (line: string) => void, record: Record<string, unknown>) {
   const width = Math.max(...Object.keys(record).map((k) => k.length))
-  for (const [k, v] of Object.entries(record)) {
-    const text = v instanceof Date ? v.toISOString() : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)
-    out(`${k.padEnd(width)}  ${text}`)
-  }
+  for (const [k, v] of Object.entries(record)) out(`${k.padEnd(width)}  ${recordText(v)}`)
 }
 
-export function printTable<T extends object>(out: (line: string) => void, rows: readonly T[], columns: string[]) {
+export function printTable(out: (line: string) => void, rows: readonly object[], columns: string[]) {
   if (rows.length === 0) {
     out('(none)')
     return
   }
-  const cell = (v: unknown) =>
+  // Table cells are text, numbers, booleans and dates.
+  type Cell = string | number | boolean | Date | null | undefined
+  const cell = (v: Cell) =>
     v instanceof Date ? v.toISOString().slice(0, 16).replace('T', ' ') : v === null || v === undefined ? '' : String(v)
-  const at = (r: T, c: string) => (r as Record<string, unknown>)[c]
+  const at = (r: object, c: string) => (r as Record<string, Cell>)[c]
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cell(at(r, c)).length)))
   out(columns.map((c, i) => c.padEnd(widths[i]!)).join('  '))
   for (const r of rows)

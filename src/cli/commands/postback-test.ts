@@ -3,6 +3,7 @@
 // default a pending conversion of 1.00 on the network's latest click, which the
 // operator can reject afterwards with --status rejected and the same --txn.
 import { openDatabase } from '../../db/client.ts'
+import { latestClickOfNetwork, networkBySlugOrNull } from '../../onboarding/networks.ts'
 import { publicBaseUrl } from '../../onboarding/public-base.ts'
 import { formatSubid, type SubidSeparator } from '../../tracking/subid.ts'
 import { optionValue, parseArgs, UsageError } from '../args.ts'
@@ -33,19 +34,14 @@ export const postbackTest: Command = {
     if (!token || !subid) {
       const database = await openDatabase(config.databaseUrl)
       try {
-        const network = await database.prisma.network.findUnique({ where: { slug } })
+        const network = await networkBySlugOrNull(database, slug)
         if (!network) {
           console.error(`no network "${slug}" in ${config.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}`)
           return 1
         }
         token ??= network.postbackToken ?? undefined
         if (!subid) {
-          const offers = await database.prisma.offer.findMany({ where: { networkId: network.id }, select: { id: true } })
-          const click = await database.prisma.metricEvent.findFirst({
-            where: { kind: 'click', offerId: { in: offers.map((o) => o.id) } },
-            orderBy: { id: 'desc' },
-            select: { partnerId: true, assignmentId: true, clickId: true },
-          })
+          const click = await latestClickOfNetwork(database, network.id)
           if (!click?.partnerId || !click.assignmentId) {
             console.error(`no click yet on ${slug}'s links: open a tracked link once, or give --subid`)
             return 1

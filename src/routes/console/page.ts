@@ -8,7 +8,7 @@ import { formatCents, formatCount, formatEpc, formatEur } from '../../format/mon
 import { formatDate, formatDateTime, isoDay } from '../../format/dates.ts'
 import { setFlash, takeFlash } from '../../console/flash.ts'
 import { actorOf } from '../../console/actor.ts'
-import type { Account } from '../../plugins/admin-auth.ts'
+import { navFor, type NavKey } from '../../console/nav.ts'
 import { ROLE_LABELS } from '../../accounts/roles.ts'
 
 export const fmt = {
@@ -20,22 +20,6 @@ export const fmt = {
   dateTime: formatDateTime,
   isoDay,
 }
-
-export const NAV = [
-  { key: 'monitoring', href: '/admin/monitoring', label: 'Monitoring' },
-  { key: 'pending', href: '/ops/payouts/pending', label: 'Payouts à valider' },
-  { key: 'holds', href: '/ops/holds', label: 'Holds' },
-  { key: 'journal', href: '/admin/payouts', label: 'Journal des payouts' },
-  { key: 'partners', href: '/admin/partners', label: 'Partenaires' },
-  { key: 'users', href: '/admin/users', label: 'Utilisateurs', ownerOnly: true },
-] as const
-
-/** The navigation an account sees: owners' pages only for owners. */
-export function navFor(account: Account | null) {
-  return NAV.filter((item) => !('ownerOnly' in item) || account?.role === 'owner')
-}
-
-export type NavKey = (typeof NAV)[number]['key'] | 'none'
 
 export interface PageData {
   title: string

@@ -1,0 +1,18 @@
+// The console's navigation: every page's menu, and the error page's.
+import type { Role } from '../accounts/roles.ts'
+
+export const NAV = [
+  { key: 'monitoring', href: '/admin/monitoring', label: 'Monitoring' },
+  { key: 'pending', href: '/ops/payouts/pending', label: 'Payouts à valider' },
+  { key: 'holds', href: '/ops/holds', label: 'Holds' },
+  { key: 'journal', href: '/admin/payouts', label: 'Journal des payouts' },
+  { key: 'partners', href: '/admin/partners', label: 'Partenaires' },
+  { key: 'users', href: '/admin/users', label: 'Utilisateurs', ownerOnly: true },
+] as const
+
+export type NavKey = (typeof NAV)[number]['key'] | 'none'
+
+/** The navigation an account sees: owners' pages only for owners. */
+export function navFor(account: { role: Role } | null | undefined) {
+  return NAV.filter((item) => !('ownerOnly' in item) || account?.role === 'owner')
+}
