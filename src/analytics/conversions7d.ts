@@ -1,13 +1,13 @@
 // conv_7d and rev_7d: confirmed conversion entries created at ≥ now − 7 days,
 // counted and summed: whole UTC days from the ledger's daily totals, the partial
 // first day from the entries (index on type, status, created_at, amount).
-import type { DbWriter } from '../db/client.ts'
+import type { Queryable } from '../db/queries/access.ts'
 import { confirmedConversionsBetween } from '../ledger/figures.ts'
 import { dailyTotal } from '../ledger/ledger-daily.ts'
 import { daysAgo } from '../time.ts'
 import { rollupSplit } from './window.ts'
 
-export async function confirmedConversionsSince(db: DbWriter, since: Date): Promise<{ count: number; cents: number }> {
+export async function confirmedConversionsSince(db: Queryable, since: Date): Promise<{ count: number; cents: number }> {
   const split = rollupSplit(since)
   const [days, edge] = await Promise.all([
     dailyTotal(db, 'conversion', 'confirmed', split.firstFullDay),
@@ -16,6 +16,6 @@ export async function confirmedConversionsSince(db: DbWriter, since: Date): Prom
   return { count: days.entries + edge.count, cents: days.cents + edge.cents }
 }
 
-export function conversions7d(db: DbWriter, now: Date) {
+export function conversions7d(db: Queryable, now: Date) {
   return confirmedConversionsSince(db, daysAgo(now, 7))
 }

@@ -2,7 +2,7 @@
 // the click rollup, confirmed revenue per UTC day (conversions by their creation
 // day, as rev_7d counts them) from the ledger's daily totals. Days without data
 // are zeros. A few rows per day, whatever the volume.
-import { clientOf, type Queryable } from '../db/queries/access.ts'
+import type { Queryable } from '../db/queries/access.ts'
 import { clicksByDay } from '../db/queries/analytics/clicksByDay.ts'
 import { dailyTotalsByDay } from '../ledger/ledger-daily.ts'
 import { DAY_MS, dayStart } from '../time.ts'
@@ -18,10 +18,7 @@ export async function dailySeries(db: Queryable, now: Date, days = 30): Promise<
   const today = dayStart(now)
   const first = new Date(today.getTime() - (days - 1) * DAY_MS)
   const end = new Date(today.getTime() + DAY_MS)
-  const [clickRows, revenue] = await Promise.all([
-    clicksByDay(db, first, end),
-    dailyTotalsByDay(clientOf(db), 'conversion', 'confirmed', first, end),
-  ])
+  const [clickRows, revenue] = await Promise.all([clicksByDay(db, first, end), dailyTotalsByDay(db, 'conversion', 'confirmed', first, end)])
   const points = Array.from({ length: days }, (_, i): DayPoint => ({
     day: new Date(first.getTime() + i * DAY_MS),
     clicks: 0,

@@ -1,8 +1,7 @@
 // The Sécurité card: active holds, conversions reported in the last 24 h (the
 // sketch's postbacks_24h), plus what ops must review: flagged conversions
 // (unknown partner or click…) and postbacks refused in the last 24 h.
-import type { DbWriter } from '../db/client.ts'
-import { clientOf, type Queryable } from '../db/queries/access.ts'
+import type { Queryable } from '../db/queries/access.ts'
 import { rejectedPostbacksSince } from '../db/queries/analytics/rejectedPostbacksSince.ts'
 import { conversionsCreatedBetween, flaggedConversions as flaggedEntries } from '../ledger/figures.ts'
 import { dailyTotal, EVERY_STATUS } from '../ledger/ledger-daily.ts'
@@ -15,7 +14,7 @@ import { countSince } from './window.ts'
  * the entries (countSince), so the cost does not grow with the day's postbacks
  * (counting the entries alone grows with them).
  */
-export function postbacks24h(db: DbWriter, now: Date): Promise<number> {
+export function postbacks24h(db: Queryable, now: Date): Promise<number> {
   return countSince(
     daysAgo(now, 1),
     async (day) => (await dailyTotal(db, 'conversion', EVERY_STATUS, day)).entries,
@@ -24,7 +23,7 @@ export function postbacks24h(db: DbWriter, now: Date): Promise<number> {
 }
 
 /** Conversions booked with a flag (unknown_partner, unknown_click, click_mismatch, bot_click). */
-export function flaggedConversions(db: DbWriter): Promise<number> {
+export function flaggedConversions(db: Queryable): Promise<number> {
   return flaggedEntries(db)
 }
 
@@ -39,6 +38,6 @@ export interface SecurityExtras {
 }
 
 export async function securityExtras(db: Queryable, now: Date): Promise<SecurityExtras> {
-  const [flagged, rejected] = await Promise.all([flaggedConversions(clientOf(db)), rejectedPostbacks24h(db, now)])
+  const [flagged, rejected] = await Promise.all([flaggedConversions(db), rejectedPostbacks24h(db, now)])
   return { flagged_conversions: flagged, rejected_postbacks_24h: rejected }
 }

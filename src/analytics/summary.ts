@@ -4,7 +4,7 @@
 // none loads rows to count them, and the click figures read the daily rollup, so
 // the cost does not grow with the number of click events.
 import type { Config } from '../config.ts'
-import { clientOf, type Queryable } from '../db/queries/access.ts'
+import type { Queryable } from '../db/queries/access.ts'
 import { activeHolds } from '../db/queries/analytics/activeHolds.ts'
 import { ledgerBalance, ledgerRulesOf } from '../ledger/balances.ts'
 import { currentOffer, roundedEuros, type Offer } from '../pricing/current-offer.ts'
@@ -45,14 +45,13 @@ const eur = (cents: number) => cents / 100
 
 export async function summary(db: Queryable, config: SummaryConfig, options: SummaryOptions = {}): Promise<Summary> {
   const now = options.now ?? new Date()
-  const money = clientOf(db)
   const [clicks, conversions, balance, pipeline, holds, pb24h, partnersActive] = await Promise.all([
     clicks7d(db, now),
-    conversions7d(money, now),
-    ledgerBalance(money, ledgerRulesOf(config), { now }),
+    conversions7d(db, now),
+    ledgerBalance(db, ledgerRulesOf(config), { now }),
     assignmentsByStatus(db),
     activeHolds(db),
-    postbacks24h(money, now),
+    postbacks24h(db, now),
     partnersActive7d(db, now),
   ])
   const epc7d = roundedEuros(conversions.cents, clicks, 3)
