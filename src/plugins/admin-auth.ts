@@ -52,7 +52,7 @@ export default fp(
     app.decorate('sessionAccount', async (request: FastifyRequest): Promise<Account | null> => {
       if (lookedUp.has(request)) return request.account
       lookedUp.add(request)
-      const session = await findSession(app.db, request.cookies[SESSION_COOKIE], policy)
+      const session = await findSession(app.database, request.cookies[SESSION_COOKIE], policy)
       request.account = session ? { role: session.role, actor: session.email, name: session.name, session } : null
       return request.account
     })
@@ -101,7 +101,7 @@ export default fp(
     /** Logout: the session ends on the server, whatever the browser keeps. */
     app.decorate('endAdminSession', async (request: FastifyRequest, reply: FastifyReply) => {
       const account = await app.sessionAccount(request)
-      if (account?.session) await endSession(app.db, account.session.id)
+      if (account?.session) await endSession(app.database, account.session.id)
       reply.clearCookie(SESSION_COOKIE, { path: '/' })
     })
   },
