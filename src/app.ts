@@ -15,6 +15,7 @@ import csrf from './plugins/csrf.ts'
 import ledgerMaintenance from './plugins/ledger-maintenance.ts'
 import views from './plugins/views.ts'
 import metrics from './plugins/metrics.ts'
+import tracking from './plugins/tracking.ts'
 import requestLimits, {
   boundConnections,
   clientErrorHandler,
@@ -71,6 +72,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(csrf)
   await app.register(ledgerMaintenance)
   await app.register(metrics)
+  await app.register(tracking)
   await app.register(errorHandlers)
 
   await app.register(publicRoutes)

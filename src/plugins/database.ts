@@ -2,7 +2,7 @@
 // closes it when the server stops.
 import fp from 'fastify-plugin'
 import type { Config } from '../config.ts'
-import { openDatabase, type Database, type Db } from '../db/client.ts'
+import { openDatabase, type Database } from '../db/client.ts'
 import { applyMigrationsInWorker } from '../db/migrate-in-worker.ts'
 
 export default fp<{ config: Config; database?: Database }>(
@@ -23,7 +23,6 @@ export default fp<{ config: Config; database?: Database }>(
       app.addHook('onClose', async () => opened.close())
     }
     app.decorate('database', db)
-    app.decorate('db', db.prisma)
   },
   { name: 'database' },
 )
@@ -31,6 +30,5 @@ export default fp<{ config: Config; database?: Database }>(
 declare module 'fastify' {
   interface FastifyInstance {
     database: Database
-    db: Db
   }
 }

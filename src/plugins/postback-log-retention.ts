@@ -1,7 +1,6 @@
 // Prunes the postback log past POSTBACK_LOG_RETENTION_DAYS from a background
 // timer (postbacks/log-retention.ts): a pass shortly after start, then every
 // few minutes; small batches with pauses between them, never on a request's path.
-import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { PostbackLogPruner, type PruneResult } from '../postbacks/log-retention.ts'
 
@@ -11,13 +10,6 @@ const FIRST_PASS_AFTER_MS = 60 * 1000
 export interface PostbackLogRetention {
   /** Runs a pass now (or waits for the one under way). */
   runNow(now?: Date): Promise<PruneResult | null>
-}
-
-const retentions = new WeakMap<object, PostbackLogRetention>()
-
-/** The app's retention, when POSTBACK_LOG_RETENTION_DAYS is not 0. */
-export function postbackLogRetentionOf(app: FastifyInstance): PostbackLogRetention | undefined {
-  return retentions.get(app.server)
 }
 
 export default fp(
@@ -43,7 +35,7 @@ export default fp(
         })
       return running
     }
-    retentions.set(app.server, { runNow: pass })
+    app.decorate('postbackLogRetention', { runNow: pass })
     let first: NodeJS.Timeout | undefined
     let timer: NodeJS.Timeout | undefined
     app.addHook('onReady', async () => {
@@ -58,8 +50,14 @@ export default fp(
       clearTimeout(first)
       clearInterval(timer)
       await running
-      retentions.delete(app.server)
     })
   },
   { name: 'postback-log-retention', dependencies: ['database'] },
 )
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Set when POSTBACK_LOG_RETENTION_DAYS is not 0. */
+    postbackLogRetention?: PostbackLogRetention
+  }
+}

@@ -14,8 +14,7 @@ import { normalizeIP } from '@fastify/rate-limit'
 import { incomingPostback } from '../http/postback-request.ts'
 import { RateWindow } from '../http/rate-window.ts'
 import { logThrottledPostback, THROTTLED_REASON } from '../postbacks/receive-postback.ts'
-import { postbackAnswer } from '../routes/public/postback-answer.ts'
-import { trackingOf } from './tracking.ts'
+import { postbackAnswer } from '../http/postback-answer.ts'
 
 export const POSTBACK_RATE_WINDOW_MS = 1_000
 // Every refusal of /aff/postback: worded by the route's mapping, with the reason its log line keeps.
@@ -25,8 +24,7 @@ export default fp(
   async (app) => {
     const max = app.config.postbackRateLimit
     if (max === 0) return
-    const runtime = trackingOf(app)
-    if (!runtime) throw new Error('the tracking plugin must be registered before the postback rate limit')
+    const runtime = app.tracking
     const metrics = app.hasDecorator('metrics') ? app.metrics : undefined
     const window = new RateWindow(max, POSTBACK_RATE_WINDOW_MS)
 

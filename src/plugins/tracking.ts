@@ -1,10 +1,8 @@
-// The tracking runtime of one server instance: the link cache, the click group
-// commit, the recent-visitor memory, the postback endpoint's network cache and
-// group commit. Registered with the public routes; the admin API (another route
-// context) reaches it through trackingOf(app) to invalidate what it changed.
-// Closing the app writes the queued clicks and postbacks before the database
-// closes: nothing acknowledged is lost on SIGTERM.
-import type { FastifyInstance } from 'fastify'
+// The tracking runtime of one server instance (app.tracking): the link cache,
+// the click group commit, the recent-visitor memory, the postback endpoint's
+// network cache and group commit. The admin API uses it to invalidate what it
+// changed. Closing the app writes the queued clicks and postbacks before the
+// database closes: nothing acknowledged is lost on SIGTERM.
 import fp from 'fastify-plugin'
 import { TurnBatcher } from '../db/group-commit.ts'
 import { insertClickEvents } from '../db/hot/index.ts'
@@ -28,17 +26,9 @@ export interface TrackingRuntime {
   networksChanged(): void
 }
 
-// One runtime per server: keyed by the HTTP server object, which every route
-// context of an app shares (decorations would stay inside the public context).
-const runtimes = new WeakMap<object, TrackingRuntime>()
-
-export function trackingOf(app: FastifyInstance): TrackingRuntime | undefined {
-  return runtimes.get(app.server)
-}
-
 export default fp(
   async (app) => {
-    const metrics = app.hasDecorator('metrics') ? app.metrics : undefined
+    const metrics = app.metrics
     const log = app.log.child({ component: 'tracking' })
     const clicks = new ClickWriter((rows) => insertClickEvents(app.database, rows), {
       // One batch at a time on both databases. SQLite has one writer, so overlapping
@@ -50,7 +40,7 @@ export default fp(
       // 8 clicks: batches are ~25 at saturation, 1–2 on a quiet server.
       busyPollMinRows: app.database.provider === 'postgresql' ? 8 : undefined,
       logger: log,
-      observer: metrics && {
+      observer: {
         committed(rows, seconds) {
           let bots = 0
           for (const r of rows) if (r.kind === 'bot') bots++
@@ -82,7 +72,7 @@ export default fp(
     const perSecond = app.config.postbackUnauthenticatedLogRate
     const unauthenticatedLog = new UnauthenticatedLogGate(perSecond, {
       onSkip: (sourceIp, warn, skipped) => {
-        metrics?.postbacksUnlogged.inc()
+        metrics.postbacksUnlogged.inc()
         if (warn)
           log.warn(
             { sourceIp, perSecond, windowMs: UNAUTHENTICATED_LOG_WINDOW_MS, skipped },
@@ -101,7 +91,7 @@ export default fp(
         networks: (slug) => networks.get(slug),
         record: (received, report) => postbacks.submit({ received, report }),
         onError: (err, stage) => {
-          metrics?.databaseErrors.inc({ operation: stage })
+          metrics.databaseErrors.inc({ operation: stage })
           log.error({ err, stage }, 'postback processing failed')
         },
         unauthenticatedLog,
@@ -115,12 +105,17 @@ export default fp(
         links.invalidateAll()
       },
     }
-    runtimes.set(app.server, runtime)
-    // This context is a child of the database plugin's: its onClose runs first.
+    app.decorate('tracking', runtime)
+    // Registered after the database: onClose hooks run in reverse, so this one runs first.
     app.addHook('onClose', async () => {
       await Promise.all([clicks.flush(), postbacks.flush()])
-      runtimes.delete(app.server)
     })
   },
-  { name: 'tracking', dependencies: ['database'] },
+  { name: 'tracking', dependencies: ['database', 'metrics'] },
 )
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    tracking: TrackingRuntime
+  }
+}

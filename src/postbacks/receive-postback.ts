@@ -3,7 +3,7 @@
 // give back its outcome: accepted or updated, a duplicate, rejected (malformed,
 // or a change the entry's status refuses), forbidden (token or source IP), or an
 // error of ours (the network retries, and the retry is safe). The route turns an
-// outcome into the HTTP answer (routes/public/postback-answer.ts).
+// outcome into the HTTP answer (http/postback-answer.ts).
 //
 // The log line is written before the ledger is touched and before any answer.
 // Checks that need no write (network, token, IP, parameters) run first, so a

@@ -67,7 +67,7 @@ export interface RoleReport {
 
 /** Rows of every table a console route writes, as one string to compare. */
 async function snapshot(app: FastifyInstance): Promise<string> {
-  const db = app.db
+  const db = app.database.prisma
   const models = [
     db.network,
     db.offer,

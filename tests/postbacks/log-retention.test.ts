@@ -8,11 +8,10 @@ import { buildTestApp } from '../helpers/app.ts'
 import { insertClickEvents } from '../../src/db/hot/index.ts'
 import { loadPostbackNetwork } from '../../src/postbacks/network-cache.ts'
 import { receivePostback as receiveOutcome, type PostbackContext } from '../../src/postbacks/receive-postback.ts'
-import { postbackAnswer } from '../../src/routes/public/postback-answer.ts'
+import { postbackAnswer } from '../../src/http/postback-answer.ts'
 import { PostbackLogPruner } from '../../src/postbacks/log-retention.ts'
 import { DAY_MS } from '../../src/time.ts'
 import { openPostbackLogs } from '../../src/postbacks/postback-log.ts'
-import { postbackLogRetentionOf } from '../../src/plugins/postback-log-retention.ts'
 
 /** The outcome with the HTTP answer the route gives it (status, body), as the assertions read it. */
 async function receivePostback(...args: Parameters<typeof receiveOutcome>) {
@@ -114,11 +113,11 @@ describeEachDatabase('postback log retention', (t, provider) => {
     await age([old.logId!, kept.logId!], 31)
     await age([young.logId!], 29)
     const off = await buildTestApp(t(), { POSTBACK_LOG_RETENTION_DAYS: '0' })
-    expect(postbackLogRetentionOf(off)).toBeUndefined()
+    expect(off.postbackLogRetention).toBeUndefined()
     await off.close()
     const app = await buildTestApp(t(), { POSTBACK_LOG_RETENTION_DAYS: '30' })
     try {
-      expect(await postbackLogRetentionOf(app)!.runNow()).toMatchObject({ deleted: 1 })
+      expect(await app.postbackLogRetention!.runNow()).toMatchObject({ deleted: 1 })
       const ids = (await t().db.postbackLog.findMany({ orderBy: { id: 'asc' } })).map((l) => l.id)
       expect(ids).toEqual([kept.logId, young.logId])
     } finally {

@@ -5,7 +5,7 @@ import { describeEachDatabase, truncateAll } from '../helpers/databases.ts'
 import { insertClickEvents } from '../../src/db/hot/index.ts'
 import { loadPostbackNetwork } from '../../src/postbacks/network-cache.ts'
 import { receivePostback as receiveOutcome, type PostbackContext } from '../../src/postbacks/receive-postback.ts'
-import { postbackAnswer } from '../../src/routes/public/postback-answer.ts'
+import { postbackAnswer } from '../../src/http/postback-answer.ts'
 import { replayPostbacks as replayLogged, STUCK_AFTER_MS, TRUNCATED_REASON } from '../../src/postbacks/replay.ts'
 
 /** The outcome with the HTTP answer the route gives it (status, body), as the assertions read it. */

@@ -6,10 +6,9 @@ import type { FastifyInstance } from 'fastify'
 import { describeEachDatabase } from '../helpers/databases.ts'
 import { adminHeaders, buildTestApp } from '../helpers/app.ts'
 import { receivePostback as receiveOutcome, type PostbackContext } from '../../src/postbacks/receive-postback.ts'
-import { postbackAnswer } from '../../src/routes/public/postback-answer.ts'
+import { postbackAnswer } from '../../src/http/postback-answer.ts'
 import { loadPostbackNetwork } from '../../src/postbacks/network-cache.ts'
 import { replayPostbacks } from '../../src/postbacks/replay.ts'
-import { trackingOf } from '../../src/plugins/tracking.ts'
 
 /** The outcome with the HTTP answer the route gives it (status, body), as the assertions read it. */
 async function receivePostback(...args: Parameters<typeof receiveOutcome>) {
@@ -425,7 +424,7 @@ describeEachDatabase('postback endpoint', (t) => {
 
   it('group commit: concurrent postbacks share batches; identical ones in a batch still make one entry', async () => {
     const { token, subid, networkId } = await networkWithClick({ slug: 'batch', name: 'Batch' })
-    const batcher = trackingOf(app)!.postbackBatches
+    const batcher = app.tracking.postbackBatches
     const batchesBefore = batcher.stats.batches
     const url = (txn: string) =>
       `/aff/postback?${new URLSearchParams({ network: 'batch', token, subid, txn_id: txn, amount: '1,10', status: 'approved' })}`
@@ -451,7 +450,7 @@ describeEachDatabase('postback endpoint', (t) => {
 
   it('one report the database refuses does not fail the rest of its batch', async () => {
     const { subid, networkId } = await networkWithClick({ slug: 'poison', name: 'Poison' })
-    const runtime = trackingOf(app)!
+    const runtime = app.tracking
     const received = (txn: string) => ({
       method: 'GET',
       rawQuery: `txn_id=${txn}`,

@@ -5,7 +5,6 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import { describeEachDatabase } from '../helpers/databases.ts'
 import { adminHeaders, buildTestApp } from '../helpers/app.ts'
-import { trackingOf } from '../../src/plugins/tracking.ts'
 
 const BROWSER = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Safari/605.1.15'
 const OFFER_URL = 'https://shop.example/landing?affid=CF02&lang=fr#offre'
@@ -83,7 +82,7 @@ describeEachDatabase('click redirector', (t) => {
   })
 
   it('every click is in the database when its 302 is answered', async () => {
-    const clicks = trackingOf(app)!.tracker.clicks
+    const clicks = app.tracking.tracker.clicks
     const before = clicks.stats.rows
     let answered = 0
     const lag: number[] = []
@@ -102,7 +101,7 @@ describeEachDatabase('click redirector', (t) => {
 
   it('many concurrent clicks: all in the database, written in batches, rollup equal to the events', async () => {
     const { db } = t()
-    const clicks = trackingOf(app)!.tracker.clicks
+    const clicks = app.tracking.tracker.clicks
     const eventsBefore = await db.metricEvent.count()
     const batchesBefore = clicks.stats.batches
     const responses = await Promise.all(Array.from({ length: 400 }, (_, i) => click(code, { 'user-agent': `${BROWSER} v${i}` })))
@@ -118,7 +117,7 @@ describeEachDatabase('click redirector', (t) => {
   })
 
   it('resolves a live link from memory: no database read per click', async () => {
-    const links = trackingOf(app)!.tracker.links
+    const links = app.tracking.tracker.links
     await click(code)
     const loads = links.stats.loads
     await Promise.all(Array.from({ length: 50 }, () => click(code)))
@@ -207,7 +206,7 @@ describeEachDatabase('click redirector', (t) => {
 
   it('stopping the server writes the clicks still queued', async () => {
     const second = await buildTestApp(t())
-    const clicks = trackingOf(second)!.tracker.clicks
+    const clicks = second.tracking.tracker.clicks
     const clickId = 'QUEUEDATCLOSEaaaaaaaaa'
     const acknowledged = clicks.record({
       kind: 'click',

@@ -7,7 +7,6 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.ts'
 import { loadConfig } from '../../src/config.ts'
-import { trackingOf } from '../../src/plugins/tracking.ts'
 import { POSTBACK_RATE_WINDOW_MS } from '../../src/plugins/postback-rate-limit.ts'
 import { replayPostbacks } from '../../src/postbacks/replay.ts'
 import { describeEachDatabase } from '../helpers/databases.ts'
@@ -73,7 +72,7 @@ describeEachDatabase('postback rate limit per source', (t) => {
     expect(warnings[0]).toContain(ip)
     expect(logLines.join('')).not.toContain(link.token)
     // A replay (the operator's, if the network never retried) applies them: nothing lost.
-    const replayed = await replayPostbacks(trackingOf(app)!.postbacks, { ids: throttled.map((l) => l.id) })
+    const replayed = await replayPostbacks(app.tracking.postbacks, { ids: throttled.map((l) => l.id) })
     expect(replayed.map((r) => r.after)).toEqual(['accepted', 'accepted', 'accepted'])
     expect(await entries('burst')).toBe(LIMIT + 3)
   })

@@ -1,7 +1,7 @@
 import { openDatabase } from '../../db/client.ts'
 import { loadPostbackNetwork } from '../../postbacks/network-cache.ts'
 import { replayPostbacks } from '../../postbacks/replay.ts'
-import { postbackAnswer } from '../../routes/public/postback-answer.ts'
+import { postbackAnswer } from '../../http/postback-answer.ts'
 import { optionValue, parseArgs, UsageError } from '../args.ts'
 import type { Command } from '../command.ts'
 import { printTable } from './onboarding-cli.ts'

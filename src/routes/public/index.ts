@@ -3,13 +3,11 @@
 // stylesheet and /login are public too, but pages: routes/pages.ts registers them.
 import type { FastifyInstance } from 'fastify'
 import health from './health.ts'
-import tracking from '../../plugins/tracking.ts'
 import redirect from './redirect.ts'
 import postback from './postback.ts'
 
 export default async function publicRoutes(app: FastifyInstance) {
   await app.register(health)
-  await app.register(tracking)
   await app.register(redirect)
   await app.register(postback)
 }

@@ -3,14 +3,12 @@
 // so the postback log holds what the network sent, and a replay reads the same.
 import type { FastifyInstance } from 'fastify'
 import { incomingPostback } from '../../http/postback-request.ts'
-import { trackingOf } from '../../plugins/tracking.ts'
 import postbackRateLimit from '../../plugins/postback-rate-limit.ts'
 import { receivePostback } from '../../postbacks/receive-postback.ts'
-import { postbackAnswer } from './postback-answer.ts'
+import { postbackAnswer } from '../../http/postback-answer.ts'
 
 export default async function postback(app: FastifyInstance) {
-  const runtime = trackingOf(app)
-  if (!runtime) throw new Error('the tracking plugin must be registered before the postback route')
+  const runtime = app.tracking
   const metrics = app.hasDecorator('metrics') ? app.metrics : undefined
 
   // The postback log table is this route's log: no info lines per request (they cost

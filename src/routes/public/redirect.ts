@@ -2,7 +2,6 @@
 // logged per request at info level (it is the hottest route; the clicks table is
 // its log); failures still are.
 import type { FastifyInstance } from 'fastify'
-import { trackingOf } from '../../plugins/tracking.ts'
 import { trackClick } from '../../tracking/track-click.ts'
 
 const NOT_FOUND_PAGE =
@@ -10,8 +9,7 @@ const NOT_FOUND_PAGE =
   '<p>Ce lien n’existe pas ou n’est plus actif.</p></html>'
 
 export default async function redirect(app: FastifyInstance) {
-  const runtime = trackingOf(app)
-  if (!runtime) throw new Error('the tracking plugin must be registered before the redirect route')
+  const runtime = app.tracking
   const { tracker } = runtime
 
   // One quiet logger for every redirect instead of a child per request: the

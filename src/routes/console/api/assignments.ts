@@ -2,7 +2,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { createAssignment, listAssignments, updateAssignment } from '../../../onboarding/assignments.ts'
-import { trackingOf } from '../../../plugins/tracking.ts'
 import { baseUrlFor, idParam, onboardingContext } from './context.ts'
 
 const listQuery = z.object({ partnerId: z.coerce.number().int().positive().optional() })
@@ -22,7 +21,7 @@ export default async function assignmentsApi(app: FastifyInstance) {
   app.patch('/admin/api/assignments/:id', async (request) => {
     const { id } = idParam.parse(request.params)
     const assignment = await updateAssignment(ctx(request), id, request.body, baseUrlFor(app, request))
-    trackingOf(app)?.linksChanged(assignment.code)
+    app.tracking.linksChanged(assignment.code)
     return assignment
   })
 }

@@ -2,12 +2,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { createNetwork, listNetworks, postbackSetup, updateNetwork } from '../../../onboarding/networks.ts'
 import { postbackUrl } from '../../../onboarding/postback-url.ts'
-import { trackingOf } from '../../../plugins/tracking.ts'
 import { baseUrlFor, onboardingContext } from './context.ts'
 
 export default async function networksApi(app: FastifyInstance) {
   const ctx = (request: FastifyRequest) => onboardingContext(app, request)
-  const changed = () => trackingOf(app)?.networksChanged()
+  const changed = () => app.tracking.networksChanged()
 
   app.get('/admin/api/networks', async (request) => ({ networks: await listNetworks(ctx(request)) }))
 

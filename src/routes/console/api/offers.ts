@@ -1,7 +1,6 @@
 // /admin/api/offers — advertiser URLs on a network; PATCH {active:false} pauses one.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { createOffer, listOffers, updateOffer } from '../../../onboarding/offers.ts'
-import { trackingOf } from '../../../plugins/tracking.ts'
 import { idParam, onboardingContext } from './context.ts'
 
 export default async function offersApi(app: FastifyInstance) {
@@ -20,7 +19,7 @@ export default async function offersApi(app: FastifyInstance) {
     const { id } = idParam.parse(request.params)
     const offer = await updateOffer(ctx(request), id, request.body)
     // Every link of the offer changes at once (paused, or a new URL).
-    trackingOf(app)?.linksChanged()
+    app.tracking.linksChanged()
     return offer
   })
 }

@@ -7,7 +7,7 @@
 //   409 ERROR …     the entry's status refuses this change (logged for ops)
 //   429 ERROR …     over its source's rate limit
 //   5xx ERROR …     our fault only; the retry is safe
-import type { Verdict } from '../../postbacks/receive-postback.ts'
+import type { Verdict } from '../postbacks/receive-postback.ts'
 
 export interface PostbackAnswer {
   status: number
