@@ -9,5 +9,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     maxWorkers: 2,
+    // @fastify/autoload imports the route files itself: inlined, its import()
+    // goes through vitest (TypeScript, and the same module instances as the app).
+    server: { deps: { inline: ['@fastify/autoload'] } },
   },
 })

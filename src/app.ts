@@ -1,9 +1,13 @@
 // buildApp(config): the whole server, in the order it is put together —
-// infrastructure plugins, the app's own plugins, then the routes: public ones
-// (src/routes/public) and the pages: login and the guarded console and admin API
-// (src/routes/pages.ts, src/routes/console).
+// external plugins (form bodies; cookies come with admin auth, helmet with the
+// page hooks), the app's own plugins (database, views, auth, CSRF, maintenance,
+// metrics, the tracking runtime), the error and not-found handlers, then the
+// routes: src/routes autoloaded, a folder per URL prefix, each page folder's
+// autohooks.ts adding its guard and headers.
+import path from 'node:path'
 import Fastify, { type FastifyInstance } from 'fastify'
 import formbody from '@fastify/formbody'
+import autoload from '@fastify/autoload'
 import type { Config, TrustProxy } from './config.ts'
 import type { Database } from './db/client.ts'
 import { loggerOptions, requestId } from './http/logging.ts'
@@ -23,8 +27,6 @@ import requestLimits, {
   MAX_BODY_BYTES,
   serverLimits,
 } from './plugins/request-limits.ts'
-import publicRoutes from './routes/public/index.ts'
-import pageRoutes from './routes/pages.ts'
 
 export interface BuildOptions {
   /** An already open database (tests, CLI); otherwise the app opens config.databaseUrl. */
@@ -73,12 +75,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(ledgerMaintenance)
   await app.register(metrics)
   await app.register(tracking)
+  // Before the routes: a route context takes its parent's handlers when it is created.
   await app.register(errorHandlers)
 
-  await app.register(publicRoutes)
-  await app.register(pageRoutes)
+  await app.register(autoload, { dir: path.join(import.meta.dirname, 'routes'), autoHooks: true, cascadeHooks: true })
   return app
 }
+
+// Running from the sources (tsx, vitest), the routes are .ts files; autoload
+// recognises tsx only when it is preloaded with --require, not with --import.
+if (import.meta.filename.endsWith('.ts')) process.env.FASTIFY_AUTOLOAD_TYPESCRIPT ??= '1'
 
 /**
  * Fastify's trustProxy for TRUST_PROXY. A hop count is passed as a function:
@@ -95,7 +101,7 @@ export function trustProxyOption(trust: TrustProxy): false | string[] | ((addres
 export interface RegisteredRoute {
   method: string
   url: string
-  /** Marked for owners only (src/routes/console/index.ts). */
+  /** Marked for owners only (`config: { ownerOnly: true }`, see plugins/page-hooks.ts). */
   ownerOnly: boolean
 }
 

@@ -1,5 +1,5 @@
 // What each role may do, in one place: the console's hooks ask refusalFor()
-// before any route runs (src/routes/console/index.ts).
+// before any route runs (src/plugins/page-hooks.ts).
 //   owner  — everything, including users (and settings)
 //   ops    — everything else: payouts, holds, conversions, onboarding
 //   viewer — every page, no state change

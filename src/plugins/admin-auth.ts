@@ -110,10 +110,10 @@ export default fp(
 
 declare module 'fastify' {
   interface FastifyInstance {
-    sessionAccount(request: FastifyRequest): Promise<Account | null>
-    requireAdmin(request: FastifyRequest, reply: FastifyReply): Promise<unknown>
-    setSessionCookie(reply: FastifyReply, session: NewSession): void
-    endAdminSession(request: FastifyRequest, reply: FastifyReply): Promise<void>
+    sessionAccount: (request: FastifyRequest) => Promise<Account | null>
+    requireAdmin: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>
+    setSessionCookie: (reply: FastifyReply, session: NewSession) => void
+    endAdminSession: (request: FastifyRequest, reply: FastifyReply) => Promise<void>
   }
   interface FastifyRequest {
     /** Set by requireAdmin (or sessionAccount): who makes this request. */

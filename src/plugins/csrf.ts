@@ -3,7 +3,7 @@
 //   (src/accounts/sessions.ts), so a token of another session, or of no session,
 //   is refused. Forms carry it in a hidden `_csrf` field, scripts in the
 //   `x-csrf-token` header; the console checks it for every state change in one
-//   hook (src/routes/console/index.ts) with `app.checkSessionCsrf`.
+//   hook (plugins/page-hooks.ts) with `app.checkSessionCsrf`.
 // - Before a session exists (the login form): @fastify/csrf-protection, its
 //   secret in a signed, HttpOnly, SameSite=strict cookie; `preHandler: app.csrfProtection`.
 import fp from 'fastify-plugin'
@@ -47,7 +47,7 @@ export default fp(
 
 declare module 'fastify' {
   interface FastifyInstance {
-    csrfTokenFor(request: FastifyRequest, reply: FastifyReply): string
-    checkSessionCsrf(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void
+    csrfTokenFor: (request: FastifyRequest, reply: FastifyReply) => string
+    checkSessionCsrf: (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void
   }
 }

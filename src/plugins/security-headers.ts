@@ -4,7 +4,7 @@
 // framing. Anything else (an injected <script>, a style attribute, a form posting
 // elsewhere) is refused by the browser even if it slipped into a page.
 //
-// Only the pages' own route context gets them (routes/pages.ts): helmet's request
+// Only the page folders get them (their autohooks.ts, plugins/page-hooks.ts): helmet's request
 // hooks run on every request of the context they are registered in — ~5 % of the
 // redirect's throughput when they were global, to decide to do nothing — and the
 // click redirector and the postback endpoint serve no page to protect. A page

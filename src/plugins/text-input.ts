@@ -4,7 +4,7 @@
 // character anywhere in the query, the route params or the parsed body (form or
 // JSON, at any depth, keys included) is a 400 that says where.
 //
-// Registered in the page context only (routes/pages.ts): the redirector never pays
+// Registered for the page folders only (plugins/page-hooks.ts): the redirector never pays
 // for it, and the postback endpoint checks its own input.
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { InvalidInput } from '../errors.ts'

@@ -40,7 +40,7 @@ export async function createAccount(app: FastifyInstance, options: AccountOption
   const password = options.password ?? TEST_PASSWORD
   const res = await app.inject({ method: 'POST', url: '/admin/api/users', headers: adminHeaders, payload: { email, name, role, password } })
   if (res.statusCode !== 201) throw new Error(`account ${email}: ${res.statusCode} ${res.body}`)
-  return { id: (res.json() as { id: number }).id, email: email.toLowerCase(), name, role, password }
+  return { id: res.json<{ id: number }>().id, email: email.toLowerCase(), name, role, password }
 }
 
 export class ConsoleSession {

@@ -5,6 +5,7 @@ import { createServer } from 'node:net'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { projectRoot } from '../../src/db/schema-source.ts'
+import { pruneDist } from '../../scripts/prune-dist.ts'
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -57,7 +58,7 @@ export async function startServer(env: Record<string, string>, options: StartOpt
   const baseUrl = `http://127.0.0.1:${port}`
   const deadline = Date.now() + timeoutMs
   let gone = false
-  exited.then(() => (gone = true))
+  void exited.then(() => (gone = true))
   while (Date.now() < deadline && !gone) {
     try {
       if ((await fetch(`${baseUrl}/healthz`)).ok) return { child, baseUrl, output: () => out, exited }
@@ -90,6 +91,7 @@ export function buildServer(root = projectRoot): void {
     cwd: root,
     stdio: 'inherit',
   })
+  pruneDist(root)
 }
 
 /** The Node options `npm start` runs the built server with (package.json is their one source). */

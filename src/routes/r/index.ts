@@ -20,7 +20,7 @@ export default async function redirect(app: FastifyInstance) {
 
   app.route<{ Params: { code: string } }>({
     method: ['GET', 'HEAD'],
-    url: '/r/:code',
+    url: '/:code',
     logLevel: 'warn',
     handler: async (request, reply) => {
       const result = await trackClick(tracker, {

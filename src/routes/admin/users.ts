@@ -1,23 +1,20 @@
 // /admin/users — owners manage the people who sign in: create, change role,
-// disable or enable, reset a password, see and revoke live sessions. And
-// POST /admin/api/users for automation (the first owner with the header secret).
-// Every route here is owner-only (the console's role hook reads the marker).
+// disable or enable, reset a password, see and revoke live sessions. Every route
+// here is owner-only (the console's role hook reads the marker).
 import type { FastifyInstance } from 'fastify'
-import { z } from 'zod'
 import { ROLE_LABELS, ROLES } from '../../accounts/roles.ts'
 import { liveSessionsOf } from '../../accounts/sessions.ts'
 import { auditOfUser, changeRole, createUser, listUsers, revokeSession, setDisabled, setPassword, userById } from '../../accounts/users.ts'
-import { field, formAction, renderPage } from './page.ts'
-import { accountContext, idParams } from './context.ts'
+import { field, formAction, renderPage } from '../../console/page.ts'
+import { accountContext, idParams } from '../../console/context.ts'
 
 const ownerOnly = { config: { ownerOnly: true } }
-const bodyOf = (body: unknown) => (body === undefined || body === null ? {} : body)
 
 export default async function userPages(app: FastifyInstance) {
   const policy = { maxMs: app.config.sessionMaxMs, idleMs: app.config.sessionIdleMs }
   const userPage = (request: { params: unknown }) => `/admin/users/${idParams.safeParse(request.params).data?.id ?? ''}`
 
-  app.get('/admin/users', ownerOnly, async (request, reply) => {
+  app.get('/users', ownerOnly, async (request, reply) => {
     const users = await listUsers(accountContext(app, request))
     return renderPage(request, reply, 'users', {
       title: 'Utilisateurs — ContentFlow',
@@ -28,7 +25,7 @@ export default async function userPages(app: FastifyInstance) {
     })
   })
 
-  app.get<{ Params: { id: string } }>('/admin/users/:id', ownerOnly, async (request, reply) => {
+  app.get<{ Params: { id: string } }>('/users/:id', ownerOnly, async (request, reply) => {
     const { id } = idParams.parse(request.params)
     const ctx = accountContext(app, request)
     const [user, sessions, audit] = await Promise.all([
@@ -49,7 +46,7 @@ export default async function userPages(app: FastifyInstance) {
   })
 
   app.post<{ Params: Record<string, string>; Body: Record<string, unknown> }>(
-    '/admin/users',
+    '/users',
     ownerOnly,
     formAction(
       () => '/admin/users',
@@ -67,7 +64,7 @@ export default async function userPages(app: FastifyInstance) {
   )
 
   app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
-    '/admin/users/:id/role',
+    '/users/:id/role',
     ownerOnly,
     formAction(userPage, async (request) => {
       const { id } = idParams.parse(request.params)
@@ -77,7 +74,7 @@ export default async function userPages(app: FastifyInstance) {
   )
 
   app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
-    '/admin/users/:id/disable',
+    '/users/:id/disable',
     ownerOnly,
     formAction(userPage, async (request) => {
       const { id } = idParams.parse(request.params)
@@ -87,7 +84,7 @@ export default async function userPages(app: FastifyInstance) {
   )
 
   app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
-    '/admin/users/:id/enable',
+    '/users/:id/enable',
     ownerOnly,
     formAction(userPage, async (request) => {
       const { id } = idParams.parse(request.params)
@@ -97,7 +94,7 @@ export default async function userPages(app: FastifyInstance) {
   )
 
   app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
-    '/admin/users/:id/password',
+    '/users/:id/password',
     ownerOnly,
     formAction(userPage, async (request) => {
       const { id } = idParams.parse(request.params)
@@ -107,7 +104,7 @@ export default async function userPages(app: FastifyInstance) {
   )
 
   app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
-    '/admin/users/:id/sessions/revoke',
+    '/users/:id/sessions/revoke',
     ownerOnly,
     formAction(userPage, async (request) => {
       const { id } = idParams.parse(request.params)
@@ -115,24 +112,4 @@ export default async function userPages(app: FastifyInstance) {
       return 'Session terminée.'
     }),
   )
-
-  // The admin API: the first owner comes from here (or the CLI).
-  app.get('/admin/api/users', ownerOnly, async (request) => ({ users: await listUsers(accountContext(app, request)) }))
-
-  app.post('/admin/api/users', ownerOnly, async (request, reply) => {
-    const user = await createUser(accountContext(app, request), bodyOf(request.body))
-    return reply.code(201).send({ id: user.id })
-  })
-
-  app.patch<{ Params: { id: string } }>('/admin/api/users/:id', ownerOnly, async (request) => {
-    const { id } = idParams.parse(request.params)
-    const body = patchSchema.parse(bodyOf(request.body))
-    const ctx = accountContext(app, request)
-    if (body.role !== undefined) await changeRole(ctx, id, body.role)
-    if (body.disabled !== undefined) await setDisabled(ctx, id, body.disabled)
-    if (body.password !== undefined) await setPassword(ctx, id, body.password)
-    return userById(ctx, id)
-  })
 }
-
-const patchSchema = z.strictObject({ role: z.string().optional(), disabled: z.boolean().optional(), password: z.string().optional() })

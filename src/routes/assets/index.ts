@@ -6,7 +6,7 @@ import { viewsDir } from '../../plugins/views.ts'
 
 export default async function (app: FastifyInstance) {
   const css = readFileSync(path.join(viewsDir, 'assets', 'app.css'))
-  app.get('/assets/app.css', async (_request, reply) =>
+  app.get('/app.css', async (_request, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(css),
   )
 }

@@ -28,7 +28,7 @@ export default async function postback(app: FastifyInstance) {
 
   app.route({
     method: ['GET', 'POST'],
-    url: '/aff/postback',
+    url: '/postback',
     // No automatic HEAD: it would run this handler and book the conversion from a
     // request that, by HTTP's rules, only asks for headers.
     exposeHeadRoute: false,

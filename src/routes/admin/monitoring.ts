@@ -8,7 +8,7 @@ import { dailySeries, type DayPoint } from '../../analytics/daily-series.ts'
 import { barChart } from '../../charts/bar-chart.ts'
 import { formatCents, formatCount } from '../../format/money.ts'
 import { formatDate, formatDayMonth } from '../../format/dates.ts'
-import { renderPage } from './page.ts'
+import { renderPage } from '../../console/page.ts'
 
 /** Seconds between reloads when the ops person asks for auto-refresh (off by default). */
 export const REFRESH_SECONDS = 60
@@ -38,12 +38,12 @@ export function monitoringCharts(series: DayPoint[]) {
 }
 
 export default async function monitoring(app: FastifyInstance) {
-  app.get('/admin/monitoring.json', async (_request, reply) => {
+  app.get('/monitoring.json', async (_request, reply) => {
     reply.header('cache-control', 'no-store')
     return summary(app.database, app.config)
   })
 
-  app.get<{ Querystring: { refresh?: string } }>('/admin/monitoring', async (request, reply) => {
+  app.get<{ Querystring: { refresh?: string } }>('/monitoring', async (request, reply) => {
     const now = new Date()
     const [s, extras, series] = await Promise.all([
       summary(app.database, app.config, { now }),

@@ -1,6 +1,6 @@
 // Liveness (the process answers) and readiness (the database answers).
 import type { FastifyInstance } from 'fastify'
-import { databaseReachable } from '../../db/health.ts'
+import { databaseReachable } from '../db/health.ts'
 
 export default async function (app: FastifyInstance) {
   app.get('/healthz', async () => ({ status: 'ok' }))

@@ -3,13 +3,13 @@
 // POST → redirect → GET of forms with the outcome as a flash message.
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { ZodError } from 'zod'
-import { DomainError } from '../../errors.ts'
-import { formatCents, formatCount, formatEpc, formatEur } from '../../format/money.ts'
-import { formatDate, formatDateTime, isoDay } from '../../format/dates.ts'
-import { setFlash, takeFlash } from '../../console/flash.ts'
-import { actorOf } from '../../console/actor.ts'
-import { navFor, type NavKey } from '../../console/nav.ts'
-import { ROLE_LABELS } from '../../accounts/roles.ts'
+import { DomainError } from '../errors.ts'
+import { formatCents, formatCount, formatEpc, formatEur } from '../format/money.ts'
+import { formatDate, formatDateTime, isoDay } from '../format/dates.ts'
+import { setFlash, takeFlash } from './flash.ts'
+import { actorOf } from './actor.ts'
+import { navFor, type NavKey } from './nav.ts'
+import { ROLE_LABELS } from '../accounts/roles.ts'
 
 export const fmt = {
   cents: formatCents,
@@ -19,6 +19,13 @@ export const fmt = {
   date: formatDate,
   dateTime: formatDateTime,
   isoDay,
+}
+
+export const PAYOUT_STATUS_LABELS: Record<string, string> = {
+  requested: 'demandé',
+  approved: 'approuvé',
+  paid: 'payé',
+  rejected: 'rejeté',
 }
 
 export interface PageData {
@@ -50,7 +57,7 @@ export async function renderPage(request: FastifyRequest, reply: FastifyReply, v
 /** Where a form may send the browser back to: a console path of ours, nothing else (no open redirect). */
 export function safeBack(value: unknown, fallback: string): string {
   if (typeof value !== 'string') return fallback
-  if (!/^\/(admin|ops)(\/[A-Za-z0-9/_.\-]*)?(\?[A-Za-z0-9_.\-=&%+]*)?$/.test(value)) return fallback
+  if (!/^\/(admin|ops)(\/[A-Za-z0-9/_.-]*)?(\?[A-Za-z0-9_.=&%+-]*)?$/.test(value)) return fallback
   if (value.startsWith('/admin/api')) return fallback
   return value
 }
@@ -68,10 +75,10 @@ export function refusalText(err: unknown): string | null {
  * own faults go to the error handler.
  */
 export function formAction<P = Record<string, string>>(
-  back: (request: FastifyRequest<{ Params: P; Body: Record<string, unknown> }>) => string,
-  action: (request: FastifyRequest<{ Params: P; Body: Record<string, unknown> }>) => Promise<string>,
+  back: (request: FastifyRequest<{ Params: P; Body: Record<string, unknown> | undefined }>) => string,
+  action: (request: FastifyRequest<{ Params: P; Body: Record<string, unknown> | undefined }>) => Promise<string>,
 ) {
-  return async (request: FastifyRequest<{ Params: P; Body: Record<string, unknown> }>, reply: FastifyReply) => {
+  return async (request: FastifyRequest<{ Params: P; Body: Record<string, unknown> | undefined }>, reply: FastifyReply) => {
     const to = safeBack(request.body?.back, back(request))
     try {
       setFlash(reply, { kind: 'ok', text: await action(request) })

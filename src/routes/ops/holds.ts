@@ -5,8 +5,8 @@ import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { allActiveHolds, holdAudit, liftHold, recentlyLiftedHolds, setHold } from '../../holds/holds.ts'
 import { partnerNameOf } from '../../onboarding/partners.ts'
-import { field, formAction, renderPage } from './page.ts'
-import { holdContext, idParams } from './context.ts'
+import { field, formAction, renderPage } from '../../console/page.ts'
+import { holdContext, idParams } from '../../console/context.ts'
 
 const partnerField = z.coerce
   .number({ error: 'numéro de partenaire attendu' })
@@ -31,7 +31,7 @@ export default async function holdPages(app: FastifyInstance) {
     return name !== null ? `${name} (#${id})` : `Partenaire #${id}`
   }
 
-  app.get<{ Querystring: { partner?: string } }>('/ops/holds', async (request, reply) => {
+  app.get<{ Querystring: { partner?: string } }>('/holds', async (request, reply) => {
     const [holds, lifted, audit] = await Promise.all([
       allActiveHolds(app.database),
       recentlyLiftedHolds(app.database),
@@ -49,7 +49,7 @@ export default async function holdPages(app: FastifyInstance) {
   })
 
   app.post<{ Params: Record<string, string>; Body: Record<string, unknown> }>(
-    '/ops/holds',
+    '/holds',
     formAction(
       () => '/ops/holds',
       async (request) => {
@@ -61,7 +61,7 @@ export default async function holdPages(app: FastifyInstance) {
   )
 
   app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
-    '/ops/holds/:id/lift',
+    '/holds/:id/lift',
     formAction(
       () => '/ops/holds',
       async (request) => {

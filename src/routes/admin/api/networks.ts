@@ -2,28 +2,30 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { createNetwork, listNetworks, postbackSetup, updateNetwork } from '../../../onboarding/networks.ts'
 import { postbackUrl } from '../../../onboarding/postback-url.ts'
-import { baseUrlFor, onboardingContext } from './context.ts'
+import { baseUrlFor, onboardingContext } from '../../../console/context.ts'
 
 export default async function networksApi(app: FastifyInstance) {
   const ctx = (request: FastifyRequest) => onboardingContext(app, request)
-  const changed = () => app.tracking.networksChanged()
+  const changed = () => {
+    app.tracking.networksChanged()
+  }
 
-  app.get('/admin/api/networks', async (request) => ({ networks: await listNetworks(ctx(request)) }))
+  app.get('/networks', async (request) => ({ networks: await listNetworks(ctx(request)) }))
 
-  app.post('/admin/api/networks', async (request, reply) => {
+  app.post('/networks', async (request, reply) => {
     const network = await createNetwork(ctx(request), request.body)
     changed()
     const url = postbackUrl({ baseUrl: baseUrlFor(app, request), slug: network.slug, token: network.postbackToken, preset: network.preset })
     return reply.code(201).send({ ...network, postbackUrl: url })
   })
 
-  app.patch<{ Params: { slug: string } }>('/admin/api/networks/:slug', async (request) => {
+  app.patch<{ Params: { slug: string } }>('/networks/:slug', async (request) => {
     const network = await updateNetwork(ctx(request), request.params.slug, request.body)
     changed()
     return network
   })
 
-  app.get<{ Params: { slug: string } }>('/admin/api/networks/:slug/postback-url', async (request) =>
+  app.get<{ Params: { slug: string } }>('/networks/:slug/postback-url', async (request) =>
     postbackSetup(ctx(request), request.params.slug, baseUrlFor(app, request)),
   )
 }

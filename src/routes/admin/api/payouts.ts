@@ -1,0 +1,36 @@
+// /admin/api/payouts — request, approve, reject and pay payouts (x-admin-secret,
+// for automation and tests): the same services as the console forms. Refusals
+// are 409 {"error": "<one line>"}; malformed input 400; unknown ids 404.
+import type { FastifyInstance } from 'fastify'
+import { approvePayout, payPayout, rejectPayout, requestPayout } from '../../../payouts/payouts.ts'
+import { journalFilterSchema, payoutJournal } from '../../../payouts/journal.ts'
+import { idParams, payoutContext } from '../../../console/context.ts'
+
+const bodyOf = (body: unknown) => (body === undefined || body === null ? {} : body)
+
+export default async function payoutsApi(app: FastifyInstance) {
+  app.get<{ Querystring: Record<string, string> }>('/payouts', async (request) => {
+    const journal = await payoutJournal(app.database, journalFilterSchema.parse(request.query))
+    return { payouts: journal.rows, total: journal.total, page: journal.page, pages: journal.pages }
+  })
+
+  app.post('/payouts', async (request, reply) => {
+    const p = await requestPayout(payoutContext(app, request), request.body)
+    return reply.code(201).send({ id: p.id, status: p.status })
+  })
+
+  app.post<{ Params: { id: string } }>('/payouts/:id/approve', async (request) => {
+    const { id } = idParams.parse(request.params)
+    return approvePayout(payoutContext(app, request), id)
+  })
+
+  app.post<{ Params: { id: string } }>('/payouts/:id/reject', async (request) => {
+    const { id } = idParams.parse(request.params)
+    return rejectPayout(payoutContext(app, request), id, bodyOf(request.body))
+  })
+
+  app.post<{ Params: { id: string } }>('/payouts/:id/pay', async (request) => {
+    const { id } = idParams.parse(request.params)
+    return payPayout(payoutContext(app, request), id, bodyOf(request.body))
+  })
+}
