@@ -8,6 +8,7 @@ import path from 'node:path'
 import Fastify, { type FastifyInstance } from 'fastify'
 import formbody from '@fastify/formbody'
 import autoload from '@fastify/autoload'
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import type { Config, TrustProxy } from './config.ts'
 import type { Database } from './db/client.ts'
 import { loggerOptions, requestId } from './http/logging.ts'
@@ -57,6 +58,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     pluginTimeout: 10 * 60 * 1000,
   })
   app.decorate('config', config)
+  // Route schemas are zod schemas: handlers receive the parsed input (fastify-type-provider-zod).
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
   boundConnections(app, config.timeouts, connectionBound(config.timeouts))
   // Every route as registered, for the guard test that walks them all.
   const routes: RegisteredRoute[] = []

@@ -34,3 +34,16 @@ export function baseUrlFor(app: FastifyInstance, request: FastifyRequest): strin
 
 /** Route params `{ id }`: a positive 32-bit integer (the ids of every table). */
 export const idParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) })
+
+/** A console form's `:id`: a refused one becomes the form's flash message (answerForm), not an error page. */
+export const idForm = { schema: { params: idParams }, attachValidation: true }
+
+/** A form route's `:id`, for its way back: the id, or '' when the schema refused it. */
+export function idOf(params: unknown): number | '' {
+  return idParams.safeParse(params).data?.id ?? ''
+}
+
+/** The JSON API's body when none was sent: an empty object, so the schema names the missing fields. */
+export function jsonBody<T extends z.ZodType>(schema: T) {
+  return z.preprocess((body) => body ?? {}, schema)
+}

@@ -2,8 +2,8 @@
 // CSRF token of its forms, the flash message), the French formatters, and the
 // POST → redirect → GET of forms with the outcome as a flash message.
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { ZodError } from 'zod'
 import { DomainError } from '../errors.ts'
+import { inputIssues } from '../http/input-issues.ts'
 import { formatCents, formatCount, formatEpc, formatEur } from '../format/money.ts'
 import { formatDate, formatDateTime, isoDay } from '../format/dates.ts'
 import { setFlash, takeFlash } from './flash.ts'
@@ -65,35 +65,40 @@ export function safeBack(value: unknown, fallback: string): string {
 /** The one-line message of a refusal (domain rules, validation). */
 export function refusalText(err: unknown): string | null {
   if (err instanceof DomainError && err.statusCode < 500) return err.message
-  if (err instanceof ZodError) return err.issues.map((i) => (i.path.length ? `${i.path.join('.')} : ${i.message}` : i.message)).join(' ; ')
+  const issues = inputIssues(err)
+  if (issues) return issues.map((i) => (i.path ? `${i.path} : ${i.message}` : i.message)).join(' ; ')
   return null
 }
 
+/** What a form's answer needs of its request, whatever its route's schema types. */
+interface FormRequest {
+  body: unknown
+  validationError?: Error
+  log: FastifyRequest['log']
+}
+
 /**
- * A console form's handler: runs the action, then redirects back (303) with its
- * outcome as a flash message. Refusals (409, 400, 404) become the message; our
+ * A console form's answer: runs the action, then redirects back (303) with its
+ * outcome as a flash message. Refusals (409, 400, 404), and input the route's
+ * schema refused (form routes set `attachValidation`), become the message; our
  * own faults go to the error handler.
  */
-export function formAction<P = Record<string, string>>(
-  back: (request: FastifyRequest<{ Params: P; Body: Record<string, unknown> | undefined }>) => string,
-  action: (request: FastifyRequest<{ Params: P; Body: Record<string, unknown> | undefined }>) => Promise<string>,
-) {
-  return async (request: FastifyRequest<{ Params: P; Body: Record<string, unknown> | undefined }>, reply: FastifyReply) => {
-    const to = safeBack(request.body?.back, back(request))
-    try {
-      setFlash(reply, { kind: 'ok', text: await action(request) })
-    } catch (err) {
-      const text = refusalText(err)
-      if (text === null) throw err
-      request.log.info({ reason: text }, 'console action refused')
-      setFlash(reply, { kind: 'error', text })
-    }
-    return reply.redirect(to, 303)
+export async function answerForm(request: FormRequest, reply: FastifyReply, back: string, action: () => Promise<string>) {
+  const to = safeBack(field(request.body, 'back'), back)
+  try {
+    if (request.validationError) throw request.validationError
+    setFlash(reply, { kind: 'ok', text: await action() })
+  } catch (err) {
+    const text = refusalText(err)
+    if (text === null) throw err
+    request.log.info({ reason: text }, 'console action refused')
+    setFlash(reply, { kind: 'error', text })
   }
+  return reply.redirect(to, 303)
 }
 
 /** The body of a console form as strings (formbody gives strings; anything else is ignored). */
-export function field(body: Record<string, unknown> | undefined, name: string): string {
-  const v = body?.[name]
+export function field(body: unknown, name: string): string {
+  const v = body !== null && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined
   return typeof v === 'string' ? v : ''
 }

@@ -1,8 +1,11 @@
 // One error handler: the full error is logged with its request; the client gets
 // the message for its own mistakes (4xx) and a generic line for ours (5xx).
+// Every refusal is worded here: DomainErrors with their status, bad input (a
+// route's schema or a domain's zod parse) as 400 "field: reason; …"; answered as
+// JSON for the API, as the console's error page for pages, as text otherwise.
 import fp from 'fastify-plugin'
-import { ZodError } from 'zod'
 import { DomainError } from '../errors.ts'
+import { inputIssues } from '../http/input-issues.ts'
 import { isDatabaseBusy } from '../db/errors.ts'
 import { isConsolePage, sendErrorPage } from '../console/error-page.ts'
 
@@ -11,12 +14,13 @@ export default fp(
     app.setErrorHandler((error, request, reply) => {
       let status = 500
       let message = 'Internal Server Error'
+      const issues = inputIssues(error)
       if (error instanceof DomainError) {
         status = error.statusCode
         message = error.message
-      } else if (error instanceof ZodError) {
+      } else if (issues) {
         status = 400
-        message = error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')
+        message = issues.map((i) => `${i.path || 'body'}: ${i.message}`).join('; ')
       } else if (isDatabaseBusy(error)) {
         // A lock held elsewhere (a CLI command on the SQLite file): our fault for the moment, not a bug.
         status = 503

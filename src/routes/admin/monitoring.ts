@@ -1,7 +1,7 @@
 // /admin/monitoring — the sketch's page: the four cards, Pipeline, Sécurité,
 // Partenaires actifs and the three links, plus 30-day charts drawn as SVG on the
 // server. /admin/monitoring.json gives summary() as is, for automation.
-import type { FastifyInstance } from 'fastify'
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { summary } from '../../analytics/summary.ts'
 import { securityExtras } from '../../analytics/security.ts'
 import { dailySeries, type DayPoint } from '../../analytics/daily-series.ts'
@@ -37,7 +37,7 @@ export function monitoringCharts(series: DayPoint[]) {
   return { clicks, revenue }
 }
 
-export default async function monitoring(app: FastifyInstance) {
+const monitoring: FastifyPluginAsyncZod = async (app) => {
   app.get('/monitoring.json', async (_request, reply) => {
     reply.header('cache-control', 'no-store')
     return summary(app.database, app.config)
@@ -67,3 +67,5 @@ export default async function monitoring(app: FastifyInstance) {
     })
   })
 }
+
+export default monitoring

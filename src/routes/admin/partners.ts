@@ -1,24 +1,24 @@
 // /admin/partners (search) and /admin/partners/:id: a partner's balance, recent
 // clicks and conversions, payouts and flags, with the forms ops need there:
 // request a payout (here), put on hold and lift the hold (/ops/holds).
-import type { FastifyInstance } from 'fastify'
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { ledgerRulesOf } from '../../ledger/balances.ts'
 import { partnerView, searchPartners } from '../../partners/partner-view.ts'
-import { field, formAction, PAYOUT_STATUS_LABELS, renderPage } from '../../console/page.ts'
+import { answerForm, field, PAYOUT_STATUS_LABELS, renderPage } from '../../console/page.ts'
 import { formatCents, parseEurToCents } from '../../format/money.ts'
 import { InvalidInput } from '../../errors.ts'
 import { requestPayout } from '../../payouts/payouts.ts'
-import { idParams, payoutContext } from '../../console/context.ts'
+import { idForm, idOf, idParams, payoutContext } from '../../console/context.ts'
 
-export default async function partnerPages(app: FastifyInstance) {
+const partnerPages: FastifyPluginAsyncZod = async (app) => {
   app.get<{ Querystring: { q?: string } }>('/partners', async (request, reply) => {
     const q = typeof request.query.q === 'string' ? request.query.q.slice(0, 100) : ''
     const partners = await searchPartners(app.database, ledgerRulesOf(app.config), q)
     return renderPage(request, reply, 'partners', { title: 'Partenaires — ContentFlow', nav: 'partners', partners, q })
   })
 
-  app.get<{ Params: { id: string } }>('/partners/:id', async (request, reply) => {
-    const { id } = idParams.parse(request.params)
+  app.get('/partners/:id', { schema: { params: idParams } }, async (request, reply) => {
+    const { id } = request.params
     const view = await partnerView(app.database, ledgerRulesOf(app.config), id)
     return renderPage(request, reply, 'partner', {
       title: `${view.partner.name} — ContentFlow`,
@@ -28,17 +28,15 @@ export default async function partnerPages(app: FastifyInstance) {
     })
   })
 
-  app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
-    '/partners/:id/payouts',
-    formAction(
-      (request) => `/admin/partners/${idParams.safeParse(request.params).data?.id ?? ''}`,
-      async (request) => {
-        const { id } = idParams.parse(request.params)
-        const amountCents = parseEurToCents(field(request.body, 'amount'))
-        if (amountCents === null || amountCents <= 0) throw new InvalidInput('montant invalide (ex. 120,50)')
-        const p = await requestPayout(payoutContext(app, request), { partnerId: id, amountCents })
-        return `Payout #${p.id} demandé (${formatCents(p.amountCents)}) : il attend sa validation dans « Payouts à valider ».`
-      },
-    ),
+  app.post('/partners/:id/payouts', idForm, async (request, reply) =>
+    answerForm(request, reply, `/admin/partners/${idOf(request.params)}`, async () => {
+      const { id } = request.params
+      const amountCents = parseEurToCents(field(request.body, 'amount'))
+      if (amountCents === null || amountCents <= 0) throw new InvalidInput('montant invalide (ex. 120,50)')
+      const p = await requestPayout(payoutContext(app, request), { partnerId: id, amountCents })
+      return `Payout #${p.id} demandé (${formatCents(p.amountCents)}) : il attend sa validation dans « Payouts à valider ».`
+    }),
   )
 }
+
+export default partnerPages

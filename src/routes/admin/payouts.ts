@@ -1,5 +1,5 @@
 // /admin/payouts: the payout journal with its filters, and its CSV export.
-import type { FastifyInstance } from 'fastify'
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { isoDay } from '../../format/dates.ts'
 import { PAYOUT_STATUSES } from '../../payouts/payouts.ts'
 import { journalFilterSchema, payoutJournal, payoutJournalAll } from '../../payouts/journal.ts'
@@ -7,9 +7,9 @@ import { payoutsCsv } from '../../payouts/csv.ts'
 import { partnerNameOf } from '../../onboarding/partners.ts'
 import { PAYOUT_STATUS_LABELS, renderPage } from '../../console/page.ts'
 
-export default async function payoutJournalPages(app: FastifyInstance) {
-  app.get<{ Querystring: Record<string, string> }>('/payouts', async (request, reply) => {
-    const filter = journalFilterSchema.parse(request.query)
+const payoutJournalPages: FastifyPluginAsyncZod = async (app) => {
+  app.get('/payouts', { schema: { querystring: journalFilterSchema } }, async (request, reply) => {
+    const filter = request.query
     const journal = await payoutJournal(app.database, filter)
     const query = new URLSearchParams()
     for (const k of ['partner', 'status', 'from', 'to'] as const) if (filter[k] !== undefined) query.set(k, String(filter[k]))
@@ -26,8 +26,8 @@ export default async function payoutJournalPages(app: FastifyInstance) {
     })
   })
 
-  app.get<{ Querystring: Record<string, string> }>('/payouts.csv', async (request, reply) => {
-    const filter = journalFilterSchema.parse(request.query)
+  app.get('/payouts.csv', { schema: { querystring: journalFilterSchema } }, async (request, reply) => {
+    const filter = request.query
     const rows = await payoutJournalAll(app.database, filter)
     const name = `payouts-${isoDay(new Date())}.csv`
     return reply
@@ -37,3 +37,5 @@ export default async function payoutJournalPages(app: FastifyInstance) {
       .send(payoutsCsv(rows))
   })
 }
+
+export default payoutJournalPages

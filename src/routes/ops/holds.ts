@@ -1,12 +1,12 @@
 // /ops/holds: partners on hold (reason, since when, by whom), the form to put a
 // partner on hold and the one to lift a hold, both with a reason; the audit
 // trail of these changes below.
-import type { FastifyInstance } from 'fastify'
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { allActiveHolds, holdAudit, liftHold, recentlyLiftedHolds, setHold } from '../../holds/holds.ts'
 import { partnerNameOf } from '../../onboarding/partners.ts'
-import { field, formAction, renderPage } from '../../console/page.ts'
-import { holdContext, idParams } from '../../console/context.ts'
+import { answerForm, field, renderPage } from '../../console/page.ts'
+import { holdContext, idForm } from '../../console/context.ts'
 
 const partnerField = z.coerce
   .number({ error: 'numéro de partenaire attendu' })
@@ -25,7 +25,7 @@ export function auditReason(detail: string | null): string {
   }
 }
 
-export default async function holdPages(app: FastifyInstance) {
+const holdPages: FastifyPluginAsyncZod = async (app) => {
   const partnerLabel = async (id: number) => {
     const name = await partnerNameOf(app.database, id)
     return name !== null ? `${name} (#${id})` : `Partenaire #${id}`
@@ -48,27 +48,21 @@ export default async function holdPages(app: FastifyInstance) {
     })
   })
 
-  app.post<{ Params: Record<string, string>; Body: Record<string, unknown> }>(
-    '/holds',
-    formAction(
-      () => '/ops/holds',
-      async (request) => {
-        const partnerId = partnerField.parse(field(request.body, 'partnerId').trim())
-        await setHold(holdContext(app, request), partnerId, field(request.body, 'reason'))
-        return `${await partnerLabel(partnerId)} mis en hold : plus aucun payout ne peut être approuvé ni payé.`
-      },
-    ),
+  app.post('/holds', async (request, reply) =>
+    answerForm(request, reply, '/ops/holds', async () => {
+      const partnerId = partnerField.parse(field(request.body, 'partnerId').trim())
+      await setHold(holdContext(app, request), partnerId, field(request.body, 'reason'))
+      return `${await partnerLabel(partnerId)} mis en hold : plus aucun payout ne peut être approuvé ni payé.`
+    }),
   )
 
-  app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
-    '/holds/:id/lift',
-    formAction(
-      () => '/ops/holds',
-      async (request) => {
-        const { id } = idParams.parse(request.params)
-        await liftHold(holdContext(app, request), id, field(request.body, 'reason'))
-        return `Hold levé : ${await partnerLabel(id)}.`
-      },
-    ),
+  app.post('/holds/:id/lift', idForm, async (request, reply) =>
+    answerForm(request, reply, '/ops/holds', async () => {
+      const { id } = request.params
+      await liftHold(holdContext(app, request), id, field(request.body, 'reason'))
+      return `Hold levé : ${await partnerLabel(id)}.`
+    }),
   )
 }
+
+export default holdPages

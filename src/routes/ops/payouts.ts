@@ -1,16 +1,16 @@
 // /ops/payouts: the queue to validate (/ops/payouts/pending) with its forms
 // (approve, reject with a reason, mark paid with a reference). Forms answer
 // with a redirect (POST → redirect → GET).
-import type { FastifyInstance } from 'fastify'
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { activeHoldsOf } from '../../holds/holds.ts'
 import { ledgerBalances, ledgerRulesOf } from '../../ledger/balances.ts'
 import { formatCents } from '../../format/money.ts'
 import { approvePayout, payPayout, rejectPayout } from '../../payouts/payouts.ts'
 import { payoutsToValidate } from '../../payouts/journal.ts'
-import { field, formAction, PAYOUT_STATUS_LABELS, renderPage } from '../../console/page.ts'
-import { idParams, payoutContext } from '../../console/context.ts'
+import { answerForm, field, PAYOUT_STATUS_LABELS, renderPage } from '../../console/page.ts'
+import { idForm, payoutContext } from '../../console/context.ts'
 
-export default async function payoutPages(app: FastifyInstance) {
+const payoutPages: FastifyPluginAsyncZod = async (app) => {
   app.get('/payouts/pending', async (request, reply) => {
     const now = new Date()
     const rows = await payoutsToValidate(app.database)
@@ -45,30 +45,29 @@ export default async function payoutPages(app: FastifyInstance) {
 
   const backToQueue = () => '/ops/payouts/pending'
 
-  app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
-    '/payouts/:id/approve',
-    formAction(backToQueue, async (request) => {
-      const { id } = idParams.parse(request.params)
+  app.post('/payouts/:id/approve', idForm, async (request, reply) =>
+    answerForm(request, reply, backToQueue(), async () => {
+      const { id } = request.params
       const p = await approvePayout(payoutContext(app, request), id)
       return `Payout #${p.id} approuvé (${formatCents(p.amountCents)}).`
     }),
   )
 
-  app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
-    '/payouts/:id/reject',
-    formAction(backToQueue, async (request) => {
-      const { id } = idParams.parse(request.params)
+  app.post('/payouts/:id/reject', idForm, async (request, reply) =>
+    answerForm(request, reply, backToQueue(), async () => {
+      const { id } = request.params
       const p = await rejectPayout(payoutContext(app, request), id, { reason: field(request.body, 'reason') })
       return `Payout #${p.id} rejeté : ${p.reason}.`
     }),
   )
 
-  app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
-    '/payouts/:id/pay',
-    formAction(backToQueue, async (request) => {
-      const { id } = idParams.parse(request.params)
+  app.post('/payouts/:id/pay', idForm, async (request, reply) =>
+    answerForm(request, reply, backToQueue(), async () => {
+      const { id } = request.params
       const p = await payPayout(payoutContext(app, request), id, { reference: field(request.body, 'reference') })
       return `Payout #${p.id} marqué payé (${formatCents(p.amountCents)}, référence ${p.reference}).`
     }),
   )
 }
+
+export default payoutPages

@@ -1,16 +1,17 @@
 // /admin/api/assignments — a partner's content for an offer, with its tracked link.
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyRequest } from 'fastify'
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { createAssignment, listAssignments, updateAssignment } from '../../../onboarding/assignments.ts'
 import { baseUrlFor, idParams, onboardingContext } from '../../../console/context.ts'
 
 const listQuery = z.object({ partnerId: z.coerce.number().int().positive().optional() })
 
-export default async function assignmentsApi(app: FastifyInstance) {
+const assignmentsApi: FastifyPluginAsyncZod = async (app) => {
   const ctx = (request: FastifyRequest) => onboardingContext(app, request)
 
-  app.get('/assignments', async (request) => ({
-    assignments: await listAssignments(ctx(request), baseUrlFor(app, request), listQuery.parse(request.query)),
+  app.get('/assignments', { schema: { querystring: listQuery } }, async (request) => ({
+    assignments: await listAssignments(ctx(request), baseUrlFor(app, request), request.query),
   }))
 
   app.post('/assignments', async (request, reply) => {
@@ -18,10 +19,12 @@ export default async function assignmentsApi(app: FastifyInstance) {
     return reply.code(201).send(assignment)
   })
 
-  app.patch('/assignments/:id', async (request) => {
-    const { id } = idParams.parse(request.params)
+  app.patch('/assignments/:id', { schema: { params: idParams } }, async (request) => {
+    const { id } = request.params
     const assignment = await updateAssignment(ctx(request), id, request.body, baseUrlFor(app, request))
     app.tracking.linksChanged(assignment.code)
     return assignment
   })
 }
+
+export default assignmentsApi

@@ -1,10 +1,11 @@
 // /admin/api/networks — register and change networks; the postback URL to paste into each.
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyRequest } from 'fastify'
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { createNetwork, listNetworks, postbackSetup, updateNetwork } from '../../../onboarding/networks.ts'
 import { postbackUrl } from '../../../onboarding/postback-url.ts'
 import { baseUrlFor, onboardingContext } from '../../../console/context.ts'
 
-export default async function networksApi(app: FastifyInstance) {
+const networksApi: FastifyPluginAsyncZod = async (app) => {
   const ctx = (request: FastifyRequest) => onboardingContext(app, request)
   const changed = () => {
     app.tracking.networksChanged()
@@ -29,3 +30,5 @@ export default async function networksApi(app: FastifyInstance) {
     postbackSetup(ctx(request), request.params.slug, baseUrlFor(app, request)),
   )
 }
+
+export default networksApi

@@ -1,9 +1,10 @@
 // /admin/api/offers — advertiser URLs on a network; PATCH {active:false} pauses one.
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyRequest } from 'fastify'
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { createOffer, listOffers, updateOffer } from '../../../onboarding/offers.ts'
 import { idParams, onboardingContext } from '../../../console/context.ts'
 
-export default async function offersApi(app: FastifyInstance) {
+const offersApi: FastifyPluginAsyncZod = async (app) => {
   const ctx = (request: FastifyRequest) => onboardingContext(app, request)
 
   app.get<{ Querystring: { network?: string } }>('/offers', async (request) => ({
@@ -15,11 +16,13 @@ export default async function offersApi(app: FastifyInstance) {
     return reply.code(201).send(offer)
   })
 
-  app.patch('/offers/:id', async (request) => {
-    const { id } = idParams.parse(request.params)
+  app.patch('/offers/:id', { schema: { params: idParams } }, async (request) => {
+    const { id } = request.params
     const offer = await updateOffer(ctx(request), id, request.body)
     // Every link of the offer changes at once (paused, or a new URL).
     app.tracking.linksChanged()
     return offer
   })
 }
+
+export default offersApi

@@ -1,15 +1,17 @@
 // /admin/api/users — accounts for automation: the first owner comes from here
 // (with the header secret) or the CLI. Owner-only, like the pages.
-import type { FastifyInstance } from 'fastify'
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { changeRole, createUser, listUsers, setDisabled, setPassword, userById } from '../../../accounts/users.ts'
-import { accountContext, idParams } from '../../../console/context.ts'
+import { accountContext, idParams, jsonBody } from '../../../console/context.ts'
 
 const ownerOnly = { config: { ownerOnly: true } }
 const bodyOf = (body: unknown) => (body === undefined || body === null ? {} : body)
-const patchSchema = z.strictObject({ role: z.string().optional(), disabled: z.boolean().optional(), password: z.string().optional() })
+const patchBody = jsonBody(
+  z.strictObject({ role: z.string().optional(), disabled: z.boolean().optional(), password: z.string().optional() }),
+)
 
-export default async function usersApi(app: FastifyInstance) {
+const usersApi: FastifyPluginAsyncZod = async (app) => {
   app.get('/users', ownerOnly, async (request) => ({ users: await listUsers(accountContext(app, request)) }))
 
   app.post('/users', ownerOnly, async (request, reply) => {
@@ -17,9 +19,9 @@ export default async function usersApi(app: FastifyInstance) {
     return reply.code(201).send({ id: user.id })
   })
 
-  app.patch<{ Params: { id: string } }>('/users/:id', ownerOnly, async (request) => {
-    const { id } = idParams.parse(request.params)
-    const body = patchSchema.parse(bodyOf(request.body))
+  app.patch('/users/:id', { ...ownerOnly, schema: { params: idParams, body: patchBody } }, async (request) => {
+    const { id } = request.params
+    const body = request.body
     const ctx = accountContext(app, request)
     if (body.role !== undefined) await changeRole(ctx, id, body.role)
     if (body.disabled !== undefined) await setDisabled(ctx, id, body.disabled)
@@ -27,3 +29,5 @@ export default async function usersApi(app: FastifyInstance) {
     return userById(ctx, id)
   })
 }
+
+export default usersApi
