@@ -15,7 +15,6 @@ import { parseArgs } from 'node:util'
 import path from 'node:path'
 import { buildServer, npmStartNodeArgs, startServer, type ServerProcess } from '../tests/helpers/server-process.ts'
 import { createScratchDatabase, postgresAvailable } from '../src/db/scratch-database.ts'
-import { applyMigrations } from '../src/db/migrator.ts'
 import { openDatabase } from '../src/db/client.ts'
 import { projectRoot } from '../src/db/schema-source.ts'
 import { loadConfig } from '../src/config.ts'
@@ -135,10 +134,6 @@ interface PairedLoad {
  * saw bare Fastify go from 33,000 to 17,000 req/s in two minutes), and always
  * measuring the baseline first would charge that drift to one side.
  */
-async function pairedLoad(baseline: Baseline, appPid: number | undefined, load: () => Promise<LoadResult>): Promise<PairedLoad> {
-  return (await pairedLoads(baseline, [{ pid: appPid, load }]))[0]!
-}
-
 interface LoadTarget {
   pid: number | undefined
   load: () => Promise<LoadResult>

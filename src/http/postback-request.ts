@@ -22,6 +22,6 @@ export function incomingPostback(request: FastifyRequest): IncomingPostback {
     rawQuery: rawQueryOf(request),
     rawBody,
     bodyKind: rawBody === null ? null : bodyKindOf(request),
-    sourceIp: request.ip ?? null,
+    sourceIp: request.ip,
   }
 }

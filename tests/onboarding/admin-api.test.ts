@@ -14,7 +14,7 @@ describeEachDatabase('admin onboarding API', (t) => {
 
   const call = async (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown, headers: Record<string, string> = adminHeaders) => {
     const res = await app.inject({ method, url: `/admin/api${url}`, headers, payload: payload as object })
-    return { status: res.statusCode, body: res.json() as Record<string, any> }
+    return { status: res.statusCode, body: res.json<Record<string, any>>() }
   }
 
   it('is behind the admin secret', async () => {

@@ -56,7 +56,7 @@ describeEachDatabase('ops console over HTTP', (t, provider) => {
 
   const api = async (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: unknown, headers: Record<string, string> = adminHeaders) => {
     const res = await app.inject({ method, url, headers, payload: payload as object })
-    return { status: res.statusCode, body: res.json() as Record<string, any> }
+    return { status: res.statusCode, body: res.json<Record<string, any>>() }
   }
 
   it('sends a browser without a session to the login page, and API/JSON callers get 401', async () => {

@@ -19,7 +19,7 @@ describeEachDatabase('click redirector', (t) => {
   const api = async (method: 'POST' | 'PATCH', url: string, payload: object) => {
     const res = await app.inject({ method, url: `/admin/api${url}`, headers: adminHeaders, payload })
     expect(res.statusCode, res.body).toBeLessThan(300)
-    return res.json() as Record<string, unknown>
+    return res.json<Record<string, unknown>>()
   }
   const click = (c: string, headers: Record<string, string> = {}, method: 'GET' | 'HEAD' = 'GET', remoteAddress = '198.51.100.23') =>
     app.inject({ method, url: `/r/${c}`, headers: { 'user-agent': BROWSER, ...headers }, remoteAddress })

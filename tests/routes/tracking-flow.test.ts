@@ -17,7 +17,7 @@ describeEachDatabase('tracking: the full operator flow', (t) => {
 
   const api = async (method: 'POST' | 'PATCH' | 'GET', url: string, payload?: unknown) => {
     const res = await app.inject({ method, url: `/admin/api${url}`, headers: adminHeaders, payload: payload as object })
-    return { status: res.statusCode, body: res.json() as Record<string, unknown> }
+    return { status: res.statusCode, body: res.json<Record<string, unknown>>() }
   }
 
   it('onboards, clicks, converts once, ignores the repeat, reverses, and refuses garbage with reasons', async () => {

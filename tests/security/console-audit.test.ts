@@ -33,7 +33,7 @@ describeEachDatabase('console defences, route by route', (t) => {
   const api = async (method: 'POST' | 'PATCH', url: string, payload: object) => {
     const res = await app.inject({ method, url, headers: adminHeaders, payload })
     expect(res.statusCode, `${url} ${res.body}`).toBeLessThan(300)
-    return res.json() as Record<string, unknown>
+    return res.json<Record<string, unknown>>()
   }
 
   beforeAll(async () => {

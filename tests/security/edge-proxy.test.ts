@@ -29,7 +29,7 @@ describeEachDatabase('edge: client address behind a proxy', (t) => {
       const api = async (method: 'POST' | 'PATCH', url: string, payload: object) => {
         const res = await app.inject({ method, url: `/admin/api${url}`, headers: adminHeaders, payload, remoteAddress: '127.0.0.1' })
         expect(res.statusCode, res.body).toBeLessThan(300)
-        return res.json() as Record<string, unknown>
+        return res.json<Record<string, unknown>>()
       }
       /** A postback as it reaches us through the proxy, with the X-Forwarded-For it carries. */
       const viaProxy = (query: Record<string, string>, xff: string) =>

@@ -18,7 +18,7 @@ describeEachDatabase('edge: text input the database cannot store', (t) => {
     app = await buildTestApp(t())
     const res = await app.inject({ method: 'POST', url: '/admin/api/partners', headers: adminHeaders, payload: { name: 'Texte' } })
     expect(res.statusCode, res.body).toBe(201)
-    partnerId = (res.json() as { id: number }).id
+    partnerId = res.json<{ id: number }>().id
   })
   afterAll(async () => app.close())
 

@@ -45,7 +45,7 @@ describeEachDatabase('postback log bound', (t) => {
     app = await buildApp(config, { database: t().database, logStream: stream })
     await app.ready()
     const api = async (url: string, payload: object) =>
-      (await app.inject({ method: 'POST', url: `/admin/api${url}`, headers: adminHeaders, payload })).json() as Record<string, unknown>
+      (await app.inject({ method: 'POST', url: `/admin/api${url}`, headers: adminHeaders, payload })).json<Record<string, unknown>>()
     const network = await api('/networks', { slug: 'bound', name: 'Bound', allowedIps: '203.0.113.0/24' })
     token = network.postbackToken as string
     const offer = await api('/offers', { network: 'bound', name: 'Offer', url: 'https://adv.example/o' })

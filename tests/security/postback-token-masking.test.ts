@@ -20,7 +20,7 @@ describeEachDatabase('postback token masking', (t) => {
   beforeAll(async () => {
     app = await buildTestApp(t())
     const api = async (url: string, payload: object) =>
-      (await app.inject({ method: 'POST', url: `/admin/api${url}`, headers: adminHeaders, payload })).json() as Record<string, unknown>
+      (await app.inject({ method: 'POST', url: `/admin/api${url}`, headers: adminHeaders, payload })).json<Record<string, unknown>>()
     await api('/networks', { slug: 'mask', name: 'Mask', postbackToken: TOKEN })
     const offer = await api('/offers', { network: 'mask', name: 'Offer', url: 'https://adv.example/o' })
     const partner = await api('/partners', { name: 'P' })
