@@ -9,29 +9,38 @@
 // txn_id) is unique, so when concurrent identical postbacks (from one instance or
 // several) all find no entry and all insert, exactly one insert wins; the others
 // fail with a unique violation, their transaction is rolled back and the batch
-// runs again, now finding the entry (a duplicate). A status change is a
-// conditional update (WHERE status = the status read): a concurrent change makes
-// it match nothing, and the batch runs again on fresh data.
+// runs again, now finding the entry (a duplicate). A change is a conditional
+// update (WHERE status and amount = those read): a concurrent change makes it
+// match nothing, and the batch runs again on fresh data.
 import type { Database } from '../db/client.ts'
 import { isTransientConflict, isUniqueViolation } from '../db/errors.ts'
 import type { SqlRunner } from '../db/hot/index.ts'
 import type { Provider } from '../db/provider.ts'
 import { clicksForAttribution, existingPartnerIds } from '../db/queries/attribution.ts'
 import { writePostbackVerdicts, type PostbackLogVerdict } from '../db/queries/postback-logs.ts'
-import { entriesByKey, insertConversionEntries, insertEntryHistory, updateEntryStatus } from '../db/queries/wallet-entries.ts'
 import {
+  entriesByKey,
+  insertConversionEntries,
+  insertEntryHistory,
+  lastHistorySteps,
+  updateEntryStatus,
+} from '../db/queries/wallet-entries.ts'
+import {
+  decideReport,
   entryKey,
+  isReturn,
   partnersToCheck,
   planBatch,
   resolveResult,
   type ApplyResult,
   type ConversionReport,
+  type Decision,
   type ExistingEntry,
   type KnownClick,
 } from './plan.ts'
-import { decideTransition, type ConversionStatus } from './transitions.ts'
+import type { ConversionStatus } from './transitions.ts'
 
-export type { ApplyResult, ConversionFlag, ConversionReport } from './plan.ts'
+export type { ApplyResult, ConversionFlag, ConversionReport, HistorySource, LedgerRefusal } from './plan.ts'
 
 class ConcurrentChange extends Error {}
 
@@ -70,6 +79,16 @@ function entriesOn(
 async function applyBatch(tx: SqlRunner, provider: Provider, reports: readonly ConversionReport[]): Promise<ApplyResult[]> {
   const existing = await entriesOn(tx, provider, reports)
   const known = new Set(existing.map((e) => entryKey(e.networkId, e.txnId)))
+  // A return on a known entry is checked against the entry's last step (a retry is not a second return): read only then.
+  const returning = new Set(reports.flatMap((r) => (r.money && isReturn(r.money) ? [entryKey(r.networkId, r.txnId)] : [])))
+  const checked = existing.filter((e) => returning.has(entryKey(e.networkId, e.txnId)))
+  if (checked.length > 0) {
+    const last = await lastHistorySteps(
+      tx,
+      checked.map((e) => e.id),
+    )
+    for (const e of checked) e.lastChange = last.get(e.id) ?? null
+  }
   // Attribution is needed only for reports that may create an entry.
   const creating = reports.filter((r) => !known.has(entryKey(r.networkId, r.txnId)))
   const clicks = new Map<string, KnownClick>()
@@ -105,7 +124,7 @@ async function applyBatch(tx: SqlRunner, provider: Provider, reports: readonly C
 
   for (const u of plan.updates) {
     // A report without an amount leaves the money as it was.
-    const changed = await updateEntryStatus(tx, { id: u.id, from: u.from, to: u.to, money: u.money, now })
+    const changed = await updateEntryStatus(tx, { id: u.id, from: u.from, fromCents: u.fromCents, to: u.to, money: u.money, now })
     if (changed !== 1) throw new ConcurrentChange()
   }
 
@@ -118,6 +137,7 @@ async function applyBatch(tx: SqlRunner, provider: Provider, reports: readonly C
       toStatus: h.toStatus,
       networkWord: h.networkWord,
       amountCents: h.amountCents,
+      source: h.source,
       postbackLogId: h.postbackLogId,
     })),
     now,
@@ -134,10 +154,10 @@ async function applyBatch(tx: SqlRunner, provider: Provider, reports: readonly C
   return results
 }
 
-/** A ledger result as the postback log words it (a refused change is "rejected"; an accepted one keeps its flag as reason). */
+/** A ledger result as the postback log words it (an accepted one keeps its flag as reason). */
 export function logVerdictOf(r: ApplyResult): Pick<PostbackLogVerdict, 'outcome' | 'reason' | 'entryId'> {
   return {
-    outcome: r.outcome === 'refused' ? 'rejected' : r.outcome,
+    outcome: r.outcome,
     reason: 'reason' in r ? r.reason : 'flag' in r ? r.flag : null,
     entryId: 'entryId' in r ? r.entryId : null,
   }
@@ -145,15 +165,16 @@ export function logVerdictOf(r: ApplyResult): Pick<PostbackLogVerdict, 'outcome'
 
 /**
  * Reports that change nothing, answered from the same indexed read the ledger
- * would make: a conversion that already has the reported status (or a later one,
- * for a late "pending"). A transaction named several times is answered so only
+ * would make: a conversion that already has the reported status and amount (or a
+ * decided one, for a late "pending"). A return always goes to the ledger (only
+ * there is it checked against the entry's last step). A transaction named several times is answered so only
  * when every one of its reports is a repeat: a repeat changes nothing, so each
  * would meet the same status in the ledger too. By report index; null reports
  * (refused before the ledger) are skipped.
  */
 export async function knownRepeats(
   database: Pick<Database, 'sql' | 'provider'>,
-  reports: readonly (Pick<ConversionReport, 'networkId' | 'txnId' | 'status'> | null)[],
+  reports: readonly (Pick<ConversionReport, 'networkId' | 'txnId' | 'status' | 'money'> | null)[],
 ): Promise<Map<number, Extract<ApplyResult, { outcome: 'duplicate' }>>> {
   const byTransaction = new Map<string, number[]>()
   reports.forEach((r, i) => {
@@ -172,11 +193,10 @@ export async function knownRepeats(
   )
   for (const entry of existing) {
     const indexes = byTransaction.get(entryKey(entry.networkId, entry.txnId))!
-    const verdicts = indexes.map((i) => decideTransition(entry.status as ConversionStatus, reports[i]!.status))
-    if (!verdicts.every((t) => t.kind === 'duplicate' || t.kind === 'stale')) continue
-    verdicts.forEach((t, k) =>
-      repeats.set(indexes[k]!, { outcome: 'duplicate', entryId: entry.id, reason: t.kind === 'stale' ? t.reason : null }),
-    )
+    const state = { status: entry.status as ConversionStatus, money: entry.money }
+    const verdicts = indexes.map((i) => decideReport(state, reports[i]!))
+    if (!verdicts.every((d): d is Extract<Decision, { kind: 'duplicate' }> => d.kind === 'duplicate')) continue
+    verdicts.forEach((d, k) => repeats.set(indexes[k]!, { outcome: 'duplicate', entryId: entry.id, reason: d.reason }))
   }
   return repeats
 }

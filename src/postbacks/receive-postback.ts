@@ -1,7 +1,7 @@
 // A network's postback, start to finish, the same way for a live request and for
 // a replay of its log line: read it, check it, log it, hand it to the ledger, and
 // give back its outcome: accepted or updated, a duplicate, rejected (malformed,
-// or a change the entry's status refuses), forbidden (token or source IP), or an
+// or a return on an unknown conversion), forbidden (token or source IP), or an
 // error of ours (the network retries, and the retry is safe). The route turns an
 // outcome into the HTTP answer (http/postback-answer.ts).
 //
@@ -55,7 +55,7 @@ export interface IncomingPostback {
 
 export type { CheckedReport, Recorded }
 
-/** Why a postback was rejected (metrics label): malformed, refused by its entry's status, or over its source's rate. */
+/** Why a postback was rejected (metrics label): malformed, or over its source's rate. A lifecycle move is never refused. */
 export type RejectionCode =
   | 'unreadable'
   | 'unknown_network'
@@ -65,7 +65,6 @@ export type RejectionCode =
   | 'bad_amount'
   | 'bad_currency'
   | 'missing_amount'
-  | 'invalid_transition'
   | 'rate_limited'
 
 /** What a postback came to; `code` is a stable word for why (metrics labels), `reason` the words for the network. */
@@ -333,10 +332,8 @@ function verdictOf(result: ApplyResult): Verdict {
         reason: result.reason === null ? null : storable(result.reason),
         entryId: result.entryId,
       }
-    case 'refused':
-      return rejected('invalid_transition', result.reason, result.entryId)
     case 'rejected':
-      return rejected('missing_amount', result.reason)
+      return rejected(result.code === 'missing_amount' ? 'missing_amount' : 'bad_amount', result.reason)
   }
 }
 

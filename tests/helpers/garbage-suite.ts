@@ -57,7 +57,6 @@ const DEFAULT_WORDS: Record<string, Status> = {
   canceled: 'reversed',
 }
 type Status = 'pending' | 'confirmed' | 'rejected' | 'reversed'
-const NEXT: Record<Status, Status[]> = { pending: ['confirmed', 'rejected'], confirmed: ['reversed'], rejected: [], reversed: [] }
 const PARAMS = ['network', 'token', 'subid', 'txn_id', 'status', 'amount', 'currency'] as const
 type Param = (typeof PARAMS)[number]
 /** README: longer values are refused as unreadable (in UTF-16 code units, as JavaScript counts). */
@@ -218,7 +217,7 @@ function subidValues(world: World): fc.Arbitrary<{ val: Val; kind: SubidKind | n
 }
 
 // txn ids: a small pool so that the same conversion comes back (duplicates, status
-// changes, refused transitions), and any text at all (which is a valid txn id).
+// changes, corrections, returns), and any text at all (which is a valid txn id).
 const txnValues: fc.Arbitrary<Val> = fc.oneof(
   {
     weight: 6,
@@ -275,14 +274,22 @@ const amountValues: fc.Arbitrary<{ val: Val; exact: { units: bigint; scale: numb
         return { val: { text: pad ? ` ${text} ` : text }, exact: { units: BigInt(units), scale: decimals } }
       }),
   },
+  // Negative: a partial return of a known conversion (refused for an unknown one).
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(fc.integer({ min: 1, max: 5_000_000 }), fc.constantFrom(0, 1, 2), fc.constantFrom('.', ','))
+      .map(([units, decimals, sep]) => {
+        const s = String(units).padStart(decimals + 1, '0')
+        const text = decimals === 0 ? s : `${s.slice(0, -decimals)}${sep}${s.slice(-decimals)}`
+        return { val: { text: `-${text}` }, exact: { units: -BigInt(units), scale: decimals } }
+      }),
+  },
   { weight: 1, arbitrary: fc.constantFrom('', ' ').map((text) => ({ val: { text }, exact: null })) },
   {
     weight: 1,
     arbitrary: fc
       .constantFrom(
-        '-1',
-        '-0',
-        '-12.50',
         '1e3',
         '12.5.3',
         '1,000.00',
@@ -503,15 +510,38 @@ function wellFormedThroughout(c: PostbackCase): boolean {
 type Expected =
   | { kind: 'too-large'; status: 413 | 414 }
   | { kind: 'refused'; status: 400 | 403 }
-  | { kind: 'valid'; networkId: number; txnId: string; status: Status; word: string; cents: number | null; subidKind: SubidKind }
+  | {
+      kind: 'valid'
+      networkId: number
+      txnId: string
+      status: Status
+      word: string
+      cents: number | null
+      /** The amount as sent (exact) and its currency, when one was sent. */
+      sent: { exact: { units: bigint; scale: number }; currency: string } | null
+      subidKind: SubidKind
+    }
   | { kind: 'unpredicted' }
 
 function eurCents(amount: { units: bigint; scale: number }, currency: string): number {
   const [i, f = ''] = RATES[currency]!.split('.')
   const rateUnits = BigInt(`${i}${f}`)
   const num = amount.units * rateUnits * 100n
+  const magnitude = num < 0n ? -num : num
   const den = 10n ** BigInt(amount.scale + f.length)
-  return Number((num * 2n + den) / (den * 2n))
+  // Half up on the magnitude: a return mirrors its sale.
+  const cents = (magnitude * 2n + den) / (den * 2n)
+  return Number(num < 0n ? -cents : cents)
+}
+
+/** "12.50" and {1250n, 2} are the same number. */
+function sameDecimal(text: string | null, exact: { units: bigint; scale: number }): boolean {
+  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(text ?? '')
+  if (!m) return false
+  const f = m[3] ?? ''
+  const units = BigInt(`${m[2]!}${f}`) * (m[1] === '-' ? -1n : 1n)
+  const scale = Math.max(f.length, exact.scale)
+  return units * 10n ** BigInt(scale - f.length) === exact.units * 10n ** BigInt(scale - exact.scale)
 }
 
 function oracle(world: World, c: PostbackCase, built: BuiltRequest): Expected {
@@ -539,10 +569,12 @@ function oracle(world: World, c: PostbackCase, built: BuiltRequest): Expected {
   const currency = one('currency')
   if (!subid || subid.bad || !txn || txn.bad || !status || status.bad || amount?.bad) return { kind: 'refused', status: 400 }
   let cents: number | null = null
+  let sent: { exact: { units: bigint; scale: number }; currency: string } | null = null
   if (amount && amount.text.trim() !== '') {
     if (currency?.bad) return { kind: 'refused', status: 400 }
     const code = currency && currency.text.trim() !== '' ? currency.text.trim().toUpperCase() : 'EUR'
     cents = eurCents(c.amountCents!, code)
+    sent = { exact: c.amountCents!, currency: code }
   }
   const words = c.networkKey === 'garb' ? DEFAULT_WORDS : { ...DEFAULT_WORDS, ...OTHER_WORDS }
   return {
@@ -552,6 +584,7 @@ function oracle(world: World, c: PostbackCase, built: BuiltRequest): Expected {
     status: words[status.text.trim().toLowerCase()]!,
     word: status.text.trim(),
     cents,
+    sent,
     subidKind: c.subidKind!,
   }
 }
@@ -625,7 +658,9 @@ export function garbageSuite(options: GarbageOptions) {
           ? db.walletEntry.findUnique({ where: { networkId_txnId: { networkId, txnId } } })
           : null,
       ])
-      return { entries, history, logs, entry }
+      // The entry's last step: a return that repeats it is a retry, not a second return.
+      const last = entry ? await db.walletEntryHistory.findFirst({ where: { entryId: entry.id }, orderBy: { id: 'desc' } }) : null
+      return { entries, history, logs, entry, last }
     }
 
     /** The log line of the last request: there, with the answer's outcome, and no token in it. */
@@ -668,10 +703,11 @@ export function garbageSuite(options: GarbageOptions) {
       }
       const prior = before.entry
       if (!prior) {
-        if (expected.cents === null) {
-          // A new conversion needs its amount.
+        if (expected.sent === null || expected.sent.exact.units < 0n) {
+          // A new conversion needs its amount; a return needs its sale.
           expect(res.statusCode, what).toBe(400)
           expect(after.entries, what).toBe(before.entries)
+          expect(after.history, what).toBe(before.history)
           return
         }
         expect([res.statusCode, res.body], what).toEqual([200, 'OK'])
@@ -696,31 +732,46 @@ export function garbageSuite(options: GarbageOptions) {
         expect({ partnerId: e.partnerId, flag: e.flag }, what).toEqual(attribution[expected.subidKind])
         return
       }
-      // A known conversion: a change, a duplicate, or a refused transition — never a second entry.
+      // A known conversion (DESIGN.md "Postback contract"): every move applied; a late pending, or
+      // the same status and amount, a DUPLICATE; a new amount a correction; a negative one a return
+      // (never below 0; the same return again is the network's retry). Never a second entry, never
+      // a refusal.
       expect(after.entries, what).toBe(before.entries)
       const from = prior.status as Status
-      if (from === expected.status || (expected.status === 'pending' && from !== 'pending')) {
+      const sent = expected.sent
+      let amountCents = prior.amountCents
+      let amountChanged = false
+      if (sent && expected.cents !== null) {
+        if (sent.exact.units < 0n) {
+          const last = before.last
+          const retried = from === expected.status && last?.toStatus === expected.status && last.amountCents === expected.cents
+          amountChanged = !retried
+          if (!retried) amountCents = Math.max(0, prior.amountCents + expected.cents)
+        } else {
+          amountChanged =
+            prior.originalCurrency === sent.currency ? !sameDecimal(prior.originalAmount, sent.exact) : prior.amountCents !== expected.cents
+          if (amountChanged) amountCents = expected.cents
+        }
+      }
+      const latePending = expected.status === 'pending' && from !== 'pending'
+      if (latePending || (from === expected.status && !amountChanged)) {
         expect([res.statusCode, res.body], what).toEqual([200, 'DUPLICATE'])
         expect(after.entry, what).toEqual(prior)
         expect(after.history, what).toBe(before.history)
-      } else if (NEXT[from].includes(expected.status)) {
+      } else {
         expect([res.statusCode, res.body], what).toEqual([200, 'OK'])
         expect(after.history - before.history, what).toBe(1)
         expect({ status: after.entry!.status, amountCents: after.entry!.amountCents }, what).toEqual({
           status: expected.status,
-          amountCents: expected.cents ?? prior.amountCents,
+          amountCents,
         })
-      } else {
-        expect(res.statusCode, what).toBe(409)
-        expect(after.entry, what).toEqual(prior)
-        expect(after.history, what).toBe(before.history)
       }
     }
 
     it('postbacks: arbitrary, repeated, missing and oversized parameters never give a 5xx or a wrong write', async () => {
       await fc.assert(
         // A third of the cases well-formed through and through, so that conversions
-        // come back (duplicates, status changes, refused transitions) often.
+        // come back (duplicates, status changes, corrections, returns) often.
         fc.asyncProperty(
           fc.oneof(
             { weight: 2, arbitrary: postbackCases(world) },

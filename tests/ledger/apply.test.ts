@@ -114,17 +114,16 @@ describeEachDatabase('applyPostback', (t, provider) => {
       reason: expect.stringMatching(/late pending/) as unknown,
     })
     expect(await apply('reversed', 'REVERSED', null)).toMatchObject({ outcome: 'updated', from: 'confirmed', to: 'reversed' })
-    expect(await apply('confirmed', 'APPROVED', 2000)).toMatchObject({
-      outcome: 'refused',
-      reason: 'a reversed conversion cannot become confirmed',
-    })
+    // Re-approved after the chargeback (the network's last word stands).
+    expect(await apply('confirmed', 'APPROVED', 2000)).toMatchObject({ outcome: 'updated', from: 'reversed', to: 'confirmed' })
     expect(await apply('pending', 'PENDING', null)).toMatchObject({ outcome: 'duplicate' })
     const entry = await t().db.walletEntry.findFirstOrThrow({ where: { txnId: 'OOO' }, include: { history: { orderBy: { id: 'asc' } } } })
-    expect(entry.status).toBe('reversed')
+    expect(entry.status).toBe('confirmed')
     expect(entry.amountCents).toBe(2000)
-    expect(entry.history.map((h) => [h.fromStatus, h.toStatus, h.networkWord])).toEqual([
-      [null, 'confirmed', 'APPROVED'],
-      ['confirmed', 'reversed', 'REVERSED'],
+    expect(entry.history.map((h) => [h.fromStatus, h.toStatus, h.networkWord, h.source])).toEqual([
+      [null, 'confirmed', 'APPROVED', 'postback'],
+      ['confirmed', 'reversed', 'REVERSED', 'postback'],
+      ['reversed', 'confirmed', 'APPROVED', 'postback'],
     ])
   })
 
@@ -202,7 +201,7 @@ describeEachDatabase('applyPostback', (t, provider) => {
       report({ txnId: 'B3', money: null, postbackLogId: logs[4]!.id }),
       report({ txnId: 'B2', status: 'rejected', networkWord: 'declined', money: null, postbackLogId: logs[5]!.id }),
     ])
-    expect(results.map((r) => r.outcome)).toEqual(['accepted', 'updated', 'accepted', 'duplicate', 'rejected', 'refused'])
+    expect(results.map((r) => r.outcome)).toEqual(['accepted', 'updated', 'accepted', 'duplicate', 'rejected', 'updated'])
     const entries = await db.walletEntry.findMany({
       where: { txnId: { in: ['B1', 'B2', 'B3'] } },
       orderBy: { txnId: 'asc' },
@@ -210,12 +209,12 @@ describeEachDatabase('applyPostback', (t, provider) => {
     })
     expect(entries.map((e) => [e.txnId, e.status, e.history.map((h) => h.toStatus)])).toEqual([
       ['B1', 'confirmed', ['pending', 'confirmed']],
-      ['B2', 'confirmed', ['confirmed']],
+      ['B2', 'rejected', ['confirmed', 'rejected']],
     ])
     const after = await db.postbackLog.findMany({ where: { id: { in: logs.map((l) => l.id) } }, orderBy: { id: 'asc' } })
-    expect(after.map((l) => l.outcome)).toEqual(['accepted', 'updated', 'accepted', 'duplicate', 'rejected', 'rejected'])
+    expect(after.map((l) => l.outcome)).toEqual(['accepted', 'updated', 'accepted', 'duplicate', 'rejected', 'updated'])
     expect(after[0]!.entryId).toBe(entries[0]!.id)
-    expect(after[5]).toMatchObject({ entryId: entries[1]!.id, reason: 'a confirmed conversion cannot become rejected' })
+    expect(after[5]).toMatchObject({ entryId: entries[1]!.id, reason: null })
     expect(entries[0]!.history.map((h) => h.postbackLogId)).toEqual([logs[0]!.id, logs[1]!.id])
   })
 })

@@ -128,9 +128,10 @@ export interface EntryKeyRow {
   networkId: number
   txnId: string
   status: string
+  money: { cents: number; originalAmount: string | null; currency: string | null; rate: string | null }
 }
 
-/** The conversions these (network, txn id) keys name: one indexed probe each, one statement. */
+/** The conversions these (network, txn id) keys name, with their money: one indexed probe each, one statement. */
 export async function entriesByKey(
   db: SqlRunner,
   provider: Provider,
@@ -145,19 +146,49 @@ export async function entriesByKey(
     ],
     keys.map((k) => [k.networkId, k.txnId]),
   )
-  const rows = await db.query<{ id: number | bigint; network_id: number | bigint; txn_id: string; status: string }>(sql`
-    SELECT e.id, e.network_id, e.txn_id, e.status FROM (${wanted}) AS k
+  const rows = await db.query<{
+    id: number | bigint
+    network_id: number | bigint
+    txn_id: string
+    status: string
+    amount_cents: number | bigint
+    original_amount: string | null
+    original_currency: string | null
+    fx_rate: string | null
+  }>(sql`
+    SELECT e.id, e.network_id, e.txn_id, e.status, e.amount_cents, e.original_amount, e.original_currency, e.fx_rate
+    FROM (${wanted}) AS k
     JOIN wallet_entries e ON e.network_id = k.network_id AND e.txn_id = k.txn_id`)
-  return rows.map((e) => ({ id: Number(e.id), networkId: Number(e.network_id), txnId: e.txn_id, status: e.status }))
+  return rows.map((e) => ({
+    id: Number(e.id),
+    networkId: Number(e.network_id),
+    txnId: e.txn_id,
+    status: e.status,
+    money: { cents: Number(e.amount_cents), originalAmount: e.original_amount, currency: e.original_currency, rate: e.fx_rate },
+  }))
+}
+
+/** The last history step of each of these entries (a return is checked against it: a retry is not a second return). */
+export async function lastHistorySteps(
+  db: SqlRunner,
+  entryIds: readonly number[],
+): Promise<Map<number, { toStatus: string; amountCents: number | null }>> {
+  if (entryIds.length === 0) return new Map()
+  const rows = await db.query<{ entry_id: number | bigint; to_status: string; amount_cents: number | bigint | null }>(sql`
+    SELECT h.entry_id, h.to_status, h.amount_cents FROM wallet_entry_history h
+    WHERE h.id IN (SELECT MAX(id) FROM wallet_entry_history WHERE entry_id IN (${join(entryIds)}) GROUP BY entry_id)`)
+  return new Map(
+    rows.map((r) => [Number(r.entry_id), { toStatus: r.to_status, amountCents: r.amount_cents === null ? null : Number(r.amount_cents) }]),
+  )
 }
 
 export interface NewConversionEntry {
   partnerId: number | null
   status: string
   amountCents: number
-  originalAmount: string
-  originalCurrency: string
-  fxRate: string
+  originalAmount: string | null
+  originalCurrency: string | null
+  fxRate: string | null
   networkId: number
   txnId: string
   clickId: string
@@ -217,17 +248,18 @@ export async function insertConversionEntries(
 }
 
 /**
- * Moves an entry from one status to another, with its new amount when one was
- * sent: a conditional update (WHERE status = from). Gives the rows changed: 0
- * when a concurrent change got there first.
+ * Moves an entry to its new status and, when given, its new money: a
+ * conditional update (WHERE status and amount are still those read). Gives the
+ * rows changed: 0 when a concurrent change got there first.
  */
 export function updateEntryStatus(
   db: SqlRunner,
   change: {
     id: number
     from: string
+    fromCents: number
     to: string
-    money: { cents: number; originalAmount: string; currency: string; rate: string } | null
+    money: { cents: number; originalAmount: string | null; currency: string | null; rate: string | null } | null
     now: Date
   },
 ): Promise<number> {
@@ -237,7 +269,7 @@ export function updateEntryStatus(
     : empty
   return db.execute(sql`
     UPDATE wallet_entries SET status = ${change.to}, updated_at = ${change.now}${money}
-    WHERE id = ${change.id} AND status = ${change.from}`)
+    WHERE id = ${change.id} AND status = ${change.from} AND amount_cents = ${change.fromCents}`)
 }
 
 export interface NewHistoryRow {
@@ -246,6 +278,7 @@ export interface NewHistoryRow {
   toStatus: string
   networkWord: string
   amountCents: number | null
+  source: string
   postbackLogId: number | null
 }
 
@@ -255,11 +288,12 @@ const HISTORY_COLUMNS = [
   ['to_status', 'text'],
   ['network_word', 'text'],
   ['amount_cents', 'int'],
+  ['source', 'text'],
   ['postback_log_id', 'int'],
   ['changed_at', 'ms'],
 ] as const satisfies readonly JsonColumn[]
 
-/** The history of every change, carrying the network's own word. */
+/** The history of every change, carrying the network's own word, the amount it sent and the change's source. */
 export async function insertEntryHistory(db: SqlRunner, provider: Provider, history: readonly NewHistoryRow[], now: Date): Promise<void> {
   if (history.length === 0) return
   const rows: JsonValue[][] = history.map((h) => [
@@ -268,10 +302,11 @@ export async function insertEntryHistory(db: SqlRunner, provider: Provider, hist
     h.toStatus,
     h.networkWord,
     h.amountCents,
+    h.source,
     h.postbackLogId,
     now.getTime(),
   ])
   await db.execute(sql`
-    INSERT INTO wallet_entry_history (entry_id, from_status, to_status, network_word, amount_cents, postback_log_id, changed_at)
+    INSERT INTO wallet_entry_history (entry_id, from_status, to_status, network_word, amount_cents, source, postback_log_id, changed_at)
     ${jsonRowsSelect(provider, HISTORY_COLUMNS, rows)}`)
 }
