@@ -22,7 +22,13 @@ export interface Balance {
   confirmedCents: number
   reservedCents: number
   paidCents: number
+  /** max(0, confirmed − reserved − paid): what may still be paid out. */
   availableCents: number
+  /**
+   * max(0, −(confirmed − reserved − paid)): money reversed after it was paid
+   * (DESIGN.md "À récupérer"), owed back and netted from the next earnings.
+   */
+  owedCents: number
 }
 
 /** Entries created strictly after this instant are still in their reserve period. */
@@ -42,10 +48,6 @@ export function shareOfCents(cents: number, pct: number): number {
 export function balanceFrom(sums: LedgerSums, rules: LedgerRules): Balance {
   const reservedCents = shareOfCents(sums.recentConfirmedCents, rules.reservePct)
   const paidCents = Math.abs(sums.paidEntriesCents)
-  return {
-    confirmedCents: sums.confirmedCents,
-    reservedCents,
-    paidCents,
-    availableCents: Math.max(0, sums.confirmedCents - reservedCents - paidCents),
-  }
+  const net = sums.confirmedCents - reservedCents - paidCents
+  return { confirmedCents: sums.confirmedCents, reservedCents, paidCents, availableCents: Math.max(0, net), owedCents: Math.max(0, -net) }
 }

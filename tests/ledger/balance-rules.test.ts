@@ -11,11 +11,16 @@ describe('ledger rules', () => {
       reservedCents: 1_200,
       paidCents: 5_000,
       availableCents: 3_800,
+      owedCents: 0,
     })
   })
 
-  it('never shows a negative available balance', () => {
-    expect(balanceFrom({ confirmedCents: 1_000, recentConfirmedCents: 1_000, paidEntriesCents: -900 }, rules).availableCents).toBe(0)
+  it('never shows a negative available balance: the difference is owed', () => {
+    // 10.00 confirmed, 3.00 reserved, 9.00 paid: nothing available, 2.00 owed back.
+    expect(balanceFrom({ confirmedCents: 1_000, recentConfirmedCents: 1_000, paidEntriesCents: -900 }, rules)).toMatchObject({
+      availableCents: 0,
+      owedCents: 200,
+    })
   })
 
   it('rounds the reserve half up to the cent, without float drift', () => {

@@ -45,15 +45,17 @@ describeEachDatabase('ledger balances', (t) => {
       reservedCents: 902,
       paidCents: 3_000,
       availableCents: 13_005 - 902 - 3_000,
+      owedCents: 0,
     })
   })
 
-  it('clamps an overpaid partner at zero available', async () => {
+  it('clamps an overpaid partner at zero available, and shows what it owes', async () => {
     expect(await ledgerBalance(t().db, rules, { partnerId: bob, now })).toEqual({
       confirmedCents: 500,
       reservedCents: 0,
       paidCents: 700,
       availableCents: 0,
+      owedCents: 200,
     })
   })
 
@@ -64,6 +66,7 @@ describeEachDatabase('ledger balances', (t) => {
       reservedCents: 902,
       paidCents: 3_700,
       availableCents: 8_903,
+      owedCents: 0,
     })
   })
 

@@ -204,6 +204,6 @@ describeEachDatabase('ledger daily totals', (t, provider) => {
     const all = await ledgerBalances(db, rules, [...ids, ids[0]!], now)
     expect([...all.keys()]).toEqual(ids)
     for (const id of ids) expect(all.get(id), `partner ${id}`).toEqual(await ledgerBalance(db, rules, { partnerId: id, now }))
-    expect(all.get(ids[5]!)).toEqual({ confirmedCents: 0, reservedCents: 0, paidCents: 0, availableCents: 0 })
+    expect(all.get(ids[5]!)).toEqual({ confirmedCents: 0, reservedCents: 0, paidCents: 0, availableCents: 0, owedCents: 0 })
   })
 })
