@@ -6,7 +6,7 @@ import { DomainError } from '../../errors.ts'
 import type { OnboardingContext } from '../../onboarding/networks.ts'
 import { publicBaseUrl } from '../../onboarding/public-base.ts'
 import { UsageError } from '../args.ts'
-import type { CliContext } from '../command.ts'
+import type { CliContext, Command } from '../command.ts'
 
 export interface OnboardingRun {
   ctx: OnboardingContext
@@ -42,6 +42,35 @@ export async function withOnboarding(cli: CliContext, usage: string, run: (o: On
     throw err
   } finally {
     await database?.close()
+  }
+}
+
+/** One subcommand: its arguments after the name, the opened database, the CLI. */
+export type Subcommand = (rest: string[], run: OnboardingRun & { cli: CliContext; sub: string }) => Promise<void>
+
+/** An onboarding command (`networks`, `offers`, …): its subcommands by name, dispatched on the first argument. */
+export function onboardingCommand(spec: {
+  name: string
+  summary: string
+  usage: string
+  /** One line per subcommand, for the usage message of a wrong call. */
+  usageLines: string[]
+  subcommands: Record<string, Subcommand>
+}): Command {
+  const names = Object.keys(spec.subcommands)
+  const which = `${names.slice(0, -1).join(', ')} or ${names.at(-1)!}?`
+  return {
+    name: spec.name,
+    summary: spec.summary,
+    usage: spec.usage,
+    run: (args, cli) =>
+      withOnboarding(cli, spec.usageLines.join('\n       '), async (o) => {
+        const [sub, ...rest] = args
+        if (sub === undefined) throw new UsageError(which)
+        const handler = Object.hasOwn(spec.subcommands, sub) ? spec.subcommands[sub] : undefined
+        if (!handler) throw new UsageError(`unknown subcommand "${sub}"`)
+        await handler(rest, { ...o, cli, sub })
+      }),
   }
 }
 

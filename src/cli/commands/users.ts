@@ -3,18 +3,18 @@
 // password on a terminal (twice, not echoed); off a terminal it generates one
 // and prints it once.
 import { optionValue, parseArgs, UsageError } from '../args.ts'
-import type { CliContext, Command } from '../command.ts'
+import type { CliContext } from '../command.ts'
 import { generatePassword } from '../../accounts/passwords.ts'
 import { createUser, listUsers, setDisabled, setPassword, userByEmail, type AccountContext } from '../../accounts/users.ts'
-import { printRecord, printTable, withOnboarding } from './onboarding-cli.ts'
+import { onboardingCommand, printRecord, printTable, type Subcommand } from './onboarding-cli.ts'
 
-const USAGE = [
+const USAGE_LINES = [
   'users list',
   'users add --email <email> --name <name> --role owner|ops|viewer',
   'users password --email <email>',
   'users disable --email <email>',
   'users enable --email <email>',
-].join('\n       ')
+]
 
 /** Reads one line from the terminal without echoing it. */
 function readHidden(prompt: string): Promise<string> {
@@ -65,39 +65,50 @@ async function userIdByEmail(ctx: AccountContext, email: string | undefined): Pr
   return (await userByEmail(ctx, email)).id
 }
 
-export const users: Command = {
+const accountsOf = (o: { database: AccountContext['database'] }): AccountContext => ({ database: o.database, actor: 'cli' })
+
+const disableOrEnable: Subcommand = async (rest, o) => {
+  const ctx = accountsOf(o)
+  const parsed = parseArgs(rest, { values: ['email'] })
+  const id = await userIdByEmail(ctx, optionValue(parsed, 'email'))
+  const user = await setDisabled(ctx, id, o.sub === 'disable')
+  o.cli.out(`${user.email}: ${o.sub === 'disable' ? 'disabled, every session ended' : 'enabled'}`)
+}
+
+export const users = onboardingCommand({
   name: 'users',
   summary: 'list or add console accounts, reset a password, disable or enable one',
   usage: 'users list | add --email … --name … --role owner|ops|viewer | password|disable|enable --email …',
-  run: (args, cli) =>
-    withOnboarding(cli, USAGE, async ({ database }) => {
-      const ctx: AccountContext = { database, actor: 'cli' }
-      const [sub, ...rest] = args
-      if (sub === 'list') {
-        printTable(cli.out, await listUsers(ctx), ['id', 'email', 'name', 'role', 'disabledAt', 'createdAt'])
-      } else if (sub === 'add') {
-        const parsed = parseArgs(rest, { values: ['email', 'name', 'role'] })
-        // Checked before the password is asked for.
-        const input = { email: optionValue(parsed, 'email'), name: optionValue(parsed, 'name'), role: optionValue(parsed, 'role') }
-        if (!input.email || !input.name || !input.role) throw new UsageError('--email, --name and --role are required')
-        const { password, generated } = await newPassword(cli)
-        const user = await createUser(ctx, { ...input, password })
-        printRecord(cli.out, { id: user.id, email: user.email, name: user.name, role: user.role })
-        if (generated) cli.out(`password  ${password}   (shown once: hand it over by another channel)`)
-      } else if (sub === 'password') {
-        const parsed = parseArgs(rest, { values: ['email'] })
-        const id = await userIdByEmail(ctx, optionValue(parsed, 'email'))
-        const { password, generated } = await newPassword(cli)
-        const user = await setPassword(ctx, id, password)
-        cli.out(`${user.email}: password replaced, every session ended`)
-        if (generated) cli.out(`password  ${password}   (shown once)`)
-      } else if (sub === 'disable' || sub === 'enable') {
-        const parsed = parseArgs(rest, { values: ['email'] })
-        const id = await userIdByEmail(ctx, optionValue(parsed, 'email'))
-        const user = await setDisabled(ctx, id, sub === 'disable')
-        cli.out(`${user.email}: ${sub === 'disable' ? 'disabled, every session ended' : 'enabled'}`)
-      } else {
-        throw new UsageError(sub ? `unknown subcommand "${sub}"` : 'list, add, password, disable or enable?')
-      }
-    }),
-}
+  usageLines: USAGE_LINES,
+  subcommands: {
+    list: async (_rest, o) => {
+      const { cli } = o
+      const ctx = accountsOf(o)
+      printTable(cli.out, await listUsers(ctx), ['id', 'email', 'name', 'role', 'disabledAt', 'createdAt'])
+    },
+    add: async (rest, o) => {
+      const { cli } = o
+      const ctx = accountsOf(o)
+      const parsed = parseArgs(rest, { values: ['email', 'name', 'role'] })
+      // Checked before the password is asked for.
+      const input = { email: optionValue(parsed, 'email'), name: optionValue(parsed, 'name'), role: optionValue(parsed, 'role') }
+      if (!input.email || !input.name || !input.role) throw new UsageError('--email, --name and --role are required')
+      const { password, generated } = await newPassword(cli)
+      const user = await createUser(ctx, { ...input, password })
+      printRecord(cli.out, { id: user.id, email: user.email, name: user.name, role: user.role })
+      if (generated) cli.out(`password  ${password}   (shown once: hand it over by another channel)`)
+    },
+    password: async (rest, o) => {
+      const { cli } = o
+      const ctx = accountsOf(o)
+      const parsed = parseArgs(rest, { values: ['email'] })
+      const id = await userIdByEmail(ctx, optionValue(parsed, 'email'))
+      const { password, generated } = await newPassword(cli)
+      const user = await setPassword(ctx, id, password)
+      cli.out(`${user.email}: password replaced, every session ended`)
+      if (generated) cli.out(`password  ${password}   (shown once)`)
+    },
+    disable: disableOrEnable,
+    enable: disableOrEnable,
+  },
+})
