@@ -9,6 +9,7 @@ import { allNetworks, insertNetwork, networkBySlug, updateNetworkById } from '..
 import { offerIdsOfNetwork } from '../db/queries/offers.ts'
 import type { Network } from '../db/types.ts'
 import { InvalidInput, NotFound, Refused } from '../errors.ts'
+import { DECIMAL_SEPARATORS, decimalSeparatorOf, type DecimalSeparator } from '../postbacks/amount.ts'
 import { InvalidAllowList, parseAllowList } from '../postbacks/network-auth.ts'
 import { normaliseStatusWords, parseStoredStatusWords, statusWordsSchema, type ConversionStatus } from '../postbacks/status-words.ts'
 import { SUBID_SEPARATORS, type SubidSeparator } from '../tracking/subid.ts'
@@ -35,6 +36,8 @@ const currency = z
   .trim()
   .toUpperCase()
   .regex(/^[A-Z]{3}$/, 'a 3-letter currency code')
+/** How the network writes decimals; null: undeclared, so an ambiguous amount ("1,234") is refused. */
+const decimalSeparator = z.enum(DECIMAL_SEPARATORS).nullable()
 const allowedIps = z.union([z.string().max(2000), z.array(z.string().max(64)).max(100)])
 
 export const networkCreateSchema = z.strictObject({
@@ -45,6 +48,7 @@ export const networkCreateSchema = z.strictObject({
   postbackToken: token.optional(),
   allowedIps: allowedIps.optional(),
   defaultCurrency: currency.optional(),
+  decimalSeparator: decimalSeparator.optional(),
   statusWords: statusWordsSchema.optional(),
   preset: z.enum(NETWORK_PRESETS).optional(),
 })
@@ -61,6 +65,7 @@ export const networkUpdateSchema = z
     rotateToken: z.literal(true).optional(),
     allowedIps: allowedIps.optional(),
     defaultCurrency: currency.optional(),
+    decimalSeparator: decimalSeparator.optional(),
     statusWords: statusWordsSchema.optional(),
     preset: z.enum(NETWORK_PRESETS).optional(),
   })
@@ -76,6 +81,7 @@ export interface NetworkView {
   subidParam: string
   subidSeparator: string
   defaultCurrency: string
+  decimalSeparator: DecimalSeparator | null
   allowedIps: string[]
   statusWords: Record<string, ConversionStatus>
   hasToken: boolean
@@ -92,6 +98,7 @@ function view(n: Network): NetworkView {
     subidParam: n.subidParam,
     subidSeparator: n.subidSeparator,
     defaultCurrency: n.defaultCurrency,
+    decimalSeparator: decimalSeparatorOf(n.decimalSeparator),
     allowedIps: n.allowedIps ? n.allowedIps.split(',') : [],
     statusWords: parseStoredStatusWords(n.statusWords),
     hasToken: Boolean(n.postbackToken),
@@ -139,6 +146,7 @@ export async function createNetwork(ctx: OnboardingContext, input: unknown): Pro
     postbackToken: n.postbackToken ?? newPostbackToken(),
     allowedIps: n.allowedIps === undefined ? '' : allowListText(n.allowedIps),
     defaultCurrency,
+    decimalSeparator: n.decimalSeparator ?? null,
     statusWords: JSON.stringify(normaliseStatusWords({ ...PRESETS[preset].statusWords, ...n.statusWords })),
   }
   try {
@@ -166,6 +174,7 @@ export async function updateNetwork(
   if (u.subidParam !== undefined) data.subidParam = u.subidParam
   if (u.subidSeparator !== undefined) data.subidSeparator = u.subidSeparator
   if (u.defaultCurrency !== undefined) data.defaultCurrency = u.defaultCurrency
+  if (u.decimalSeparator !== undefined) data.decimalSeparator = u.decimalSeparator
   if (u.preset !== undefined) data.preset = u.preset
   if (u.statusWords !== undefined) data.statusWords = JSON.stringify(normaliseStatusWords(u.statusWords))
   if (u.allowedIps !== undefined) data.allowedIps = allowListText(u.allowedIps)

@@ -3,6 +3,7 @@
 // currency. The admin API drops the cache on this instance when it changes a
 // network; other instances pick the change up within the TTL.
 import type { Queryable } from '../db/queries/access.ts'
+import { decimalSeparatorOf, type DecimalSeparator } from './amount.ts'
 import { networkBySlug } from '../db/queries/networks.ts'
 import { parseAllowList, type AllowList } from './network-auth.ts'
 import { parseStoredStatusWords, type ConversionStatus } from './status-words.ts'
@@ -14,6 +15,8 @@ export interface PostbackNetwork {
   allowList: AllowList | null
   statusWords: Record<string, ConversionStatus>
   defaultCurrency: string
+  /** Declared decimal separator; null: an ambiguous amount ("1,234") is refused. */
+  decimalSeparator: DecimalSeparator | null
 }
 
 export async function loadPostbackNetwork(db: Queryable, slug: string): Promise<PostbackNetwork | null> {
@@ -33,6 +36,7 @@ export async function loadPostbackNetwork(db: Queryable, slug: string): Promise<
     allowList,
     statusWords: parseStoredStatusWords(n.statusWords),
     defaultCurrency: n.defaultCurrency,
+    decimalSeparator: decimalSeparatorOf(n.decimalSeparator),
   }
 }
 

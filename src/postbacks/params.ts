@@ -26,7 +26,16 @@ const NOT_TEXT = /\u0000|\p{Cs}/u
 export type ReadParams = { ok: true; params: PostbackParams } | { ok: false; reason: string; params: PostbackParams }
 
 /** A value as read, or why it cannot be taken (the request is then refused with that reason). */
-type Pair = [name: string, value: string, problem?: string]
+type Pair = [name: string, value: string, problem?: string, jsonNumber?: boolean]
+
+// The parameters that came as JSON numbers, beside the params object (which stays
+// plain text): "1.234" as a JSON number is unambiguous, as text it is not.
+const jsonNumbers = new WeakMap<PostbackParams, Set<PostbackParamName>>()
+
+/** True when the parameter came as a JSON number (read with "." as decimal, never grouped). */
+export function isJsonNumber(params: PostbackParams, name: PostbackParamName): boolean {
+  return jsonNumbers.get(params)?.has(name) ?? false
+}
 
 function* formPairs(raw: string): Generator<Pair> {
   for (const [k, v] of new URLSearchParams(raw)) yield [k, v]
@@ -45,7 +54,7 @@ function* jsonPairs(raw: string): Generator<Pair> {
       yield [k, '', 'parameter txn_id is a JSON number that is not an exact integer (beyond 2^53 or a fraction): send it as a JSON string']
       continue
     }
-    yield [k, String(v)]
+    yield [k, String(v), undefined, typeof v === 'number']
   }
 }
 
@@ -69,7 +78,7 @@ export function readPostbackParams(rawQuery: string, rawBody: string | null, bod
   if (rawBody) sources.push(bodyKind === 'json' ? jsonPairs(rawBody) : formPairs(rawBody))
   try {
     for (const source of sources) {
-      for (const [name, value, valueProblem] of source) {
+      for (const [name, value, valueProblem, jsonNumber] of source) {
         if (!KNOWN.has(name)) continue
         const key = name as PostbackParamName
         if (refused.has(key)) continue
@@ -79,7 +88,10 @@ export function readPostbackParams(rawQuery: string, rawBody: string | null, bod
         else if (value.length > MAX_LENGTH[key]) refuse(key, `parameter ${key} too long (max ${MAX_LENGTH[key]})`)
         // NUL cannot be stored by PostgreSQL, and a lone surrogate (only JSON can carry one) is not text.
         else if (NOT_TEXT.test(value)) refuse(key, `parameter ${key} is not text (NUL or a lone surrogate)`)
-        else params[key] = value
+        else {
+          params[key] = value
+          if (jsonNumber) jsonNumbers.set(params, (jsonNumbers.get(params) ?? new Set()).add(key))
+        }
       }
     }
   } catch (err) {

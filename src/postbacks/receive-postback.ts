@@ -15,10 +15,11 @@ import { adapterCause } from '../db/errors.ts'
 import { parseSubid } from '../tracking/subid.ts'
 import { parseAmount } from './amount.ts'
 import { applyPostback, type ApplyResult, type ConversionFlag } from '../ledger/apply.ts'
-import { convertToEur, type EurAmount } from './currency.ts'
+import { convertToEur, currencyOf, type EurAmount } from './currency.ts'
 import { fingerprintOf, ipAllowed, maskedToken, tokenMatches } from './network-auth.ts'
 import type { PostbackNetwork } from './network-cache.ts'
 import { maskTokenAnywhere, readPostbackParams, secretPattern, type BodyKind, type PostbackParams, type ReadParams } from './params.ts'
+import { isJsonNumber } from './params.ts'
 import { closePostbackLog, type ReceivedPostback } from './postback-log.ts'
 import { recordPostbackBatch, type CheckedReport, type Recorded } from './record-batch.ts'
 import { statusFromWord } from './status-words.ts'
@@ -375,11 +376,13 @@ function checkContent(ctx: PostbackContext, network: PostbackNetwork, p: Postbac
   if (!word) return refuse('bad_status', 'missing status')
   const status = statusFromWord(word, network.statusWords)
   if (!status) return refuse('bad_status', `unknown status "${word.slice(0, 32)}"`)
-  const amount = parseAmount(p.amount)
+  const amount = parseAmount(p.amount, { decimalSeparator: network.decimalSeparator, jsonNumber: isJsonNumber(p, 'amount') })
   if (!amount.ok) return refuse('bad_amount', amount.reason)
   let money: EurAmount | null = null
   if (amount.amount) {
-    const converted = convertToEur(amount.amount, p.currency?.trim() || network.defaultCurrency, ctx.fxRates)
+    const currency = currencyOf(amount.currency, p.currency, network.defaultCurrency)
+    if (!currency.ok) return refuse('bad_currency', currency.reason)
+    const converted = convertToEur(amount.amount, currency.currency, ctx.fxRates)
     if (!converted.ok) return refuse(converted.reason.startsWith('absurd') ? 'bad_amount' : 'bad_currency', converted.reason)
     money = converted.money
   }

@@ -18,6 +18,7 @@
 import fc from 'fast-check'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, expect, it } from 'vitest'
+import { MAX_CONVERSION_CENTS } from '../../src/postbacks/currency.ts'
 import { readPostbackParams } from '../../src/postbacks/params.ts'
 import { adminHeaders, buildTestApp, TEST_ADMIN_SECRET } from './app.ts'
 import { describeEachDatabase, type TestDatabase } from './databases.ts'
@@ -292,7 +293,9 @@ const amountValues: fc.Arbitrary<{ val: Val; exact: { units: bigint; scale: numb
       .constantFrom(
         '1e3',
         '12.5.3',
-        '1,000.00',
+        '1,00.00',
+        '1,234',
+        '1.234',
         'abc',
         'NaN',
         'Infinity',
@@ -309,12 +312,20 @@ const amountValues: fc.Arbitrary<{ val: Val; exact: { units: bigint; scale: numb
         '12.123456789',
         '€12',
         '12€',
-        '12.50 EUR',
+        '12.50 €',
       )
       .map((text) => ({ val: { text, bad: true }, exact: null })),
   },
-  // Something other than digits, "." and "," inside: not an amount.
-  { weight: 1, arbitrary: garbage((s) => /[^0-9.,]/.test(s.trim())).map((val) => ({ val, exact: null })) },
+  // Something other than digits, "." and "," inside, and not digits grouped by spaces, signed or with a glued code: not an amount.
+  {
+    weight: 1,
+    arbitrary: garbage((s) => /[^0-9.,]/.test(s.trim()) && !/^(?:[A-Za-z]{3})?[\s\d.,\u2212-]*(?:[A-Za-z]{3})?$/.test(s.trim())).map(
+      (val) => ({
+        val,
+        exact: null,
+      }),
+    ),
+  },
 )
 
 const currencyValues: fc.Arbitrary<Val> = fc.oneof(
@@ -574,6 +585,8 @@ function oracle(world: World, c: PostbackCase, built: BuiltRequest): Expected {
     if (currency?.bad) return { kind: 'refused', status: 400 }
     const code = currency && currency.text.trim() !== '' ? currency.text.trim().toUpperCase() : 'EUR'
     cents = eurCents(c.amountCents!, code)
+    // Past the largest conversion, either way (a return too): refused as absurd.
+    if (Math.abs(cents) > MAX_CONVERSION_CENTS) return { kind: 'refused', status: 400 }
     sent = { exact: c.amountCents!, currency: code }
   }
   const words = c.networkKey === 'garb' ? DEFAULT_WORDS : { ...DEFAULT_WORDS, ...OTHER_WORDS }
