@@ -121,6 +121,75 @@ export async function insertPayoutEntry(
   })
 }
 
+// ——— Conversions as the read API shows them ———
+
+const conversionDetailSelect = {
+  id: true,
+  txnId: true,
+  partnerId: true,
+  clickId: true,
+  status: true,
+  amountCents: true,
+  originalAmount: true,
+  originalCurrency: true,
+  fxRate: true,
+  flag: true,
+  createdAt: true,
+  network: { select: { slug: true } },
+  history: {
+    select: { changedAt: true, fromStatus: true, toStatus: true, amountCents: true, networkWord: true, source: true },
+    orderBy: { id: 'asc' },
+  },
+} as const satisfies Prisma.WalletEntrySelect
+
+export type ConversionDetail = Prisma.WalletEntryGetPayload<{ select: typeof conversionDetailSelect }>
+
+/** One network's conversion by its txn id (unique per network), with its history in order. */
+export function conversionByTxn(db: Queryable, networkSlug: string, txnId: string): Promise<ConversionDetail | null> {
+  return clientOf(db).walletEntry.findFirst({
+    where: { type: 'conversion', txnId, network: { slug: networkSlug } },
+    select: conversionDetailSelect,
+  })
+}
+
+export interface ConversionFilter {
+  networkSlug?: string
+  status?: string
+  /** A flag word; "any": flagged; "none": clean. */
+  flag?: string
+  partnerId?: number
+  /** createdAt ≥ from */
+  from?: Date
+  /** createdAt < to */
+  to?: Date
+}
+
+/** Newest first, after the keyset cursor (createdAt, id) of the previous page's last item. */
+export function conversionsPage(
+  db: Queryable,
+  filter: ConversionFilter,
+  after: { createdAt: Date; id: number } | null,
+  take: number,
+): Promise<ConversionDetail[]> {
+  const where: Prisma.WalletEntryWhereInput = { type: 'conversion' }
+  if (filter.networkSlug !== undefined) where.network = { slug: filter.networkSlug }
+  if (filter.status !== undefined) where.status = filter.status
+  if (filter.flag === 'any') where.flag = { not: null }
+  else if (filter.flag === 'none') where.flag = null
+  else if (filter.flag !== undefined) where.flag = filter.flag
+  if (filter.partnerId !== undefined) where.partnerId = filter.partnerId
+  if (filter.from !== undefined || filter.to !== undefined) where.createdAt = { gte: filter.from, lt: filter.to }
+  const keyset: Prisma.WalletEntryWhereInput | null = after
+    ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }
+    : null
+  return clientOf(db).walletEntry.findMany({
+    where: keyset ? { AND: [where, keyset] } : where,
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take,
+    select: conversionDetailSelect,
+  })
+}
+
 // ——— The postback batch (direct SQL, inside the ledger's transaction) ———
 
 export interface EntryKeyRow {
