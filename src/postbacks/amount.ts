@@ -47,6 +47,7 @@ const EXPONENT = /^[-+\u2212]?[\d.,]*\d[eE][-+]?\d+$/
 const BODY = /^[\d., \u00a0\u2009\u202f]+$/
 const DIGITS = /^\d+$/
 const LEADING_GROUP = /^[1-9]\d{0,2}$/
+const PLAIN = /^(\d+)(?:([.,])(\d*))?$/
 const JSON_NUMBER = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([-+]?\d+))?$/
 
 const refuse = (reason: string): ParsedAmount => ({ ok: false, reason })
@@ -55,6 +56,16 @@ export function parseAmount(raw: string | undefined, options: AmountOptions = {}
   const text = (raw ?? '').trim()
   if (text === '') return { ok: true, amount: null, currency: null }
   if (options.jsonNumber) return parseJsonNumber(text)
+  // The common spelling ("12.50", "7,5", "100"), read without the full grammar when it has one reading.
+  const plain = PLAIN.exec(text)
+  if (plain) {
+    const [, integer = '', separator, fraction = ''] = plain
+    const declared = options.decimalSeparator ?? null
+    const oneReading =
+      separator === undefined || (declared === null ? fraction.length !== 3 || !LEADING_GROUP.test(integer) : separator === declared)
+    if (oneReading && fraction.length <= MAX_DECIMALS)
+      return sized({ units: BigInt(`${integer}${fraction}`), scale: fraction.length }, text, null)
+  }
   const shown = clip(text)
   if (NOT_FINITE.test(text)) return refuse(`amount "${shown}" is not a number`)
   if (/\p{Sc}/u.test(text)) return refuse(`amount "${shown}" has a currency symbol: send the 3-letter code (e.g. 12.50 EUR)`)
@@ -174,9 +185,12 @@ function parseJsonNumber(text: string): ParsedAmount {
   return sized({ units: sign === '-' ? -units : units, scale }, shown, null)
 }
 
+const POW10 = Array.from({ length: MAX_DECIMALS + 1 }, (_, i) => 10n ** BigInt(i))
+const INTEGER_LIMIT = 10n ** BigInt(MAX_INTEGER_DIGITS)
+
 function sized(amount: Decimal, shown: string, currency: string | null): ParsedAmount {
   const magnitude = amount.units < 0n ? -amount.units : amount.units
-  if (magnitude / 10n ** BigInt(amount.scale) >= 10n ** BigInt(MAX_INTEGER_DIGITS)) return refuse(`absurd amount "${shown}"`)
+  if (magnitude / (POW10[amount.scale] ?? 10n ** BigInt(amount.scale)) >= INTEGER_LIMIT) return refuse(`absurd amount "${clip(shown)}"`)
   return { ok: true, amount, currency }
 }
 
