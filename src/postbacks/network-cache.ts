@@ -1,22 +1,29 @@
 // What the postback endpoint needs to know about a network, read once and kept a
-// few seconds: token, allow-list (parsed), status words (parsed), default
-// currency. The admin API drops the cache on this instance when it changes a
+// few seconds: token, allow-list (parsed), status words (merged with its
+// preset's), field map (compiled), default currency. The admin API drops the cache on this instance when it changes a
 // network; other instances pick the change up within the TTL.
 import type { Queryable } from '../db/queries/access.ts'
 import { decimalSeparatorOf, type DecimalSeparator } from './amount.ts'
 import { networkBySlug } from '../db/queries/networks.ts'
 import { parseAllowList, type AllowList } from './network-auth.ts'
-import { parseStoredStatusWords, type ConversionStatus } from './status-words.ts'
+import { mergeStatusWords, parseStoredStatusWords, type StatusWords } from './status-words.ts'
+import { parseStoredFieldMap, type FieldMap } from './params.ts'
+import { presetOf } from '../onboarding/presets.ts'
 
 export interface PostbackNetwork {
   id: number
   slug: string
   token: string | null
   allowList: AllowList | null
-  statusWords: Record<string, ConversionStatus>
+  /** The network's own words over its preset's (the defaults apply beneath): merged once per load. */
+  statusWords: StatusWords
   defaultCurrency: string
   /** Declared decimal separator; null: an ambiguous amount ("1,234") is refused. */
   decimalSeparator: DecimalSeparator | null
+  /** Where our fields are in its postbacks, compiled once per load; null: our names only. */
+  fieldMap: FieldMap | null
+  /** "click": one conversion per click, for a network that sends no transaction id. */
+  dedupeBy: 'txn' | 'click'
 }
 
 export async function loadPostbackNetwork(db: Queryable, slug: string): Promise<PostbackNetwork | null> {
@@ -34,9 +41,11 @@ export async function loadPostbackNetwork(db: Queryable, slug: string): Promise<
     slug: n.slug,
     token: n.postbackToken && n.postbackToken.length > 0 ? n.postbackToken : null,
     allowList,
-    statusWords: parseStoredStatusWords(n.statusWords),
+    statusWords: mergeStatusWords(presetOf(n.preset).statusWords, parseStoredStatusWords(n.statusWords)),
     defaultCurrency: n.defaultCurrency,
     decimalSeparator: decimalSeparatorOf(n.decimalSeparator),
+    fieldMap: parseStoredFieldMap(n.fieldMap),
+    dedupeBy: n.dedupeBy === 'click' ? 'click' : 'txn',
   }
 }
 

@@ -25,6 +25,10 @@ const NOT_TEXT = /\u0000|\p{Cs}/u
 
 export type ReadParams = { ok: true; params: PostbackParams } | { ok: false; reason: string; params: PostbackParams }
 
+// What each read was made from, so that a network's field map (known only once the
+// network is) can read the same request again: live and in a replay of its log line.
+const sourceOf = new WeakMap<ReadParams, { rawQuery: string; rawBody: string | null; bodyKind: BodyKind | null }>()
+
 /** A value as read, or why it cannot be taken (the request is then refused with that reason). */
 type Pair = [name: string, value: string, problem?: string, jsonNumber?: boolean]
 
@@ -63,7 +67,12 @@ function* jsonPairs(raw: string): Generator<Pair> {
  * a bad value (that parameter left out) so that a refused request can still be
  * told authentic or not: its log line is kept in full only if it is.
  */
-export function readPostbackParams(rawQuery: string, rawBody: string | null, bodyKind: BodyKind | null): ReadParams {
+export function readPostbackParams(
+  rawQuery: string,
+  rawBody: string | null,
+  bodyKind: BodyKind | null,
+  fieldMap: FieldMap | null = null,
+): ReadParams {
   const params: PostbackParams = {}
   const refused = new Set<PostbackParamName>()
   let problem: string | null = null
@@ -97,7 +106,208 @@ export function readPostbackParams(rawQuery: string, rawBody: string | null, bod
   } catch (err) {
     problem ??= `unreadable body: ${(err as Error).message.split('\n')[0]}`
   }
-  return problem === null ? { ok: true, params } : { ok: false, reason: problem, params }
+  if (fieldMap) {
+    // Their names and pointers, after ours: the same value under both is fine, two values are refused.
+    for (const [key, value, valueProblem, jsonNumber] of mappedPairs(rawQuery, rawBody, bodyKind, fieldMap)) {
+      if (refused.has(key)) continue
+      const previous = params[key]
+      if (valueProblem !== undefined) refuse(key, valueProblem)
+      else if (previous !== undefined && previous !== value) refuse(key, `parameter ${key} given twice with different values`)
+      else if (value.length > MAX_LENGTH[key]) refuse(key, `parameter ${key} too long (max ${MAX_LENGTH[key]})`)
+      else if (NOT_TEXT.test(value)) refuse(key, `parameter ${key} is not text (NUL or a lone surrogate)`)
+      else {
+        params[key] = value
+        if (jsonNumber) jsonNumbers.set(params, (jsonNumbers.get(params) ?? new Set()).add(key))
+      }
+    }
+  }
+  const read: ReadParams = problem === null ? { ok: true, params } : { ok: false, reason: problem, params }
+  sourceOf.set(read, { rawQuery, rawBody, bodyKind })
+  return read
+}
+
+/** The same request read again through a network's field map (our own names still read). */
+export function withFieldMap(read: ReadParams, fieldMap: FieldMap | null): ReadParams {
+  const source = sourceOf.get(read)
+  if (!fieldMap || !source) return read
+  return readPostbackParams(source.rawQuery, source.rawBody, source.bodyKind, fieldMap)
+}
+
+// ---------------------------------------------------------------------------
+// Field maps: where each of our fields is in a network's own postback.
+//
+// A network that cannot be set to our parameter names maps each field to its own
+// parameter name (`"txn_id": "conversion_id"`), to a JSON pointer into a JSON body
+// (`"/data/key"`, RFC 6901 with ~0 for ~ and ~1 for /), or to a pointer into a JSON
+// document carried inside one form or query field (`"AwinTransactionPush#/transactionId"`:
+// the field's name, "#", then the pointer, as in RFC 6901's URI fragment form).
+// `network` and `token` are never mapped: they identify and authenticate the network
+// before its map is known, and stay in the URL we generate. `amountUnit: "cents"`
+// reads the amount as an integer count of cents (PartnerStack's 145 is 1.45).
+// ---------------------------------------------------------------------------
+
+export const MAPPABLE_FIELDS = ['subid', 'txn_id', 'amount', 'currency', 'status'] as const
+export type MappableField = (typeof MAPPABLE_FIELDS)[number]
+
+type FieldSource = { kind: 'param'; name: string } | { kind: 'pointer'; carrier: string | null; tokens: string[] }
+
+export interface FieldMap {
+  fields: Partial<Record<MappableField, FieldSource>>
+  amountUnit: 'units' | 'cents'
+}
+
+/** The stored form of a field map: {ourField: "theirParam" | "/pointer" | "field#/pointer", amountUnit?}. */
+export type StoredFieldMap = Partial<Record<MappableField, string>> & { amountUnit?: 'units' | 'cents' }
+
+export class InvalidFieldMap extends Error {}
+
+const PARAM_NAME = /^[A-Za-z0-9_.[\]:-]{1,64}$/
+const MAPPABLE = new Set<string>(MAPPABLE_FIELDS)
+
+function pointerTokens(pointer: string, what: string): string[] {
+  if (!pointer.startsWith('/')) throw new InvalidFieldMap(`${what}: a JSON pointer starts with "/"`)
+  if (pointer.length > 256) throw new InvalidFieldMap(`${what}: pointer too long (max 256)`)
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((t) => {
+      if (/~(?![01])/.test(t)) throw new InvalidFieldMap(`${what}: "~" must be written ~0 (and "/" ~1) in a pointer`)
+      return t.replaceAll('~1', '/').replaceAll('~0', '~')
+    })
+}
+
+function compileSource(field: string, spec: unknown): FieldSource {
+  const what = `fieldMap.${field}`
+  if (typeof spec !== 'string' || spec.trim() === '') throw new InvalidFieldMap(`${what}: a parameter name or a JSON pointer`)
+  const text = spec.trim()
+  if (text.startsWith('/')) return { kind: 'pointer', carrier: null, tokens: pointerTokens(text, what) }
+  const hash = text.indexOf('#')
+  if (hash !== -1) {
+    const carrier = text.slice(0, hash)
+    if (!PARAM_NAME.test(carrier)) throw new InvalidFieldMap(`${what}: "${carrier.slice(0, 64)}" is not a parameter name`)
+    return { kind: 'pointer', carrier, tokens: pointerTokens(text.slice(hash + 1), what) }
+  }
+  if (!PARAM_NAME.test(text))
+    throw new InvalidFieldMap(`${what}: "${text.slice(0, 64)}" is not a parameter name (letters, digits, _ . - : [ ])`)
+  if ((POSTBACK_PARAMS as readonly string[]).includes(text) && text !== field)
+    throw new InvalidFieldMap(`${what}: "${text}" is our own parameter for another field`)
+  return { kind: 'param', name: text }
+}
+
+/** A field map checked and compiled once (throws InvalidFieldMap with the reason); null when it maps nothing. */
+export function compileFieldMap(value: unknown): FieldMap | null {
+  if (value === null || value === undefined) return null
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw new InvalidFieldMap('fieldMap: an object {ourField: "theirParam" | "/json/pointer"}')
+  const fields: FieldMap['fields'] = {}
+  let amountUnit: FieldMap['amountUnit'] = 'units'
+  for (const [field, spec] of Object.entries(value as Record<string, unknown>)) {
+    if (field === 'amountUnit') {
+      if (spec !== 'units' && spec !== 'cents') throw new InvalidFieldMap('fieldMap.amountUnit: "units" or "cents"')
+      amountUnit = spec
+    } else if (field === 'network' || field === 'token') {
+      throw new InvalidFieldMap(
+        `fieldMap.${field}: ${field} is read under our own name, before the map applies: keep ${field}=… in the URL we give`,
+      )
+    } else if (!MAPPABLE.has(field)) {
+      throw new InvalidFieldMap(`fieldMap.${field.slice(0, 32)}: not one of our fields (${MAPPABLE_FIELDS.join(', ')}, amountUnit)`)
+    } else {
+      fields[field as MappableField] = compileSource(field, spec)
+    }
+  }
+  return Object.keys(fields).length === 0 && amountUnit === 'units' ? null : { fields, amountUnit }
+}
+
+/** A network's stored map, compiled; a corrupt one counts as none (our names still read). */
+export function parseStoredFieldMap(json: string): FieldMap | null {
+  try {
+    return compileFieldMap(JSON.parse(json))
+  } catch {
+    return null
+  }
+}
+
+type MappedPair = [name: PostbackParamName, value: string, problem?: string, jsonNumber?: boolean]
+
+/** Every value of one parameter name, in the query and in the body (form fields or top-level JSON members). */
+function valuesOf(name: string, rawQuery: string, rawBody: string | null, bodyKind: BodyKind | null, json: () => unknown): unknown[] {
+  const values: unknown[] = new URLSearchParams(rawQuery).getAll(name)
+  if (rawBody) {
+    if (bodyKind === 'json') {
+      const doc = json()
+      if (doc !== null && typeof doc === 'object' && !Array.isArray(doc) && Object.hasOwn(doc, name))
+        values.push((doc as Record<string, unknown>)[name])
+    } else values.push(...new URLSearchParams(rawBody).getAll(name))
+  }
+  return values
+}
+
+function resolvePointer(doc: unknown, tokens: string[]): unknown {
+  let at = doc
+  for (const t of tokens) {
+    if (Array.isArray(at)) {
+      if (!/^(0|[1-9][0-9]*)$/.test(t)) return undefined
+      at = at[Number(t)]
+    } else if (at !== null && typeof at === 'object' && Object.hasOwn(at, t)) at = (at as Record<string, unknown>)[t]
+    else return undefined
+  }
+  return at
+}
+
+/** "145" (cents) → "1.45", exactly; null when it is not a whole number of cents. */
+function fromCents(text: string): string | null {
+  const m = /^\s*(-?)([0-9]{1,15})\s*$/.exec(text)
+  if (!m) return null
+  const digits = m[2]!.padStart(3, '0')
+  return `${m[1]}${digits.slice(0, -2).replace(/^0+(?=\d)/, '')}.${digits.slice(-2)}`
+}
+
+function* mappedPairs(rawQuery: string, rawBody: string | null, bodyKind: BodyKind | null, map: FieldMap): Generator<MappedPair> {
+  let parsedBody: { doc: unknown } | null = null
+  const body = (): unknown => {
+    parsedBody ??= { doc: rawBody && bodyKind === 'json' ? JSON.parse(rawBody) : undefined }
+    return parsedBody.doc
+  }
+  for (const field of MAPPABLE_FIELDS) {
+    const source = map.fields[field]
+    if (!source) continue
+    const where = source.kind === 'param' ? source.name : `${source.carrier ?? ''}#/${source.tokens.join('/')}`.replace(/^#/, '')
+    let found: unknown[]
+    try {
+      if (source.kind === 'param') found = valuesOf(source.name, rawQuery, rawBody, bodyKind, body)
+      else if (source.carrier === null) found = bodyKind === 'json' && rawBody ? [resolvePointer(body(), source.tokens)] : []
+      else
+        found = valuesOf(source.carrier, rawQuery, rawBody, bodyKind, body).map((carried) => {
+          if (typeof carried !== 'string') throw new Error(`${source.carrier} is not a JSON text`)
+          return resolvePointer(JSON.parse(carried), source.tokens)
+        })
+    } catch (err) {
+      yield [field, '', `unreadable ${where} for ${field}: ${(err as Error).message.split('\n')[0]}`]
+      continue
+    }
+    for (const v of found) {
+      if (v === null || v === undefined) continue
+      if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
+        yield [field, '', `${where} (for ${field}) is not a plain value`]
+        continue
+      }
+      if (field === 'txn_id' && typeof v === 'number' && !Number.isSafeInteger(v)) {
+        yield [field, '', `${where} (for txn_id) is a JSON number that is not an exact integer: it cannot be an id`]
+        continue
+      }
+      const text = String(v)
+      if (field === 'amount' && map.amountUnit === 'cents' && text.trim() !== '') {
+        const units = fromCents(text)
+        if (units === null) {
+          yield [field, '', `${where} (for amount, in cents) is not a whole number of cents: "${text.slice(0, 32)}"`]
+          continue
+        }
+        yield [field, units]
+        continue
+      }
+      yield [field, text, undefined, typeof v === 'number']
+    }
+  }
 }
 
 /** Masks the token's value in a query string or form body: `token=<secret>` → `token=<replacement>`. */

@@ -18,7 +18,15 @@ import { applyPostback, type ApplyResult, type ConversionFlag } from '../ledger/
 import { convertToEur, currencyOf, type EurAmount } from './currency.ts'
 import { fingerprintOf, ipAllowed, maskedToken, tokenMatches } from './network-auth.ts'
 import type { PostbackNetwork } from './network-cache.ts'
-import { maskTokenAnywhere, readPostbackParams, secretPattern, type BodyKind, type PostbackParams, type ReadParams } from './params.ts'
+import {
+  maskTokenAnywhere,
+  readPostbackParams,
+  secretPattern,
+  type BodyKind,
+  type PostbackParams,
+  type ReadParams,
+  withFieldMap,
+} from './params.ts'
 import { isJsonNumber } from './params.ts'
 import { closePostbackLog, type ReceivedPostback } from './postback-log.ts'
 import { recordPostbackBatch, type CheckedReport, type Recorded } from './record-batch.ts'
@@ -251,7 +259,7 @@ export async function receivePostback(ctx: PostbackContext, incoming: IncomingPo
   let auth: Authentication | null = null
   try {
     auth = await authenticate(ctx, read.params, { sourceIp: incoming.sourceIp, replay: false })
-    checked = unreadable ? { verdict: unreadable } : auth.ok ? checkContent(ctx, auth.network, read.params) : { verdict: auth.verdict }
+    checked = unreadable ? { verdict: unreadable } : auth.ok ? checkMapped(ctx, auth.network, read) : { verdict: auth.verdict }
   } catch (err) {
     ctx.onError?.(err, 'postback check')
     checked = { verdict: unreadable ?? fault(err) }
@@ -297,7 +305,7 @@ export async function replayLoggedPostback(ctx: PostbackContext, read: ReadParam
   if (!read.ok) return settle(ctx, rejected('unreadable', read.reason), options.logId, options.replayedAt)
   let checked: Checked
   try {
-    checked = await check(ctx, read.params, { sourceIp: options.sourceIp, replay: true })
+    checked = await check(ctx, read, { sourceIp: options.sourceIp, replay: true })
   } catch (err) {
     ctx.onError?.(err, 'postback check')
     checked = { verdict: fault(err) }
@@ -359,10 +367,16 @@ async function authenticate(
 }
 
 /** Everything that can be said about a postback without writing anything. */
-async function check(ctx: PostbackContext, p: PostbackParams, options: { sourceIp: string | null; replay: boolean }): Promise<Checked> {
+async function check(ctx: PostbackContext, read: ReadParams, options: { sourceIp: string | null; replay: boolean }): Promise<Checked> {
   // Authentication before anything about the content is said.
-  const auth = await authenticate(ctx, p, options)
-  return auth.ok ? checkContent(ctx, auth.network, p) : { verdict: auth.verdict }
+  const auth = await authenticate(ctx, read.params, options)
+  return auth.ok ? checkMapped(ctx, auth.network, read) : { verdict: auth.verdict }
+}
+
+/** The content read again through the network's field map, if it has one (network and token are always ours). */
+function checkMapped(ctx: PostbackContext, network: PostbackNetwork, read: ReadParams): Checked {
+  const content = withFieldMap(read, network.fieldMap)
+  return content.ok ? checkContent(ctx, network, content.params) : { verdict: rejected('unreadable', content.reason) }
 }
 
 /** The content of an authenticated postback. */

@@ -71,7 +71,15 @@ describeEachDatabase('admin onboarding API', (t) => {
       [{ slug: 'ok', name: 'x', allowedIps: 'example.com' }, /allowedIps: "example.com" is not an IP/],
       [{ slug: 'ok', name: 'x', defaultCurrency: 'JPY' }, /JPY has no rate in FX_RATES/],
       [{ slug: 'ok', name: 'x', statusWords: { sale: 'won' } }, /statusWords/],
-      [{ slug: 'ok', name: 'x', preset: 'awin' }, /preset/],
+      [{ slug: 'ok', name: 'x', preset: 'linkshare' }, /preset/],
+      [{ slug: 'ok', name: 'x', fieldMap: { subid: 'a b' } }, /fieldMap\.subid: "a b" is not a parameter name/],
+      [{ slug: 'ok', name: 'x', fieldMap: { token: 'key' } }, /fieldMap\.token: token is read under our own name/],
+      [{ slug: 'ok', name: 'x', fieldMap: { payout: 'p' } }, /fieldMap\.payout: not one of our fields/],
+      [{ slug: 'ok', name: 'x', fieldMap: { txn_id: 'data/key' } }, /fieldMap\.txn_id/],
+      [{ slug: 'ok', name: 'x', fieldMap: { txn_id: '/data/a~2' } }, /~0/],
+      [{ slug: 'ok', name: 'x', fieldMap: { amount: 'subid' } }, /our own parameter for another field/],
+      [{ slug: 'ok', name: 'x', fieldMap: { amountUnit: 'mills' } }, /amountUnit/],
+      [{ slug: 'ok', name: 'x', dedupeBy: 'order' }, /dedupeBy/],
       [{ slug: 'ok', name: 'x', subidParam: 'a b' }, /subidParam/],
       [{ slug: 'ok', name: 'x', surprise: true }, /surprise|unrecognized/i],
     ]
@@ -100,7 +108,7 @@ describeEachDatabase('admin onboarding API', (t) => {
   it('gives each preset its own postback URL with our host and the token', async () => {
     const expected: Record<string, string> = {
       generic: 'subid={subid}&amount={payout}&currency={currency}&status={status}&txn_id={transaction_id}',
-      keitaro: 'subid={subid}&amount={revenue}&status={status}&txn_id={tid}',
+      keitaro: 'subid={external_id}&amount={revenue}&status={status}&txn_id={tid}',
       everflow: 'subid={sub1}&amount={payout_amount}&status=approved&txn_id={transaction_id}',
       tune: 'subid={aff_sub}&amount={payout}&status=approved&txn_id={transaction_id}',
       cake: 'subid=#s2#&amount=#price#&status=approved&txn_id=#leadid#',

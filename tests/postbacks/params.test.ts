@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { maskFormToken, maskJsonToken, maskTokenAnywhere, readPostbackParams, secretPattern } from '../../src/postbacks/params.ts'
+import {
+  compileFieldMap,
+  maskFormToken,
+  maskJsonToken,
+  maskTokenAnywhere,
+  readPostbackParams,
+  secretPattern,
+} from '../../src/postbacks/params.ts'
 
 describe('postback parameters', () => {
   it('reads the query, a form body or a JSON body alike', () => {
@@ -118,5 +125,93 @@ describe('postback parameters', () => {
         expect(maskFormToken(q, '***')).not.toMatch(/(^|&)token=(?!\*\*\*)/)
       }),
     )
+  })
+})
+
+describe('field maps', () => {
+  const read = (query: string, body: string | null, kind: 'form' | 'json' | null, map: unknown) =>
+    readPostbackParams(query, body, kind, compileFieldMap(map))
+
+  it("reads each mapped field from the network's own parameter name, in the query or the body", () => {
+    const map = { subid: 'clickid', txn_id: 'conversion_id', amount: 'payout', status: 'state' }
+    expect(read('network=n&clickid=1%3A2%3Ac&payout=3.20&state=approved&conversion_id=C9', null, null, map)).toEqual({
+      ok: true,
+      params: { network: 'n', subid: '1:2:c', amount: '3.20', status: 'approved', txn_id: 'C9' },
+    })
+    expect(read('network=n', JSON.stringify({ clickid: '1:2:c', conversion_id: 77 }), 'json', map).params).toMatchObject({ txn_id: '77' })
+  })
+
+  it('reads a JSON pointer into a nested body, arrays and ~0 / ~1 escapes included (RFC 6901)', () => {
+    const body = JSON.stringify({
+      event: 'reward.created',
+      data: { key: 'rwrd_1', 'a/b': { 'c~d': 'X' }, customer: { sub_ids: ['1:2:c'] } },
+    })
+    const map = { subid: '/data/customer/sub_ids/0', txn_id: '/data/key', status: '/data/a~1b/c~0d' }
+    expect(read('network=n', body, 'json', map)).toEqual({
+      ok: true,
+      params: { network: 'n', subid: '1:2:c', txn_id: 'rwrd_1', status: 'X' },
+    })
+    // Absent at the pointer: absent (the usual "missing …" answer follows).
+    expect(read('network=n', JSON.stringify({ data: {} }), 'json', map)).toEqual({ ok: true, params: { network: 'n' } })
+  })
+
+  it('reads a pointer into the JSON document one form field carries (Awin: AwinTransactionPush#/transactionId)', () => {
+    const push = { transactionId: '105956531', commission: '1.64', transactionCurrency: 'GBP', clickRef: '1:2:c' }
+    const map = {
+      subid: 'AwinTransactionPush#/clickRef',
+      txn_id: 'AwinTransactionPush#/transactionId',
+      amount: 'AwinTransactionPush#/commission',
+      currency: 'AwinTransactionPush#/transactionCurrency',
+    }
+    const body = new URLSearchParams({ AwinTransactionPush: JSON.stringify(push) }).toString()
+    expect(read('network=awin&status=pending', body, 'form', map)).toEqual({
+      ok: true,
+      params: { network: 'awin', status: 'pending', subid: '1:2:c', txn_id: '105956531', amount: '1.64', currency: 'GBP' },
+    })
+    const broken = read('network=awin', 'AwinTransactionPush=%7Bnot-json', 'form', map)
+    expect(broken.ok).toBe(false)
+  })
+
+  it('our own names still read; the same value twice is fine, two different values are refused', () => {
+    const map = { txn_id: '/data/key' }
+    const body = JSON.stringify({ txn_id: 'A', data: { key: 'A' } })
+    expect(read('network=n', body, 'json', map).params.txn_id).toBe('A')
+    const twice = read('network=n&txn_id=B', JSON.stringify({ data: { key: 'A' } }), 'json', map)
+    expect(twice).toMatchObject({ ok: false, reason: 'parameter txn_id given twice with different values' })
+  })
+
+  it('refuses a mapped value that is not a plain value, or a txn_id number that is not exact', () => {
+    expect(read('network=n', JSON.stringify({ data: { key: { id: 1 } } }), 'json', { txn_id: '/data/key' })).toMatchObject({
+      ok: false,
+      reason: '/data/key (for txn_id) is not a plain value',
+    })
+    expect(read('network=n', '{"data":{"key":12345678901234567890}}', 'json', { txn_id: '/data/key' }).ok).toBe(false)
+  })
+
+  it('reads an amount in cents exactly (PartnerStack: 145 is 1.45), and refuses one that is not whole cents', () => {
+    const map = { amount: '/data/amount', amountUnit: 'cents' }
+    const amount = (v: unknown) => read('network=n', JSON.stringify({ data: { amount: v } }), 'json', map)
+    expect(amount(145).params.amount).toBe('1.45')
+    expect(amount(5).params.amount).toBe('0.05')
+    expect(amount(-250).params.amount).toBe('-2.50')
+    expect(amount('123456789012').params.amount).toBe('1234567890.12')
+    expect(amount(1.5)).toMatchObject({ ok: false })
+  })
+
+  it('checks a map once, with the reason: network and token are never mapped', () => {
+    expect(compileFieldMap({})).toBeNull()
+    expect(compileFieldMap(null)).toBeNull()
+    for (const [map, reason] of [
+      [{ network: 'net' }, /network is read under our own name/],
+      [{ token: 'key' }, /token is read under our own name/],
+      [{ revenue: 'x' }, /not one of our fields/],
+      [{ txn_id: '' }, /a parameter name or a JSON pointer/],
+      [{ txn_id: 'a b' }, /is not a parameter name/],
+      [{ txn_id: '/a/~x' }, /~0/],
+      [{ txn_id: 'status' }, /our own parameter for another field/],
+      [{ txn_id: 7 }, /a parameter name or a JSON pointer/],
+      [[], /an object/],
+    ] as const)
+      expect(() => compileFieldMap(map), JSON.stringify(map)).toThrow(reason)
   })
 })

@@ -82,9 +82,9 @@ describeEachDatabase('postback replay', (t, provider) => {
   })
 
   it('a replay of a postback the network also resent is a duplicate', async () => {
-    const rejected = await send(ctx(), { txn_id: 'R2', status: 'sale' })
-    await t().db.network.update({ where: { slug: 'rn' }, data: { statusWords: JSON.stringify({ sale: 'confirmed' }) } })
-    expect((await send(ctx(), { txn_id: 'R2', status: 'sale' })).body).toBe('OK')
+    const rejected = await send(ctx(), { txn_id: 'R2', status: 'rebill' })
+    await t().db.network.update({ where: { slug: 'rn' }, data: { statusWords: JSON.stringify({ rebill: 'confirmed' }) } })
+    expect((await send(ctx(), { txn_id: 'R2', status: 'rebill' })).body).toBe('OK')
     expect(await replayPostbacks(ctx(), { ids: [rejected.logId!] })).toEqual([expect.objectContaining({ after: 'duplicate' })])
     expect(await t().db.walletEntry.count()).toBe(1)
   })

@@ -79,8 +79,8 @@ describeEachDatabase('postback endpoint', (t) => {
       },
       {
         preset: 'keitaro',
-        param: 'subid',
-        macros: (s) => ({ '{subid}': s, '{revenue}': '7,5', '{status}': 'sale', '{tid}': 'kt-77' }),
+        param: 'external_id',
+        macros: (s) => ({ '{external_id}': s, '{revenue}': '7,5', '{status}': 'sale', '{tid}': 'kt-77' }),
         expectCents: 750,
       },
       {
