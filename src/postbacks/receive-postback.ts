@@ -15,6 +15,7 @@ import { adapterCause } from '../db/errors.ts'
 import { parseSubid } from '../tracking/subid.ts'
 import { parseAmount } from './amount.ts'
 import { applyPostback, type ApplyResult, type ConversionFlag } from '../ledger/apply.ts'
+import { ledgerTxnId } from '../ledger/keys.ts'
 import { convertToEur, currencyOf, type EurAmount } from './currency.ts'
 import { fingerprintOf, ipAllowed, maskedToken, tokenMatches } from './network-auth.ts'
 import type { PostbackNetwork } from './network-cache.ts'
@@ -384,7 +385,8 @@ function checkContent(ctx: PostbackContext, network: PostbackNetwork, p: Postbac
   const refuse = (code: RejectionCode, reason: string): Checked => ({ verdict: rejected(code, reason) })
   const subid = parseSubid(p.subid)
   if (!subid.ok) return refuse('bad_subid', subid.reason)
-  const txnId = p.txn_id?.trim()
+  // A network that deduplicates by click sends no transaction id: its conversions are keyed on the click id.
+  const txnId = ledgerTxnId(network.dedupeBy, p.txn_id, subid.subid.clickId)
   if (!txnId) return refuse('missing_txn_id', 'missing txn_id')
   const word = p.status?.trim()
   if (!word) return refuse('bad_status', 'missing status')

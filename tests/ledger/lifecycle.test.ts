@@ -2,7 +2,8 @@
 // both databases: every status move applied (never a 409: the network would
 // retry forever), a late pending a DUPLICATE, amount corrections, partial
 // returns (never below 0, a retried return booked once), a return on an unknown
-// conversion refused, money reversed after it was paid owed back — each read through
+// conversion refused, one conversion per click for networks without a txn id,
+// money reversed after it was paid owed back — each read through
 // GET /admin/api/conversions, which is tested here too (found, 404, filters,
 // keyset pages).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -156,6 +157,32 @@ describeEachDatabase('conversion lifecycle', (t) => {
     expect(res.body).toMatch(/^ERROR negative amount for an unknown conversion/)
     expect(await t().db.walletEntry.count({ where: { txnId: 'U1' } })).toBe(0)
     expect((await app.inject({ url: '/admin/api/conversions?network=noret&txn_id=U1', headers: adminHeaders })).statusCode).toBe(404)
+  })
+
+  it('a network that deduplicates by click: no txn_id needed, one conversion per click', async () => {
+    const n = await onboard({ slug: 'byclick', name: 'By click', dedupeBy: 'click' })
+    const clickId = n.subid.split(':')[2]!
+    expect(await answer(n, { status: 'lead', amount: '3.00' })).toBe('200 OK')
+    expect(await answer(n, { status: 'lead', amount: '3.00' })).toBe('200 DUPLICATE')
+    expect(await answer(n, { status: 'approved' })).toBe('200 OK')
+    // Whatever txn id it may send, the click decides.
+    expect(await answer(n, { txn_id: 'ANY', status: 'approved', amount: '3.00' })).toBe('200 DUPLICATE')
+    const c = await conversion('byclick', clickId)
+    expect([c.txnId, c.clickId, c.status, c.amountCents, c.partnerId, c.flag]).toEqual([
+      clickId,
+      clickId,
+      'confirmed',
+      300,
+      n.partnerId,
+      null,
+    ])
+    // Another click is another conversion.
+    const other = { ...n, subid: await n.click() }
+    expect(await answer(other, { status: 'approved', amount: '4.00' })).toBe('200 OK')
+    expect(await t().db.walletEntry.count({ where: { network: { slug: 'byclick' } } })).toBe(2)
+    // A network keyed on txn ids still needs one.
+    const m = await onboard({ slug: 'bytxn', name: 'By txn' })
+    expect(await answer(m, { status: 'approved', amount: '3.00' })).toBe('400 ERROR missing txn_id')
   })
 
   it('money reversed after it was paid out: the partner owes it, nothing is available', async () => {
