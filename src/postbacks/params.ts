@@ -302,7 +302,8 @@ function* mappedPairs(rawQuery: string, rawBody: string | null, bodyKind: BodyKi
           yield [field, '', `${where} (for amount, in cents) is not a whole number of cents: "${text.slice(0, 32)}"`]
           continue
         }
-        yield [field, units]
+        // Canonical text of ours ("1.45"): read like a JSON number, whatever separator the network declares.
+        yield [field, units, undefined, true]
         continue
       }
       yield [field, text, undefined, typeof v === 'number']

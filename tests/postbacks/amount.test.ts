@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { formatDecimal, parseAmount, type DecimalSeparator } from '../../src/postbacks/amount.ts'
 import { centsOf, convertToEur, currencyOf, MAX_CONVERSION_CENTS } from '../../src/postbacks/currency.ts'
+import { compileFieldMap, isJsonNumber, readPostbackParams } from '../../src/postbacks/params.ts'
 
 const rates = { EUR: '1', USD: '0.92', GBP: '1.17', JPY: '0.0062' }
 const eur = (raw: string, currency = 'EUR', decimalSeparator: DecimalSeparator | null = null) => {
@@ -91,6 +92,13 @@ describe('amounts', () => {
     expect(json('0.123456789')).toEqual({ ok: false, reason: expect.stringMatching(/more than 8 decimals/) as unknown })
     expect(json(String(1e21))).toEqual({ ok: false, reason: expect.stringMatching(/absurd/) as unknown })
     expect(json('true')).toEqual({ ok: false, reason: expect.stringMatching(/not a number/) as unknown })
+  })
+
+  it('an amount a field map reads in cents is ours to spell: read whatever separator the network declares', () => {
+    const map = compileFieldMap({ amount: '/data/amount', amountUnit: 'cents' })
+    const read = readPostbackParams('', '{"data": {"amount": 123456}}', 'json', map)
+    const parsed = parseAmount(read.params.amount, { decimalSeparator: ',', jsonNumber: isJsonNumber(read.params, 'amount') })
+    expect(parsed).toEqual({ ok: true, amount: { units: 123456n, scale: 2 }, currency: null })
   })
 
   it('refuses non-numeric, misplaced and absurd amounts with a reason', () => {
