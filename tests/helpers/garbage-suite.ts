@@ -41,14 +41,17 @@ const DEFAULT_WORDS: Record<string, Status> = {
   accepted: 'confirmed',
   confirmed: 'confirmed',
   paid: 'confirmed',
+  sale: 'confirmed',
   '1': 'confirmed',
   pending: 'pending',
   hold: 'pending',
+  lead: 'pending',
   '0': 'pending',
   declined: 'rejected',
   rejected: 'rejected',
   denied: 'rejected',
   invalid: 'rejected',
+  trash: 'rejected',
   '-1': 'rejected',
   reversed: 'reversed',
   chargeback: 'reversed',
@@ -56,6 +59,7 @@ const DEFAULT_WORDS: Record<string, Status> = {
   refunded: 'reversed',
   cancelled: 'reversed',
   canceled: 'reversed',
+  deleted: 'reversed',
 }
 type Status = 'pending' | 'confirmed' | 'rejected' | 'reversed'
 const PARAMS = ['network', 'token', 'subid', 'txn_id', 'status', 'amount', 'currency'] as const
@@ -253,7 +257,7 @@ function statusValues(key: 'garb' | 'other'): fc.Arbitrary<Val> {
     {
       weight: 2,
       arbitrary: fc
-        .constantFrom('constructor', '__proto__', 'CONSTRUCTOR', ' __proto__ ', 'hasOwnProperty', 'approved2', 'sale', 'ok', '-2')
+        .constantFrom('constructor', '__proto__', 'CONSTRUCTOR', ' __proto__ ', 'hasOwnProperty', 'approved2', 'rebill', 'ok', '-2')
         .filter((w) => !Object.hasOwn(words, w))
         .map((text) => ({ text, bad: true })),
     },
