@@ -188,6 +188,12 @@ describe('field maps', () => {
     expect(read('network=n', '{"data":{"key":12345678901234567890}}', 'json', { txn_id: '/data/key' }).ok).toBe(false)
   })
 
+  it("a pointer reads the document's own members, never an object's prototype", () => {
+    const map = { txn_id: '/constructor', status: '/__proto__/x' }
+    expect(read('network=n', '{"a": 1}', 'json', map)).toEqual({ ok: true, params: { network: 'n' } })
+    expect(read('network=n', '{"constructor": "T1"}', 'json', map).params.txn_id).toBe('T1')
+  })
+
   it('reads an amount in cents exactly (PartnerStack: 145 is 1.45), and refuses one that is not whole cents', () => {
     const map = { amount: '/data/amount', amountUnit: 'cents' }
     const amount = (v: unknown) => read('network=n', JSON.stringify({ data: { amount: v } }), 'json', map)
