@@ -61,8 +61,7 @@ export function parseAmount(raw: string | undefined, options: AmountOptions = {}
   if (plain) {
     const [, integer = '', separator, fraction = ''] = plain
     const declared = options.decimalSeparator ?? null
-    const oneReading =
-      separator === undefined || (declared === null ? fraction.length !== 3 || !LEADING_GROUP.test(integer) : separator === declared)
+    const oneReading = separator === undefined || (declared === null ? fraction.length !== 3 : separator === declared)
     if (oneReading && fraction.length <= MAX_DECIMALS)
       return sized({ units: BigInt(`${integer}${fraction}`), scale: fraction.length }, text, null)
   }
@@ -114,9 +113,11 @@ function readNumber(body: string, declared: DecimalSeparator | null, shown: stri
   } else if (dots + commas === 1) {
     const separator: DecimalSeparator = dots > 0 ? '.' : ','
     if (declared === null) {
-      const [before, after] = body.split(separator) as [string, string]
-      // Spaces already group this number: the separator can only be its decimal one.
-      if (!hasSpace && after.length === 3 && LEADING_GROUP.test(before))
+      const after = body.split(separator)[1]!
+      // DESIGN.md's rule, to the letter: one separator followed by exactly three digits
+      // is refused whatever stands before it (0,125 and 1 234,567 included): a refusal
+      // costs a retry, a wrong guess costs 1000×.
+      if (after.length === 3)
         return `ambiguous amount "${shown}": "${separator}" followed by three digits may be a decimal or a thousands separator; declare the network's decimalSeparator ("." or ",")`
       decimal = separator
     } else if (separator === declared) {

@@ -55,8 +55,8 @@ function compatible(text: string, fraction: string, s: Spelling): DecimalSeparat
   return null
 }
 
-/** The definition of ambiguous, written independently of the parser: one separator, then three digits, after a group that could lead a grouping. */
-const AMBIGUOUS = /^[1-9]\d{0,2}[.,]\d{3}$/
+/** DESIGN.md's definition of ambiguous, written independently of the parser: exactly one "." or ",", followed by exactly three digits. */
+const AMBIGUOUS = /^[^.,]*[.,]\d{3}$/
 
 /** Cents of a decimal written as integer and fraction digits, half up on the magnitude, by string arithmetic. */
 function centsByHand(integer: string, fraction: string, negative: boolean): bigint {

@@ -39,7 +39,7 @@ describe('amounts', () => {
     expect(eur('-0.01').cents).toBe(-1)
     expect(eur('-5,00')).toEqual({ cents: -500, originalAmount: '-5.00', currency: 'EUR', rate: '1' })
     expect(eur('\u22121.234,56').cents).toBe(-123456)
-    expect(eur('-0.005').cents).toBe(-1) // half a cent, away from zero: a return mirrors its sale
+    expect(eur('-0.0050').cents).toBe(-1) // half a cent, away from zero: a return mirrors its sale
     expect(eur('-0.0049').cents).toBe(0)
   })
 
@@ -53,8 +53,12 @@ describe('amounts', () => {
     expect(eur('1,234,567', 'JPY').cents).toBe(765432) // 7654.3154 EUR
     expect(eur('1.234.567', 'JPY').originalAmount).toBe('1234567')
     expect(eur('1.234.567,89', 'JPY').originalAmount).toBe('1234567.89')
-    expect(eur('1234,567').originalAmount).toBe('1234.567') // "1234" cannot lead a grouping: one reading
-    expect(eur('0,125').originalAmount).toBe('0.125')
+    // DESIGN.md to the letter: one separator and exactly three digits is refused, even where a
+    // grouping could not start ("1234", "0"): the network declares its separator instead.
+    for (const raw of ['1234,567', '0,125', '1 234,567', '0.005']) {
+      expect(parseAmount(raw)).toEqual({ ok: false, reason: expect.stringMatching(/^ambiguous amount/) as unknown })
+    }
+    expect(parseAmount('0,125', { decimalSeparator: ',' })).toMatchObject({ ok: true, amount: { units: 125n, scale: 3 } })
     expect(parseAmount('12.50 EUR')).toEqual({ ok: true, amount: { units: 1250n, scale: 2 }, currency: 'EUR' })
     expect(parseAmount('EUR 12.50')).toEqual({ ok: true, amount: { units: 1250n, scale: 2 }, currency: 'EUR' })
     expect(parseAmount('12,50usd')).toEqual({ ok: true, amount: { units: 1250n, scale: 2 }, currency: 'USD' })
@@ -156,7 +160,7 @@ describe('amounts', () => {
   it('converts with the configured rate, rounding half up to the cent', () => {
     expect(eur('12.50', 'USD')).toEqual({ cents: 1150, originalAmount: '12.50', currency: 'USD', rate: '0.92' })
     expect(eur('0.01', 'USD').cents).toBe(1) // 0.92 cent → 1
-    expect(eur('0.005', 'EUR').cents).toBe(1) // exactly half a cent → up
+    expect(eur('0.0050', 'EUR').cents).toBe(1) // exactly half a cent → up
     expect(eur('0.0049', 'EUR').cents).toBe(0)
     expect(eur('10', 'GBP').cents).toBe(1170)
     expect(eur('1500', 'JPY').cents).toBe(930)
