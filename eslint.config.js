@@ -13,7 +13,9 @@ export default tseslint.config(
   {
     // `const { at: _at, ...rest } = row` drops a field on purpose.
     files: ['**/*.ts'],
-    rules: { '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true, varsIgnorePattern: '^_', argsIgnorePattern: '^_' }] },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true, varsIgnorePattern: '^_', argsIgnorePattern: '^_' }],
+    },
   },
   {
     files: ['src/**/*.ts'],
