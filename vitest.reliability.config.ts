@@ -10,5 +10,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     fileParallelism: false,
+    // As in vitest.config.ts: autoload's import() of the route files goes through vitest.
+    server: { deps: { inline: ['@fastify/autoload'] } },
   },
 })
