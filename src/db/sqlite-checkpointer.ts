@@ -6,15 +6,11 @@
 // writer): the log stays under the threshold, the fsync happens off the event
 // loop, and the in-commit checkpoint is left as a safety net only: its threshold
 // is raised (IN_COMMIT_CHECKPOINT_PAGES), since at 1000 pages a burst between two
-// ticks still crossed it on the event loop. Measured 2026-12-03 (6 alternating
-// rounds): redirect 12,800 → 19,430 req/s, inserts over 4 ms halved.
+// ticks still crossed it on the event loop.
 // The interval sets how much each checkpoint flushes, and a commit that lands
-// during a big flush can stall behind it (how, not pinned down: the event loop's
-// thread was seen waiting in the kernel up to 10 ms): at 200 ms, 6 – 8 click batches
-// a run took 25 – 50 ms (the redirect's p99 13 – 24 ms); at 50 ms or less none
-// did (2026-12-04, 50 connections, 3 × 5 s per interval). The worker's CPU
-// grows as the interval shrinks (2 % of the core at 200 ms, 3 % at 50, 8 % at
-// 10), so not lower.
+// during a big flush can stall behind it: longer intervals stalled click batches
+// for tens of milliseconds, shorter ones cost the worker more CPU. The figures
+// behind the choice are in the commits that set it (git log on this file).
 import { Worker } from 'node:worker_threads'
 
 /** The main connection's in-commit checkpoint, once the worker runs (~40 MB of log: it has fallen far behind). */

@@ -1,11 +1,8 @@
 // The postback batch's statements, run on the driver adapter the client itself
 // connected through (kept-connection.ts), not through the client's own path: a
-// `$queryRaw` costs ~100 µs of JavaScript before the database sees it (a query
-// plan built and interpreted for a statement that needs none), an interactive
-// `$transaction` as much again, while the same statement on the adapter costs
-// ~10 µs (3,000 calls of each, timed in one process, 2026-12-03). A batch runs
-// eight of them: moving them here took unique postbacks on SQLite from 6,576 to
-// 8,685/s and 144 to 107 µs of CPU each (alternating rounds). The
+// `$queryRaw` builds and interprets a query plan for a statement that needs none,
+// and an interactive `$transaction` costs as much again, an order of magnitude
+// more than the same statement on the adapter; a batch runs eight of them. The
 // statements stay the Prisma.sql templates they were; the adapter still maps
 // values and errors (DriverAdapterError, db/errors.ts), and on SQLite the
 // transaction gate still keeps other statements out of an open transaction.

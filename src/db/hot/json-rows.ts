@@ -1,8 +1,7 @@
 // Many rows as ONE bound parameter: a JSON array of row arrays that the database
 // unpacks itself (SQLite jsonb_each, PostgreSQL jsonb_array_elements) into a row
 // source for INSERT … SELECT, joins and UPDATE … FROM. Prisma's raw-query path
-// pays per bound value (~6 µs a row of 10 values, more than SQLite's own insert),
-// and a statement whose text grows with the batch is parsed anew every time;
+// pays per bound value (more per row than SQLite's own insert), and a statement whose text grows with the batch is parsed anew every time;
 // this keeps one short statement and one parameter whatever the batch size.
 import type { Provider } from '../provider.ts'
 import { raw, sql, type Sql } from '../sql.ts'
@@ -34,12 +33,11 @@ function selectAround(provider: Provider, columns: readonly JsonColumn[]): [befo
   for (const [name] of columns) if (!NAME.test(name)) throw new Error(`bad column name ${name}`)
   if (provider === 'sqlite') {
     // jsonb_each: each row comes out in SQLite's binary JSON, which ->> reads directly;
-    // json_each hands each row back as text that ->> parses again (~3 → ~1.5 µs a row of 10).
+    // json_each hands each row back as text that ->> parses again.
     const list = columns.map(([name], i) => `value->>${i} AS ${name}`).join(', ')
     return [`SELECT ${list} FROM jsonb_each(`, ')']
   }
-  // jsonb likewise: each row is parsed once; on json, every ->> parses the row's text
-  // again (a batch of 40 clicks took ~25 % less of PostgreSQL's time, 2026-12-02).
+  // jsonb likewise: each row is parsed once; on json, every ->> parses the row's text again.
   const list = columns.map(([name, type], i) => `${pgExpression(i, type)} AS ${name}`).join(', ')
   return [`SELECT ${list} FROM jsonb_array_elements(`, '::jsonb) AS r']
 }
