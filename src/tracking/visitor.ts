@@ -1,6 +1,7 @@
 // Who clicked, without storing who: a salted hash of IP + user agent (the raw IP
 // never leaves the request), and a bounded in-process memory of recent visits
 // that marks a repeat click on the same link within the window as not unique.
+import { HOUR_MS } from '../time.ts'
 import { hash } from 'node:crypto'
 
 /** 22 characters (132 bits) of SHA-256 over salt, IP and user agent: one-shot, cheap enough for every click. */
@@ -33,7 +34,7 @@ export class RecentVisitors {
   private currentSince = -Infinity
 
   constructor(options: RecentVisitorsOptions = {}) {
-    this.windowMs = options.windowMs ?? 60 * 60 * 1000
+    this.windowMs = options.windowMs ?? HOUR_MS
     this.maxEntries = options.maxEntries ?? 200_000
   }
 
