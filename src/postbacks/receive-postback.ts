@@ -12,7 +12,7 @@
 // fails authentication is logged in a bounded form (unauthenticated-log.ts).
 import type { Database } from '../db/client.ts'
 import { adapterCause } from '../db/errors.ts'
-import { parseSubid } from '../tracking/subid.ts'
+import { parseSubid, type SubId } from '../tracking/subid.ts'
 import { parseAmount } from './amount.ts'
 import { applyPostback, type ApplyResult, type ConversionFlag } from '../ledger/apply.ts'
 import { ledgerTxnId } from '../ledger/keys.ts'
@@ -315,7 +315,7 @@ export async function replayLoggedPostback(ctx: PostbackContext, read: ReadParam
   return applyChecked(ctx, checked.report, options.logId, { replayedAt: options.replayedAt })
 }
 
-type Checked = { verdict: Verdict } | { report: CheckedReport }
+export type Checked = { verdict: Verdict } | { report: CheckedReport }
 
 async function applyChecked(ctx: PostbackContext, report: CheckedReport, logId: number, extra: { replayedAt?: Date }): Promise<Verdict> {
   let result: ApplyResult
@@ -329,7 +329,7 @@ async function applyChecked(ctx: PostbackContext, report: CheckedReport, logId: 
   return verdictOf(result)
 }
 
-function verdictOf(result: ApplyResult): Verdict {
+export function verdictOf(result: ApplyResult): Verdict {
   switch (result.outcome) {
     case 'accepted':
       return { outcome: 'accepted', code: result.flag ?? 'ok', reason: null, entryId: result.entryId }
@@ -380,10 +380,14 @@ function checkMapped(ctx: PostbackContext, network: PostbackNetwork, read: ReadP
   return content.ok ? checkContent(ctx, network, content.params) : { verdict: rejected('unreadable', content.reason) }
 }
 
-/** The content of an authenticated postback. */
-function checkContent(ctx: PostbackContext, network: PostbackNetwork, p: PostbackParams): Checked {
+/**
+ * The content of an authenticated postback (or of an imported line: import.ts).
+ * `noSubid` stands in for a missing subid: an import may update a conversion
+ * it knows without one.
+ */
+export function checkContent(ctx: Pick<PostbackContext, 'fxRates'>, network: PostbackNetwork, p: PostbackParams, noSubid?: SubId): Checked {
   const refuse = (code: RejectionCode, reason: string): Checked => ({ verdict: rejected(code, reason) })
-  const subid = parseSubid(p.subid)
+  const subid = noSubid && (p.subid ?? '').trim() === '' ? { ok: true as const, subid: noSubid } : parseSubid(p.subid)
   if (!subid.ok) return refuse('bad_subid', subid.reason)
   // A network that deduplicates by click sends no transaction id: its conversions are keyed on the click id.
   const txnId = ledgerTxnId(network.dedupeBy, p.txn_id, subid.subid.clickId)

@@ -4,6 +4,12 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { createNetwork, listNetworks, postbackSetup, updateNetwork } from '../../../onboarding/networks.ts'
 import { postbackUrl } from '../../../onboarding/postback-url.ts'
 import { baseUrlFor, onboardingContext } from '../../../console/context.ts'
+import { audit } from '../../../onboarding/audit.ts'
+import { InvalidInput, NotFound } from '../../../errors.ts'
+import { importConversions, MAX_IMPORT_BYTES } from '../../../postbacks/import.ts'
+import { loadPostbackNetwork } from '../../../postbacks/network-cache.ts'
+
+const utf8 = new TextDecoder('utf-8', { fatal: true })
 
 const networksApi: FastifyPluginAsyncZod = async (app) => {
   const ctx = (request: FastifyRequest) => onboardingContext(app, request)
@@ -28,6 +34,35 @@ const networksApi: FastifyPluginAsyncZod = async (app) => {
 
   app.get<{ Params: { slug: string } }>('/networks/:slug/postback-url', async (request) =>
     postbackSetup(ctx(request), request.params.slug, baseUrlFor(app, request)),
+  )
+
+  // A CSV of conversion updates (postbacks/import.ts): text/csv, bounded, UTF-8.
+  app.addContentTypeParser('text/csv', { parseAs: 'buffer', bodyLimit: MAX_IMPORT_BYTES }, (_request, body, done) => {
+    try {
+      done(null, utf8.decode(body as Buffer))
+    } catch {
+      done(new InvalidInput('the file is not valid UTF-8'), undefined)
+    }
+  })
+
+  app.post<{ Params: { slug: string }; Querystring: { dryRun?: string } }>(
+    '/networks/:slug/conversions/import',
+    { bodyLimit: MAX_IMPORT_BYTES },
+    async (request) => {
+      if (typeof request.body !== 'string') throw new InvalidInput('expected a text/csv body')
+      const dryRun = request.query.dryRun === '1' || request.query.dryRun === 'true'
+      const network = await loadPostbackNetwork(app.database, request.params.slug)
+      if (!network) throw new NotFound(`no network ${request.params.slug.slice(0, 64)}`)
+      const result = await importConversions({ database: app.database, fxRates: app.config.fxRates }, network, request.body, { dryRun })
+      if (!dryRun)
+        await audit(app.database.prisma, ctx(request).actor, 'conversions.import', `network:${network.slug}`, {
+          applied: result.applied,
+          duplicates: result.duplicates,
+          refused: result.refused.length,
+        })
+      const { lines, ...counts } = result
+      return dryRun ? { ...counts, lines } : counts
+    },
   )
 }
 
