@@ -3,7 +3,13 @@
 // first, by keyset pages (a cursor of the last item's creation time and id: a
 // page costs the same however deep, and entries booked meanwhile shift nothing).
 import type { Queryable } from '../db/queries/access.ts'
-import { conversionByTxn, conversionsPage, type ConversionDetail, type ConversionFilter } from '../db/queries/wallet-entries.ts'
+import {
+  conversionById,
+  conversionByTxn,
+  conversionsPage,
+  type ConversionDetail,
+  type ConversionFilter,
+} from '../db/queries/wallet-entries.ts'
 import { InvalidInput, NotFound } from '../errors.ts'
 
 export type { ConversionFilter }
@@ -59,6 +65,12 @@ function viewOf(e: ConversionDetail): ConversionView {
 export async function conversionOf(db: Queryable, networkSlug: string, txnId: string): Promise<ConversionView> {
   const e = await conversionByTxn(db, networkSlug, txnId)
   if (!e) throw new NotFound(`no conversion ${txnId} on network ${networkSlug}`)
+  return viewOf(e)
+}
+
+export async function conversionWithId(db: Queryable, id: number): Promise<ConversionView> {
+  const e = await conversionById(db, id)
+  if (!e) throw new NotFound(`no conversion #${id}`)
   return viewOf(e)
 }
 

@@ -33,8 +33,9 @@ describeEachDatabase('ledger balances', (t) => {
     // Bob
     await conv(bob, 'confirmed', 500, ago(60 * DAY))
     await db.walletEntry.create({ data: { partnerId: bob, type: 'payout', status: 'paid', amountCents: -700, createdAt: ago(DAY) } })
+    // An adjustment (a decision): counted in Bob's confirmed money, never reserved, not in the global figures.
     await db.walletEntry.create({
-      data: { partnerId: bob, type: 'adjustment', status: 'confirmed', amountCents: 4_000, createdAt: ago(DAY) },
+      data: { partnerId: bob, type: 'adjustment', status: 'confirmed', amountCents: -4_000, createdAt: ago(DAY) },
     })
   })
 
@@ -50,12 +51,13 @@ describeEachDatabase('ledger balances', (t) => {
   })
 
   it('clamps an overpaid partner at zero available, and shows what it owes', async () => {
+    // confirmed 500 − 4000 (adjustment) = −3500; paid 700; owed 3500 + 700
     expect(await ledgerBalance(t().db, rules, { partnerId: bob, now })).toEqual({
-      confirmedCents: 500,
+      confirmedCents: -3_500,
       reservedCents: 0,
       paidCents: 700,
       availableCents: 0,
-      owedCents: 200,
+      owedCents: 4_200,
     })
   })
 

@@ -23,15 +23,20 @@ export interface PartnerSums {
   paidEntriesCents: number
 }
 
-/** One partner's confirmed conversions (all, and created after `cutoff`) and paid payout entries (index on partner, type, status). */
+/**
+ * One partner's confirmed money (conversions and adjustments), its confirmed
+ * conversions created after `cutoff` (adjustments are decisions, never reserved)
+ * and its paid payout entries (index on partner, type, status).
+ */
 export async function partnerSums(db: Queryable, partnerId: number, cutoff: Date): Promise<PartnerSums> {
   const confirmed = { partnerId, type: 'conversion', status: 'confirmed' }
-  const [all, recent, paid] = await Promise.all([
+  const [all, adjustments, recent, paid] = await Promise.all([
     sumCents(db, confirmed),
+    sumCents(db, { partnerId, type: 'adjustment', status: 'confirmed' }),
     sumCents(db, { ...confirmed, createdAt: { gt: cutoff } }),
     sumCents(db, { partnerId, type: 'payout', status: 'paid' }),
   ])
-  return { confirmedCents: all, recentConfirmedCents: recent, paidEntriesCents: paid }
+  return { confirmedCents: all + adjustments, recentConfirmedCents: recent, paidEntriesCents: paid }
 }
 
 /** Everyone's confirmed conversion amounts created in (after, before). */
@@ -39,16 +44,16 @@ export function confirmedCentsCreatedWithin(db: Queryable, after: Date, before: 
   return sumCents(db, { type: 'conversion', status: 'confirmed', createdAt: { gt: after, lt: before } })
 }
 
-/** The same sums as partnerSums for several partners, in one pass over their entries. */
+/** The same sums as partnerSums for several partners, in one pass over their entries (adjustments never reserved). */
 export async function sumsByPartner(db: Queryable, partnerIds: readonly number[], cutoff: Date): Promise<Map<number, PartnerSums>> {
   const rows = await clientOf(db).$queryRaw<{ partner_id: unknown; confirmed: unknown; recent: unknown; paid: unknown }[]>`
     SELECT partner_id,
-      SUM(CASE WHEN type = 'conversion' THEN amount_cents ELSE 0 END) AS confirmed,
+      SUM(CASE WHEN type IN ('conversion', 'adjustment') THEN amount_cents ELSE 0 END) AS confirmed,
       SUM(CASE WHEN type = 'conversion' AND created_at > ${cutoff} THEN amount_cents ELSE 0 END) AS recent,
       SUM(CASE WHEN type = 'payout' THEN amount_cents ELSE 0 END) AS paid
     FROM wallet_entries
     WHERE partner_id IN (${join(partnerIds)})
-      AND ((type = 'conversion' AND status = 'confirmed') OR (type = 'payout' AND status = 'paid'))
+      AND ((type IN ('conversion', 'adjustment') AND status = 'confirmed') OR (type = 'payout' AND status = 'paid'))
     GROUP BY partner_id`
   return new Map(
     rows.map((r) => [
@@ -121,6 +126,68 @@ export async function insertPayoutEntry(
   })
 }
 
+// ——— Console corrections and adjustments (src/ledger/corrections.ts) ———
+
+/** A conversion entry as a correction reads it before changing it. */
+export function conversionForCorrection(db: Queryable, id: number) {
+  return clientOf(db).walletEntry.findFirst({
+    where: { id, type: 'conversion' },
+    select: { id: true, partnerId: true, status: true, amountCents: true, flag: true },
+  })
+}
+
+/**
+ * Changes a conversion only if it is still as it was read (status, amount,
+ * partner, flag): gives the rows changed, 0 when a concurrent change got there first.
+ */
+export async function updateConversionIfUnchanged(
+  db: Queryable,
+  read: { id: number; status: string; amountCents: number; partnerId: number | null; flag: string | null },
+  data: { status?: string; amountCents?: number; partnerId?: number; flag?: null },
+  now: Date,
+): Promise<number> {
+  const { id, status, amountCents, partnerId, flag } = read
+  const changed = await clientOf(db).walletEntry.updateMany({
+    where: { id, type: 'conversion', status, amountCents, partnerId, flag },
+    data: { ...data, updatedAt: now },
+  })
+  return changed.count
+}
+
+/** A confirmed adjustment entry (± cents) for a partner; gives its id. */
+export async function insertAdjustmentEntry(db: Queryable, entry: { partnerId: number; amountCents: number; at: Date }): Promise<number> {
+  const created = await clientOf(db).walletEntry.create({
+    data: {
+      partnerId: entry.partnerId,
+      type: 'adjustment',
+      status: 'confirmed',
+      amountCents: entry.amountCents,
+      createdAt: entry.at,
+      updatedAt: entry.at,
+    },
+    select: { id: true },
+  })
+  return created.id
+}
+
+/** One history step written by the console (source `console`). */
+export async function insertConsoleHistory(
+  db: Queryable,
+  step: { entryId: number; fromStatus: string | null; toStatus: string; word: string; amountCents: number | null; at: Date },
+): Promise<void> {
+  await clientOf(db).walletEntryHistory.create({
+    data: {
+      entryId: step.entryId,
+      fromStatus: step.fromStatus,
+      toStatus: step.toStatus,
+      networkWord: step.word,
+      amountCents: step.amountCents,
+      source: 'console',
+      changedAt: step.at,
+    },
+  })
+}
+
 // ——— Conversions as the read API shows them ———
 
 const conversionDetailSelect = {
@@ -143,6 +210,11 @@ const conversionDetailSelect = {
 } as const satisfies Prisma.WalletEntrySelect
 
 export type ConversionDetail = Prisma.WalletEntryGetPayload<{ select: typeof conversionDetailSelect }>
+
+/** A conversion by its id, with its history in order. */
+export function conversionById(db: Queryable, id: number): Promise<ConversionDetail | null> {
+  return clientOf(db).walletEntry.findFirst({ where: { id, type: 'conversion' }, select: conversionDetailSelect })
+}
 
 /** One network's conversion by its txn id (unique per network), with its history in order. */
 export function conversionByTxn(db: Queryable, networkSlug: string, txnId: string): Promise<ConversionDetail | null> {

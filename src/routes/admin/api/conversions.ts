@@ -1,12 +1,18 @@
 // /admin/api/conversions — the ledger's conversions as networks moved them: one
 // by network and txn id with its whole history (what the network said, when,
 // and from where), or a filtered list, newest first, by keyset pages: pass the
-// answer's nextPage as ?cursor= (null: the last page).
+// answer's nextPage as ?cursor= (null: the last page). And ops' corrections of
+// one conversion (status, amount, partner), each with a reason, answered with the
+// corrected conversion as the read gives it.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { conversionOf, listConversions, MAX_PAGE_SIZE, type ConversionFilter } from '../../../ledger/conversions.ts'
 import { CONVERSION_STATUSES } from '../../../ledger/transitions.ts'
+import { assignConversion, correctAmount, correctStatus, type CorrectionContext } from '../../../ledger/corrections.ts'
 import { InvalidInput } from '../../../errors.ts'
+import { actorOf } from '../../../console/actor.ts'
+import { idParams, jsonBody } from '../../../console/context.ts'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { DAY_MS } from '../../../time.ts'
 
 const blankIsMissing = <T extends z.ZodType>(schema: T) =>
@@ -38,7 +44,30 @@ const conversionsQuery = z.object({
 
 const instant = (s: string, dayEnd: boolean) => (DAY.test(s) ? new Date(Date.parse(`${s}T00:00:00Z`) + (dayEnd ? DAY_MS : 0)) : new Date(s))
 
+const id32 = z.number().int().positive().max(2_147_483_647)
+// The reason's rules (trimmed, non-empty, at most 500) are the ledger's (reasonOf): one wording for every caller.
+const statusBody = jsonBody(z.strictObject({ status: z.enum(CONVERSION_STATUSES), reason: z.string() }))
+const amountBody = jsonBody(z.strictObject({ amountCents: z.number().int().min(0).max(2_147_483_647), reason: z.string() }))
+const assignBody = jsonBody(z.strictObject({ partnerId: id32, reason: z.string() }))
+
+const correctionContext = (app: FastifyInstance, request: FastifyRequest): CorrectionContext => ({
+  database: app.database,
+  actor: actorOf(request),
+})
+
 const conversionsApi: FastifyPluginAsyncZod = async (app) => {
+  app.post('/conversions/:id/status', { schema: { params: idParams, body: statusBody } }, async (request) =>
+    correctStatus(correctionContext(app, request), request.params.id, request.body.status, request.body.reason),
+  )
+
+  app.post('/conversions/:id/amount', { schema: { params: idParams, body: amountBody } }, async (request) =>
+    correctAmount(correctionContext(app, request), request.params.id, request.body.amountCents, request.body.reason),
+  )
+
+  app.post('/conversions/:id/assign', { schema: { params: idParams, body: assignBody } }, async (request) =>
+    assignConversion(correctionContext(app, request), request.params.id, request.body.partnerId, request.body.reason),
+  )
+
   app.get('/conversions', { schema: { querystring: conversionsQuery } }, async (request) => {
     const q = request.query
     if (q.txn_id !== undefined) {

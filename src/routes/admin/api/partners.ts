@@ -1,15 +1,19 @@
-// /admin/api/partners — the publishers; a partner's hold and balance.
+// /admin/api/partners — the publishers; a partner's hold, balance and adjustments.
 import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { liftHold, setHold } from '../../../holds/holds.ts'
 import { ledgerRulesOf } from '../../../ledger/balances.ts'
+import { adjustPartner } from '../../../ledger/corrections.ts'
+import { actorOf } from '../../../console/actor.ts'
 import { partnerBalance } from '../../../partners/partner-view.ts'
 import { createPartner, listPartners } from '../../../onboarding/partners.ts'
 import { holdContext, idParams, jsonBody, onboardingContext } from '../../../console/context.ts'
 
 const holdBody = jsonBody(z.strictObject({ reason: z.string() }))
 const liftQuery = z.object({ reason: z.string().optional() })
+// Non-zero and within an entry's range: checked by the ledger (checkAdjustment), one wording for every caller.
+const adjustmentBody = jsonBody(z.strictObject({ amountCents: z.number().int(), reason: z.string() }))
 
 const partnersApi: FastifyPluginAsyncZod = async (app) => {
   const ctx = (request: FastifyRequest) => onboardingContext(app, request)
@@ -31,6 +35,13 @@ const partnersApi: FastifyPluginAsyncZod = async (app) => {
     const fromBody = (request.body as { reason?: unknown } | undefined)?.reason
     const lifted = await liftHold(holdContext(app, request), id, typeof fromBody === 'string' ? fromBody : (request.query.reason ?? ''))
     return { partnerId: id, lifted: true, clearedAt: lifted.clearedAt }
+  })
+
+  app.post('/partners/:id/adjustments', { schema: { params: idParams, body: adjustmentBody } }, async (request, reply) => {
+    const { id } = request.params
+    const { amountCents, reason } = request.body
+    const created = await adjustPartner({ database: app.database, actor: actorOf(request) }, id, amountCents, reason)
+    return reply.code(201).send(created)
   })
 
   app.get('/partners/:id/balance', { schema: { params: idParams } }, async (request) => {
