@@ -6,18 +6,23 @@
 // text) with its outcome, and applied by the ledger like a postback (history
 // source "import"). Importing a file twice changes nothing the second time.
 //
+// The log line keeps the file's header row as its query and the line as its
+// body, so that a refused line can be replayed (replay.ts) once its cause is
+// fixed (a status word mapped, a currency added), read with the same columns.
+//
 // A dry run gives each line's outcome from the very same apply, inside a
 // transaction that is rolled back: nothing is written, not even the log.
 import type { Database } from '../db/client.ts'
 import type { SqlRunner } from '../db/hot/index.ts'
 import { InvalidInput, NotFound } from '../errors.ts'
-import { applyPostbacks, type ApplyResult } from '../ledger/apply.ts'
+import { applyPostback, applyPostbacks, type ApplyResult } from '../ledger/apply.ts'
 import { conversionOf } from '../ledger/conversions.ts'
 import type { SubId } from '../tracking/subid.ts'
 import { readCsv } from './csv.ts'
 import type { PostbackNetwork } from './network-cache.ts'
 import type { PostbackParams } from './params.ts'
-import { checkContent, verdictOf, type CheckedReport, type Verdict } from './receive-postback.ts'
+import { closePostbackLog } from './postback-log.ts'
+import { checkContent, verdictOf, type CheckedReport, type PostbackContext, type Verdict } from './receive-postback.ts'
 import { recordPostbackBatch, type BatchItem } from './record-batch.ts'
 
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -58,6 +63,8 @@ export interface ImportContext {
 interface Line {
   line: number
   raw: string
+  /** The header row as written. */
+  header: string
   /** Refused before the ledger. */
   refusal: Verdict | null
   report: CheckedReport | null
@@ -78,7 +85,7 @@ export async function checkImportFile(ctx: ImportContext, network: PostbackNetwo
 
   const lines: Line[] = []
   for (const row of rows) {
-    const base = { line: row.line, raw: row.raw, report: null }
+    const base = { line: row.line, raw: row.raw, header: header.raw, report: null }
     if (row.fields.length !== columns.length) {
       lines.push({ ...base, refusal: refusal(`expected ${String(columns.length)} columns, got ${String(row.fields.length)}`) })
       continue
@@ -144,7 +151,7 @@ async function record(ctx: ImportContext, network: PostbackNetwork, lines: reado
   const items: BatchItem[] = lines.map((l) => ({
     received: {
       method: IMPORT_METHOD,
-      rawQuery: '',
+      rawQuery: l.header,
       rawBody: l.raw,
       sourceIp: null,
       networkSlug: network.slug,
@@ -185,4 +192,39 @@ async function preview(ctx: ImportContext, lines: readonly Line[]): Promise<Verd
   }
   let k = 0
   return lines.map((l) => l.refusal ?? verdictOf(results[k++]!))
+}
+
+/**
+ * Replays an imported line from its log line (header row as query, line as
+ * body): read and applied as on import, its verdict written onto the same line.
+ */
+export async function replayImportedLine(
+  ctx: PostbackContext,
+  log: { id: number; rawQuery: string; rawBody: string | null; networkSlug: string | null },
+  replayedAt: Date,
+): Promise<Verdict> {
+  const network = log.networkSlug === null ? null : await ctx.networks(log.networkSlug)
+  let verdict: Verdict
+  if (!network) verdict = refusal(`unknown network "${(log.networkSlug ?? '').slice(0, 64)}"`)
+  else {
+    let lines: Line[]
+    try {
+      lines = await checkImportFile(ctx, network, `${log.rawQuery}\n${log.rawBody ?? ''}`)
+    } catch (err) {
+      if (!(err instanceof InvalidInput)) throw err
+      lines = [{ line: 2, raw: log.rawBody ?? '', header: log.rawQuery, refusal: refusal(err.message), report: null }]
+    }
+    const l = lines[0] ?? { refusal: refusal('empty line'), report: null }
+    if (l.report) {
+      try {
+        return verdictOf(await applyPostback(ctx.database, { ...l.report, postbackLogId: log.id, replayedAt }))
+      } catch (err) {
+        // Rolled back: the line keeps a fault, and a later replay picks it up.
+        ctx.onError?.(err, 'postback apply')
+        verdict = { outcome: 'error', code: 'internal', reason: 'internal error, retry later', entryId: null }
+      }
+    } else verdict = l.refusal ?? refusal('empty line')
+  }
+  await closePostbackLog(ctx.database, log.id, { outcome: verdict.outcome, reason: verdict.reason, entryId: verdict.entryId, replayedAt })
+  return verdict
 }

@@ -15,6 +15,7 @@
 import { postbackLogsToReplay } from '../db/queries/postback-logs.ts'
 import { MINUTE_MS } from '../time.ts'
 import { replayLoggedPostback, type PostbackContext, type Verdict } from './receive-postback.ts'
+import { IMPORT_METHOD, replayImportedLine } from './import.ts'
 import { readPostbackParams } from './params.ts'
 import type { LogOutcome } from './postback-log.ts'
 import { isTruncated, TRUNCATION_SUFFIX } from './unauthenticated-log.ts'
@@ -71,6 +72,12 @@ export async function replayPostbacks(ctx: PostbackContext, options: ReplayOptio
     }
     if (options.dryRun) {
       results.push({ ...base, after: null, code: null, verdict: null, reason: log.reason })
+      continue
+    }
+    if (log.method === IMPORT_METHOD) {
+      // An imported line: read with its file's header (import.ts), not as a request.
+      const verdict = await replayImportedLine(ctx, log, now)
+      results.push({ ...base, after: verdict.outcome, code: verdict.code, reason: verdict.reason, verdict })
       continue
     }
     const bodyKind = log.rawBody === null ? null : log.rawBody.trimStart().startsWith('{') ? 'json' : 'form'

@@ -7,6 +7,8 @@ import type { FastifyInstance } from 'fastify'
 import { describeEachDatabase } from '../helpers/databases.ts'
 import { adminHeaders, buildTestApp } from '../helpers/app.ts'
 import { ConsoleSession } from '../helpers/console-session.ts'
+import { loadPostbackNetwork } from '../../src/postbacks/network-cache.ts'
+import { replayPostbacks } from '../../src/postbacks/replay.ts'
 
 const BROWSER = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36'
 
@@ -19,7 +21,7 @@ interface Conversion {
 describeEachDatabase('conversion import (CSV)', (t) => {
   let app: FastifyInstance
 
-  const api = async (method: 'POST' | 'GET', url: string, payload?: object) => {
+  const api = async (method: 'POST' | 'GET' | 'PATCH', url: string, payload?: object) => {
     const res = await app.inject({ method, url: `/admin/api${url}`, headers: adminHeaders, payload })
     expect(res.statusCode, res.body).toBeLessThan(300)
     return res.json<Record<string, unknown>>()
@@ -158,6 +160,33 @@ describeEachDatabase('conversion import (CSV)', (t) => {
       const after = await Promise.all(['NEW-1', 'OLD-1', 'OLD-2'].map((txn) => conversion(n.slug, txn)))
       expect(after).toEqual(before)
     })
+  })
+
+  it('a refused line is replayed from the log once its cause is fixed, read with its header', async () => {
+    const n = await onboard('imp4')
+    const subid = await n.click()
+    const csv = `status,currency,amount,txn_id,subid\nteleported,USD,10.00,R-1,${subid}\napproved,EUR,1.00,R-GHOST,\n`
+    expect((await upload(n.slug, csv)).json<{ refused: { line: number }[] }>().refused.map((r) => r.line)).toEqual([2, 3])
+    const logs = await t().db.postbackLog.findMany({ where: { networkSlug: n.slug, method: 'IMPORT' }, orderBy: { id: 'asc' } })
+    expect(logs.map((l) => l.outcome)).toEqual(['rejected', 'rejected'])
+    await api('PATCH', '/networks/imp4', { statusWords: { teleported: 'confirmed' } })
+    const ctx = {
+      database: t().database,
+      fxRates: { EUR: '1', USD: '0.92' },
+      salt: 'salt-for-tests-0123456789',
+      networks: (slug: string) => loadPostbackNetwork(t().db, slug),
+    }
+    const replayed = await replayPostbacks(ctx, { ids: logs.map((l) => l.id) })
+    expect(replayed.map((r) => [r.after, r.reason])).toEqual([
+      ['accepted', null],
+      ['rejected', 'unknown txn_id and no subid'],
+    ])
+    const c = (await conversion(n.slug, 'R-1'))!
+    expect([c.status, c.amountCents, c.history.map((h) => `${h.source}:${h.word}`)]).toEqual(['confirmed', 920, ['import:teleported']])
+    const line = await t().db.postbackLog.findUniqueOrThrow({ where: { id: logs[0]!.id } })
+    expect([line.outcome, line.replayedAt !== null]).toEqual(['accepted', true])
+    // Idempotent: the same file again is a duplicate on that line.
+    expect((await upload(n.slug, csv)).json<{ duplicates: number }>().duplicates).toBe(1)
   })
 
   it('refuses a file it cannot read, a missing header column, an unknown network', async () => {
