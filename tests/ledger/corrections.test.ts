@@ -11,6 +11,7 @@ import { describeEachDatabase } from '../helpers/databases.ts'
 import { adminHeaders, buildTestApp } from '../helpers/app.ts'
 import { ConsoleSession } from '../helpers/console-session.ts'
 import { ledgerBalance, ledgerBalances } from '../../src/ledger/balances.ts'
+import { conversionForCorrection, updateConversionIfUnchanged } from '../../src/db/queries/wallet-entries.ts'
 
 const BROWSER = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36'
 const RULES = { reservePct: 0.5, releaseDays: 30 }
@@ -237,6 +238,18 @@ describeEachDatabase('corrections and adjustments', (t) => {
       expect((await call('POST', `/partners/99999999/adjustments`, { amountCents: 100, reason: 'r' })).statusCode).toBe(404)
       expect(await t().db.walletEntry.count({ where: { partnerId, type: 'adjustment' } })).toBe(0)
     })
+  })
+
+  it('never overwrites a change made after the read (a postback landing meanwhile)', async () => {
+    const c = await convert('R1')
+    const read1 = (await conversionForCorrection(t().database, c.id))!
+    // The network confirms it between the console's read and its write.
+    await postback(await n.click(), { txn_id: 'R1', status: 'approved', amount: '12.34' })
+    expect(await updateConversionIfUnchanged(t().database, read1, { status: 'rejected' }, new Date())).toBe(0)
+    expect((await read('R1')).status).toBe('confirmed')
+    // Through the API the correction reads again and decides on what is there now.
+    const same = await call('POST', `/conversions/${c.id}/status`, { status: 'confirmed', reason: 'late' })
+    expect([same.statusCode, same.json()]).toEqual([409, { error: 'already confirmed' }])
   })
 
   describe('who may', () => {
