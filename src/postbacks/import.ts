@@ -15,7 +15,7 @@
 import type { Database } from '../db/client.ts'
 import type { SqlRunner } from '../db/hot/index.ts'
 import { InvalidInput, NotFound } from '../errors.ts'
-import { applyPostback, applyPostbacks, type ApplyResult } from '../ledger/apply.ts'
+import { applyPostback, applyPostbacks, type ApplyResult, type ConversionReport } from '../ledger/apply.ts'
 import { conversionOf } from '../ledger/conversions.ts'
 import type { SubId } from '../tracking/subid.ts'
 import { readCsv } from './csv.ts'
@@ -84,6 +84,7 @@ export async function checkImportFile(ctx: ImportContext, network: PostbackNetwo
   for (const c of REQUIRED) if (!columns.includes(c)) throw new InvalidInput(`missing column "${c}" in the header`)
 
   const lines: Line[] = []
+  const subidOf = new Map<string, SubId>()
   for (const row of rows) {
     const base = { line: row.line, raw: row.raw, header: header.raw, report: null }
     if (row.fields.length !== columns.length) {
@@ -100,11 +101,16 @@ export async function checkImportFile(ctx: ImportContext, network: PostbackNetwo
       lines.push({ ...base, refusal: checked.verdict })
       continue
     }
-    const report: CheckedReport = { ...checked.report, source: 'import' }
-    if (params.subid === undefined && !(await isKnown(ctx, network.slug, report.txnId))) {
-      lines.push({ ...base, refusal: refusal(UNKNOWN_WITHOUT_SUBID) })
-      continue
-    }
+    let report: CheckedReport = { ...checked.report, source: 'import' }
+    if (params.subid === undefined) {
+      // Named earlier in the file with its subid: the same conversion, the same click.
+      const earlier = subidOf.get(report.txnId)
+      if (earlier) report = { ...report, subid: earlier }
+      else if (!(await isKnown(ctx, network.slug, report.txnId))) {
+        lines.push({ ...base, refusal: refusal(UNKNOWN_WITHOUT_SUBID) })
+        continue
+      }
+    } else if (!subidOf.has(report.txnId)) subidOf.set(report.txnId, report.subid)
     lines.push({ ...base, refusal: null, report })
   }
   return lines
@@ -131,10 +137,9 @@ export async function importConversions(
 ): Promise<ImportResult> {
   const lines = await checkImportFile(ctx, network, text)
   const verdicts: Verdict[] = []
-  for (let from = 0; from < lines.length; from += CHUNK) {
-    const chunk = lines.slice(from, from + CHUNK)
-    verdicts.push(...(options.dryRun ? await preview(ctx, chunk) : await record(ctx, network, chunk)))
-  }
+  if (options.dryRun) verdicts.push(...(await preview(ctx, lines)))
+  else
+    for (let from = 0; from < lines.length; from += CHUNK) verdicts.push(...(await record(ctx, network, lines.slice(from, from + CHUNK))))
   const result: ImportResult = { applied: 0, duplicates: 0, refused: [], lines: [] }
   lines.forEach((l, i) => {
     const v = verdicts[i]!
@@ -170,28 +175,54 @@ async function record(ctx: ImportContext, network: PostbackNetwork, lines: reado
 
 class Rollback extends Error {}
 
+/**
+ * Each line's outcome from the very apply, rolled back. A transaction's lines
+ * go to the same batch (its later lines see its earlier ones, as on import),
+ * and batches stay small: a dry run holds no lock for long.
+ */
 async function preview(ctx: ImportContext, lines: readonly Line[]): Promise<Verdict[]> {
-  const reports = lines.flatMap((l) => (l.report ? [{ ...l.report, postbackLogId: null }] : []))
-  let results: ApplyResult[] = []
-  if (reports.length > 0) {
-    try {
-      await ctx.database.sql.transaction(async (tx: SqlRunner) => {
-        // The apply's own transaction runs inside this one, which is then rolled back.
-        const inner = {
-          ...tx,
-          query: tx.query.bind(tx),
-          execute: tx.execute.bind(tx),
-          transaction: <T>(work: (t: SqlRunner) => Promise<T>) => work(tx),
-        }
-        results = await applyPostbacks({ sql: inner, provider: ctx.database.provider }, reports)
-        throw new Rollback()
-      })
-    } catch (err) {
-      if (!(err instanceof Rollback)) throw err
-    }
+  const byTxn = new Map<string, number[]>()
+  lines.forEach((l, i) => {
+    if (!l.report) return
+    const group = byTxn.get(l.report.txnId)
+    if (group) group.push(i)
+    else byTxn.set(l.report.txnId, [i])
+  })
+  const verdicts: (Verdict | null)[] = lines.map((l) => l.refusal)
+  let batch: number[] = []
+  const run = async () => {
+    const results = await rolledBack(
+      ctx,
+      batch.map((i) => ({ ...lines[i]!.report!, postbackLogId: null })),
+    )
+    batch.forEach((i, k) => (verdicts[i] = verdictOf(results[k]!)))
+    batch = []
   }
-  let k = 0
-  return lines.map((l) => l.refusal ?? verdictOf(results[k++]!))
+  for (const group of byTxn.values()) {
+    batch.push(...group)
+    if (batch.length >= CHUNK) await run()
+  }
+  if (batch.length > 0) await run()
+  return verdicts.map((v) => v!)
+}
+
+async function rolledBack(ctx: ImportContext, reports: ConversionReport[]): Promise<ApplyResult[]> {
+  let results: ApplyResult[] = []
+  try {
+    await ctx.database.sql.transaction(async (tx: SqlRunner) => {
+      // The apply's own transaction runs inside this one, which is then rolled back.
+      const inner = {
+        query: tx.query.bind(tx),
+        execute: tx.execute.bind(tx),
+        transaction: <T>(work: (t: SqlRunner) => Promise<T>) => work(tx),
+      }
+      results = await applyPostbacks({ sql: inner, provider: ctx.database.provider }, reports)
+      throw new Rollback()
+    })
+  } catch (err) {
+    if (!(err instanceof Rollback)) throw err
+  }
+  return results
 }
 
 /**

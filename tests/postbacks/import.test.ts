@@ -162,6 +162,25 @@ describeEachDatabase('conversion import (CSV)', (t) => {
     })
   })
 
+  it('a dry run of a long file sees a conversion created hundreds of lines before its move', async () => {
+    const n = await onboard('imp5')
+    const subid = await n.click()
+    const filler = Array.from({ length: 600 }, (_, i) => `F-${String(i)},pending,1.00,EUR,${subid}\n`).join('')
+    const csv = `txn_id,status,amount,currency,subid\nX-1,pending,5.00,EUR,${subid}\n${filler}X-1,approved,,,\n`
+    const res = await upload(n.slug, csv, '?dryRun=1')
+    expect(res.statusCode, res.body).toBe(200)
+    const body = res.json<{ applied: number; refused: unknown[]; lines: { line: number; outcome: string }[] }>()
+    expect([body.applied, body.refused, body.lines.at(-1)]).toEqual([
+      602,
+      [],
+      { line: 603, outcome: 'applied', reason: null, entryId: expect.any(Number) as number },
+    ])
+    expect(await conversion(n.slug, 'X-1')).toBeNull()
+    // Applied for real, the move without a subid finds the conversion the file created.
+    expect((await upload(n.slug, csv)).json<{ applied: number }>().applied).toBe(602)
+    expect((await conversion(n.slug, 'X-1'))!.status).toBe('confirmed')
+  })
+
   it('a refused line is replayed from the log once its cause is fixed, read with its header', async () => {
     const n = await onboard('imp4')
     const subid = await n.click()
