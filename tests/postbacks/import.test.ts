@@ -214,6 +214,10 @@ describeEachDatabase('conversion import (CSV)', (t) => {
     expect((await upload('imp2', 'txn_id,status,amount,currency\nA,"pending\n')).statusCode).toBe(400)
     expect((await upload('imp2', Buffer.from([0x74, 0xff, 0xfe, 0x0a]))).statusCode).toBe(400)
     expect((await upload('nope', 'txn_id,status,amount,currency\n')).statusCode).toBe(404)
+    // A misspelt dry run is refused, not run for real.
+    const typo = await upload('imp2', 'txn_id,status,amount,currency\nT-1,pending,1.00,EUR\n', '?dryRun=yes')
+    expect(typo.statusCode).toBe(400)
+    expect(await t().db.postbackLog.count({ where: { networkSlug: 'imp2' } })).toBe(0)
     const big = `txn_id,status,amount,currency\n${'x'.repeat(5 * 1024 * 1024)}\n`
     expect((await upload('imp2', big)).statusCode).toBe(413)
     const many = `txn_id,status,amount,currency\n${'A,pending,1,EUR\n'.repeat(50_001)}`

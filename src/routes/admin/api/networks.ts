@@ -1,6 +1,7 @@
 // /admin/api/networks — register and change networks; the postback URL to paste into each.
 import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
 import { createNetwork, listNetworks, postbackSetup, updateNetwork } from '../../../onboarding/networks.ts'
 import { postbackUrl } from '../../../onboarding/postback-url.ts'
 import { baseUrlFor, onboardingContext } from '../../../console/context.ts'
@@ -10,6 +11,8 @@ import { importConversions, MAX_IMPORT_BYTES } from '../../../postbacks/import.t
 import { loadPostbackNetwork } from '../../../postbacks/network-cache.ts'
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
+/** A dry run is asked for plainly: a misspelt flag must not import for real. */
+const importQuery = z.object({ dryRun: z.enum(['0', '1', 'true', 'false']).optional() })
 
 const networksApi: FastifyPluginAsyncZod = async (app) => {
   const ctx = (request: FastifyRequest) => onboardingContext(app, request)
@@ -45,9 +48,9 @@ const networksApi: FastifyPluginAsyncZod = async (app) => {
     }
   })
 
-  app.post<{ Params: { slug: string }; Querystring: { dryRun?: string } }>(
+  app.post(
     '/networks/:slug/conversions/import',
-    { bodyLimit: MAX_IMPORT_BYTES },
+    { bodyLimit: MAX_IMPORT_BYTES, schema: { params: z.object({ slug: z.string().max(64) }), querystring: importQuery } },
     async (request) => {
       if (typeof request.body !== 'string') throw new InvalidInput('expected a text/csv body')
       const dryRun = request.query.dryRun === '1' || request.query.dryRun === 'true'
