@@ -72,6 +72,8 @@ interface Line {
 
 /** The file's lines, each checked as its network's postback; throws InvalidInput for a file that cannot be read at all. */
 export async function checkImportFile(ctx: ImportContext, network: PostbackNetwork, text: string): Promise<Line[]> {
+  // PostgreSQL text cannot hold NUL: refused whole, before any line is logged.
+  if (text.includes('\u0000')) throw new InvalidInput('the file contains a NUL character')
   const read = readCsv(text.startsWith('\uFEFF') ? text.slice(1) : text, MAX_IMPORT_LINES + 1)
   if (!read.ok) throw new InvalidInput(read.reason)
   const [header, ...rows] = read.records

@@ -214,6 +214,7 @@ describeEachDatabase('conversion import (CSV)', (t) => {
     expect((await upload('imp2', 'txn_id,status,amount,currency\nA,"pending\n')).statusCode).toBe(400)
     expect((await upload('imp2', Buffer.from([0x74, 0xff, 0xfe, 0x0a]))).statusCode).toBe(400)
     expect((await upload('nope', 'txn_id,status,amount,currency\n')).statusCode).toBe(404)
+    expect((await upload('imp2', 'txn_id,status,amount,currency\nN\u0000,pending,1.00,EUR\n')).statusCode).toBe(400)
     // A misspelt dry run is refused, not run for real.
     const typo = await upload('imp2', 'txn_id,status,amount,currency\nT-1,pending,1.00,EUR\n', '?dryRun=yes')
     expect(typo.statusCode).toBe(400)
@@ -238,5 +239,18 @@ describeEachDatabase('conversion import (CSV)', (t) => {
     })
     expect(res.statusCode).toBe(403)
     expect(await t().db.postbackLog.count()).toBe(logsBefore)
+    // Ops may import; the audit line names the account.
+    const ops = new ConsoleSession(app)
+    await ops.login({ role: 'ops', name: 'Ops' })
+    const allowed = await ops.request({
+      method: 'POST',
+      url: '/admin/api/networks/imp3/conversions/import',
+      headers: { 'content-type': 'text/csv', 'x-csrf-token': await ops.csrfToken() },
+      payload: 'txn_id,status,amount,currency,subid\nV1,pending,1,EUR,\n',
+    })
+    expect(allowed.statusCode, allowed.body).toBe(200)
+    expect(allowed.json()).toEqual({ applied: 0, duplicates: 0, refused: [{ line: 2, reason: 'unknown txn_id and no subid' }] })
+    const audit = await t().db.auditLog.findFirstOrThrow({ where: { action: 'conversions.import', subject: 'network:imp3' } })
+    expect(audit.actor).not.toBe('admin-api')
   })
 })
