@@ -1,8 +1,9 @@
 // Payouts (DESIGN.md "The flow", 5): requested → approved → paid, or rejected.
 // Paying writes the ledger's payout entry (type payout, status paid, negative
 // amount) with the payout's status in one transaction. Refusals are Refused (409)
-// with a one-line reason: the partner is on hold, the amount exceeds the
-// partner's available balance, or the payout is not in the state the step needs.
+// with a one-line reason: the partner is on hold, owes money back (à récupérer),
+// the amount exceeds the partner's available balance, or the payout is not in
+// the state the step needs.
 // Each step holds the partner's lock (payout-lock.ts), so two concurrent steps
 // cannot both pass a check that only one of them may pass.
 import { z } from 'zod'
@@ -76,6 +77,10 @@ async function refuseIfOverAvailable(
   outstandingCents = 0,
 ): Promise<void> {
   const balance = await ledgerBalance(tx, ctx.rules, { partnerId: p.partnerId, now })
+  // Money reversed after it was paid is recovered from the next earnings first (DESIGN.md "À récupérer"):
+  // nothing more is paid out while any of it is owed.
+  if (balance.owedCents > 0)
+    throw new Refused(`partenaire #${p.partnerId} : ${formatCents(balance.owedCents)} à récupérer, aucun payout avant remboursement`)
   const room = balance.availableCents - outstandingCents
   if (p.amountCents > room) {
     const detail =
