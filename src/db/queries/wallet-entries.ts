@@ -63,6 +63,27 @@ export async function sumsByPartner(db: Queryable, partnerIds: readonly number[]
   )
 }
 
+/**
+ * The same sums for every partner and for the entries of no partner (key null), in one pass over
+ * the ledger: the dashboard's "À récupérer" and "Non attribué" need each partner's own reserve.
+ */
+export async function sumsOfEveryPartner(db: Queryable, cutoff: Date): Promise<Map<number | null, PartnerSums>> {
+  const rows = await clientOf(db).$queryRaw<{ partner_id: unknown; confirmed: unknown; recent: unknown; paid: unknown }[]>`
+    SELECT partner_id,
+      SUM(CASE WHEN type IN ('conversion', 'adjustment') THEN amount_cents ELSE 0 END) AS confirmed,
+      SUM(CASE WHEN type = 'conversion' AND created_at > ${cutoff} THEN amount_cents ELSE 0 END) AS recent,
+      SUM(CASE WHEN type = 'payout' THEN amount_cents ELSE 0 END) AS paid
+    FROM wallet_entries
+    WHERE (type IN ('conversion', 'adjustment') AND status = 'confirmed') OR (type = 'payout' AND status = 'paid')
+    GROUP BY partner_id`
+  return new Map(
+    rows.map((r) => [
+      r.partner_id === null ? null : toNumber(r.partner_id),
+      { confirmedCents: toNumber(r.confirmed), recentConfirmedCents: toNumber(r.recent), paidEntriesCents: toNumber(r.paid) },
+    ]),
+  )
+}
+
 /** Confirmed conversion entries created in [from, to): counted and summed (index on type, status, created_at, amount). */
 export async function confirmedConversionsWithin(db: Queryable, from: Date, to: Date): Promise<{ count: number; cents: number }> {
   const rows = await clientOf(db).$queryRaw<{ n: unknown; cents: unknown }[]>`
