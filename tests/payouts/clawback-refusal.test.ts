@@ -1,7 +1,8 @@
 // A partner who owes money back (DESIGN.md "À récupérer": reversed after it was
 // paid) gets no payout until the debt is recovered: requesting or approving one
 // is a 409 whose one-line reason names the debt, in the admin API and, as the
-// flash of the form, on the ops payout page; the balance API shows owedCents.
+// flash of the form, on the ops payout page; the balance API, the partner page
+// and the queue of payouts to validate show what is owed.
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import { describeEachDatabase } from '../helpers/databases.ts'
@@ -35,6 +36,10 @@ describeEachDatabase('payouts refused while a partner owes money back', (t) => {
     await ok('POST', `/payouts/${paid}/pay`, { reference: 'VIR-1' })
     pendingId = (await ok('POST', '/payouts', { partnerId, amountCents: 1_000 })).id as number
     await ok('POST', `/partners/${partnerId}/adjustments`, { amountCents: -5_000, reason: 'chargeback après paiement' })
+    // Another partner, who owes nothing, waits in the same queue.
+    const ana = (await ok('POST', '/partners', { name: 'Ana' })).id as number
+    await ok('POST', `/partners/${ana}/adjustments`, { amountCents: 2_000, reason: 'commission' })
+    await ok('POST', '/payouts', { partnerId: ana, amountCents: 500 })
   })
   afterAll(async () => app.close())
 
@@ -62,6 +67,19 @@ describeEachDatabase('payouts refused while a partner owes money back', (t) => {
     expect((await ok('GET', `/payouts?partner=${partnerId}`)).payouts).toContainEqual(
       expect.objectContaining({ id: pendingId, status: 'requested' }),
     )
+  })
+
+  it('shows the debt on the partner page and, for that partner, on the queue of payouts to validate', async () => {
+    const session = new ConsoleSession(app)
+    await session.login({ name: 'Ops page', role: 'ops' })
+    const partnerPage = await session.get(`/admin/partners/${partnerId}`)
+    expect(partnerPage.statusCode).toBe(200)
+    expect(partnerPage.body).toContain('<b>À récupérer</b>')
+    expect(partnerPage.body).toContain(`<div class="big" data-figure="partner_owed">${formatCents(3_000)}</div>`)
+    const queue = await session.get('/ops/payouts/pending')
+    expect(queue.body).toContain(`À récupérer <b class="bad" data-owed="3000">${formatCents(3_000)}</b>`)
+    expect(queue.body).toContain(`${formatCents(3_000)} à récupérer : aucun payout avant remboursement`)
+    expect(queue.body.match(/data-owed=/g)).toHaveLength(1)
   })
 
   it('pays again once the debt is recovered from new earnings', async () => {

@@ -25,9 +25,11 @@ const payoutPages: FastifyPluginAsyncZod = async (app) => {
       const overAvailable = r.amountCents > balance.availableCents
       const blocked = hold
         ? `Partenaire en hold : ${hold.reason}`
-        : overAvailable
-          ? `Montant supérieur au disponible (${formatCents(balance.availableCents)})`
-          : null
+        : balance.owedCents > 0
+          ? `${formatCents(balance.owedCents)} à récupérer : aucun payout avant remboursement`
+          : overAvailable
+            ? `Montant supérieur au disponible (${formatCents(balance.availableCents)})`
+            : null
       return { ...r, balance, hold, overAvailable, blocked }
     })
     const totals = {
