@@ -9,7 +9,6 @@ import { barChart } from '../../charts/bar-chart.ts'
 import { formatCents, formatCount } from '../../format/money.ts'
 import { formatDate, formatDayMonth } from '../../format/dates.ts'
 import { renderPage } from '../../console/page.ts'
-import { ledgerRecoveries, ledgerRulesOf } from '../../ledger/balances.ts'
 
 /** Seconds between reloads when the ops person asks for auto-refresh (off by default). */
 export const REFRESH_SECONDS = 60
@@ -46,11 +45,10 @@ const monitoring: FastifyPluginAsyncZod = async (app) => {
 
   app.get<{ Querystring: { refresh?: string } }>('/monitoring', async (request, reply) => {
     const now = new Date()
-    const [s, extras, series, recoveries] = await Promise.all([
+    const [s, extras, series] = await Promise.all([
       summary(app.database, app.config, { now }),
       securityExtras(app.database, now),
       dailySeries(app.database, now),
-      ledgerRecoveries(app.database, ledgerRulesOf(app.config), now),
     ])
     const refresh = request.query.refresh === '1'
     const totals = series.reduce((t, p) => ({ clicks: t.clicks + p.clicks, revenueCents: t.revenueCents + p.revenueCents }), {
@@ -62,7 +60,6 @@ const monitoring: FastifyPluginAsyncZod = async (app) => {
       nav: 'monitoring',
       s,
       extras,
-      recoveries,
       charts: monitoringCharts(series),
       totals30d: totals,
       refreshSeconds: refresh ? REFRESH_SECONDS : null,
