@@ -4,8 +4,8 @@
 // timer plugin, with POSTBACK_LOG_RETENTION_DAYS.
 import { beforeEach, expect, it } from 'vitest'
 import { describeEachDatabase, truncateAll } from '../helpers/databases.ts'
+import { seedClickedLink } from '../helpers/clicked-link.ts'
 import { buildTestApp } from '../helpers/app.ts'
-import { insertClickEvents } from '../../src/db/hot/index.ts'
 import { loadPostbackNetwork } from '../../src/postbacks/network-cache.ts'
 import { receivePostback as receiveOutcome, type PostbackContext } from '../../src/postbacks/receive-postback.ts'
 import { postbackAnswer } from '../../src/http/postback-answer.ts'
@@ -41,27 +41,8 @@ describeEachDatabase('postback log retention', (t, provider) => {
     t().db.postbackLog.updateMany({ where: { id: { in: ids } }, data: { receivedAt: new Date(Date.now() - days * DAY_MS) } })
 
   beforeEach(async () => {
-    const { db } = t()
-    await truncateAll(db, provider)
-    const network = await db.network.create({ data: { slug: 'ret', name: 'Ret', postbackToken: TOKEN } })
-    const partner = await db.partner.create({ data: { name: 'P' } })
-    const offer = await db.offer.create({ data: { networkId: network.id, name: 'O', url: 'https://a.example/' } })
-    const a = await db.assignment.create({ data: { partnerId: partner.id, offerId: offer.id, code: 'retcode1', status: 'posted' } })
-    await insertClickEvents(t().database, [
-      {
-        kind: 'click',
-        ts: new Date(),
-        partnerId: partner.id,
-        assignmentId: a.id,
-        offerId: offer.id,
-        clickId: 'RETCLICKaaaaaaaaaaaaaa',
-        visitorHash: null,
-        userAgent: null,
-        referer: null,
-        isUnique: true,
-      },
-    ])
-    subid = `${partner.id}:${a.id}:RETCLICKaaaaaaaaaaaaaa`
+    await truncateAll(t().db, provider)
+    subid = await seedClickedLink(t(), { slug: 'ret', token: TOKEN, code: 'retcode1', clickId: 'RETCLICKaaaaaaaaaaaaaa' })
   })
 
   it('prunes old unreferenced lines in batches, keeps the lines an entry points to and the recent ones', async () => {

@@ -2,7 +2,7 @@
 // checks as live, idempotent, never for requests refused on authentication.
 import { beforeEach, expect, it } from 'vitest'
 import { describeEachDatabase, truncateAll } from '../helpers/databases.ts'
-import { insertClickEvents } from '../../src/db/hot/index.ts'
+import { seedClickedLink } from '../helpers/clicked-link.ts'
 import { loadPostbackNetwork } from '../../src/postbacks/network-cache.ts'
 import { receivePostback as receiveOutcome, type PostbackContext } from '../../src/postbacks/receive-postback.ts'
 import { postbackAnswer } from '../../src/http/postback-answer.ts'
@@ -35,27 +35,8 @@ describeEachDatabase('postback replay', (t, provider) => {
     receivePostback(c, { method: 'GET', rawQuery: query(q), rawBody: null, bodyKind: null, sourceIp: '203.0.113.1' })
 
   beforeEach(async () => {
-    const { db } = t()
-    await truncateAll(db, provider)
-    const network = await db.network.create({ data: { slug: 'rn', name: 'RN', postbackToken: TOKEN } })
-    const partner = await db.partner.create({ data: { name: 'P' } })
-    const offer = await db.offer.create({ data: { networkId: network.id, name: 'O', url: 'https://a.example/' } })
-    const a = await db.assignment.create({ data: { partnerId: partner.id, offerId: offer.id, code: 'rcode001', status: 'posted' } })
-    await insertClickEvents(t().database, [
-      {
-        kind: 'click',
-        ts: new Date(),
-        partnerId: partner.id,
-        assignmentId: a.id,
-        offerId: offer.id,
-        clickId: 'RCLICKaaaaaaaaaaaaaaaa',
-        visitorHash: null,
-        userAgent: null,
-        referer: null,
-        isUnique: true,
-      },
-    ])
-    subid = `${partner.id}:${a.id}:RCLICKaaaaaaaaaaaaaaaa`
+    await truncateAll(t().db, provider)
+    subid = await seedClickedLink(t(), { slug: 'rn', token: TOKEN, code: 'rcode001', clickId: 'RCLICKaaaaaaaaaaaaaaaa' })
   })
 
   it('applies a rejected postback once its cause is fixed, and only once', async () => {
