@@ -85,22 +85,24 @@ export function readPostbackParams(
   }
   const sources: Iterable<Pair>[] = [formPairs(rawQuery)]
   if (rawBody) sources.push(bodyKind === 'json' ? jsonPairs(rawBody) : formPairs(rawBody))
+  /** One value for one of our fields: kept, or the field refused with a reason. */
+  const take = (key: PostbackParamName, value: string, valueProblem: string | undefined, jsonNumber: boolean | undefined) => {
+    if (refused.has(key)) return
+    const previous = params[key]
+    if (valueProblem !== undefined) refuse(key, valueProblem)
+    else if (previous !== undefined && previous !== value) refuse(key, `parameter ${key} given twice with different values`)
+    else if (value.length > MAX_LENGTH[key]) refuse(key, `parameter ${key} too long (max ${MAX_LENGTH[key]})`)
+    // NUL cannot be stored by PostgreSQL, and a lone surrogate (only JSON can carry one) is not text.
+    else if (NOT_TEXT.test(value)) refuse(key, `parameter ${key} is not text (NUL or a lone surrogate)`)
+    else {
+      params[key] = value
+      if (jsonNumber) jsonNumbers.set(params, (jsonNumbers.get(params) ?? new Set()).add(key))
+    }
+  }
   try {
     for (const source of sources) {
       for (const [name, value, valueProblem, jsonNumber] of source) {
-        if (!KNOWN.has(name)) continue
-        const key = name as PostbackParamName
-        if (refused.has(key)) continue
-        const previous = params[key]
-        if (valueProblem !== undefined) refuse(key, valueProblem)
-        else if (previous !== undefined && previous !== value) refuse(key, `parameter ${key} given twice with different values`)
-        else if (value.length > MAX_LENGTH[key]) refuse(key, `parameter ${key} too long (max ${MAX_LENGTH[key]})`)
-        // NUL cannot be stored by PostgreSQL, and a lone surrogate (only JSON can carry one) is not text.
-        else if (NOT_TEXT.test(value)) refuse(key, `parameter ${key} is not text (NUL or a lone surrogate)`)
-        else {
-          params[key] = value
-          if (jsonNumber) jsonNumbers.set(params, (jsonNumbers.get(params) ?? new Set()).add(key))
-        }
+        if (KNOWN.has(name)) take(name as PostbackParamName, value, valueProblem, jsonNumber)
       }
     }
   } catch (err) {
@@ -108,18 +110,8 @@ export function readPostbackParams(
   }
   if (fieldMap) {
     // Their names and pointers, after ours: the same value under both is fine, two values are refused.
-    for (const [key, value, valueProblem, jsonNumber] of mappedPairs(rawQuery, rawBody, bodyKind, fieldMap)) {
-      if (refused.has(key)) continue
-      const previous = params[key]
-      if (valueProblem !== undefined) refuse(key, valueProblem)
-      else if (previous !== undefined && previous !== value) refuse(key, `parameter ${key} given twice with different values`)
-      else if (value.length > MAX_LENGTH[key]) refuse(key, `parameter ${key} too long (max ${MAX_LENGTH[key]})`)
-      else if (NOT_TEXT.test(value)) refuse(key, `parameter ${key} is not text (NUL or a lone surrogate)`)
-      else {
-        params[key] = value
-        if (jsonNumber) jsonNumbers.set(params, (jsonNumbers.get(params) ?? new Set()).add(key))
-      }
-    }
+    for (const [key, value, valueProblem, jsonNumber] of mappedPairs(rawQuery, rawBody, bodyKind, fieldMap))
+      take(key, value, valueProblem, jsonNumber)
   }
   const read: ReadParams = problem === null ? { ok: true, params } : { ok: false, reason: problem, params }
   sourceOf.set(read, { rawQuery, rawBody, bodyKind })
