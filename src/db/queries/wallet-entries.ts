@@ -6,7 +6,7 @@
 import type { Prisma } from '../../generated/sqlite/client.ts'
 import type { Provider } from '../provider.ts'
 import { jsonRowsSelect, type JsonColumn, type JsonValue, type SqlRunner } from '../hot/index.ts'
-import { empty, join, sql, toNumber } from '../sql.ts'
+import { empty, join, sql, toNumber, type Sql } from '../sql.ts'
 import { clientOf, type Queryable } from './access.ts'
 
 // ——— Sums and counts (balances, figures) ———
@@ -44,44 +44,35 @@ export function confirmedCentsCreatedWithin(db: Queryable, after: Date, before: 
   return sumCents(db, { type: 'conversion', status: 'confirmed', createdAt: { gt: after, lt: before } })
 }
 
-/** The same sums as partnerSums for several partners, in one pass over their entries (adjustments never reserved). */
-export async function sumsByPartner(db: Queryable, partnerIds: readonly number[], cutoff: Date): Promise<Map<number, PartnerSums>> {
+/** partnerSums grouped by partner (null: entries of no partner), over the entries `partners` selects (adjustments never reserved). */
+async function groupedSums(db: Queryable, cutoff: Date, partners: Sql): Promise<[number | null, PartnerSums][]> {
   const rows = await clientOf(db).$queryRaw<{ partner_id: unknown; confirmed: unknown; recent: unknown; paid: unknown }[]>`
     SELECT partner_id,
       SUM(CASE WHEN type IN ('conversion', 'adjustment') THEN amount_cents ELSE 0 END) AS confirmed,
       SUM(CASE WHEN type = 'conversion' AND created_at > ${cutoff} THEN amount_cents ELSE 0 END) AS recent,
       SUM(CASE WHEN type = 'payout' THEN amount_cents ELSE 0 END) AS paid
     FROM wallet_entries
-    WHERE partner_id IN (${join(partnerIds)})
+    WHERE ${partners}
       AND ((type IN ('conversion', 'adjustment') AND status = 'confirmed') OR (type = 'payout' AND status = 'paid'))
     GROUP BY partner_id`
-  return new Map(
-    rows.map((r) => [
-      toNumber(r.partner_id),
-      { confirmedCents: toNumber(r.confirmed), recentConfirmedCents: toNumber(r.recent), paidEntriesCents: toNumber(r.paid) },
-    ]),
-  )
+  return rows.map((r) => [
+    r.partner_id === null ? null : toNumber(r.partner_id),
+    { confirmedCents: toNumber(r.confirmed), recentConfirmedCents: toNumber(r.recent), paidEntriesCents: toNumber(r.paid) },
+  ])
+}
+
+/** The same sums as partnerSums for several partners, in one pass over their entries. */
+export async function sumsByPartner(db: Queryable, partnerIds: readonly number[], cutoff: Date): Promise<Map<number, PartnerSums>> {
+  const rows = await groupedSums(db, cutoff, sql`partner_id IN (${join(partnerIds)})`)
+  return new Map(rows.filter((r): r is [number, PartnerSums] => r[0] !== null))
 }
 
 /**
  * The same sums for every partner and for the entries of no partner (key null), in one pass over
- * the ledger: the dashboard's "À récupérer" and "Non attribué" need each partner's own reserve.
+ * the ledger: "À récupérer" and "Non attribué" need each partner's own reserve.
  */
 export async function sumsOfEveryPartner(db: Queryable, cutoff: Date): Promise<Map<number | null, PartnerSums>> {
-  const rows = await clientOf(db).$queryRaw<{ partner_id: unknown; confirmed: unknown; recent: unknown; paid: unknown }[]>`
-    SELECT partner_id,
-      SUM(CASE WHEN type IN ('conversion', 'adjustment') THEN amount_cents ELSE 0 END) AS confirmed,
-      SUM(CASE WHEN type = 'conversion' AND created_at > ${cutoff} THEN amount_cents ELSE 0 END) AS recent,
-      SUM(CASE WHEN type = 'payout' THEN amount_cents ELSE 0 END) AS paid
-    FROM wallet_entries
-    WHERE (type IN ('conversion', 'adjustment') AND status = 'confirmed') OR (type = 'payout' AND status = 'paid')
-    GROUP BY partner_id`
-  return new Map(
-    rows.map((r) => [
-      r.partner_id === null ? null : toNumber(r.partner_id),
-      { confirmedCents: toNumber(r.confirmed), recentConfirmedCents: toNumber(r.recent), paidEntriesCents: toNumber(r.paid) },
-    ]),
-  )
+  return new Map(await groupedSums(db, cutoff, sql`1 = 1`))
 }
 
 /** Confirmed conversion entries created in [from, to): counted and summed (index on type, status, created_at, amount). */
