@@ -7,6 +7,12 @@ export const NAV = [
   { key: 'holds', href: '/ops/holds', label: 'Holds' },
   { key: 'journal', href: '/admin/payouts', label: 'Journal des payouts' },
   { key: 'partners', href: '/admin/partners', label: 'Partenaires' },
+  { key: 'conversions', href: '/admin/conversions', label: 'Conversions' },
+  { key: 'postbacks', href: '/admin/postbacks', label: 'Postbacks' },
+  { key: 'networks', href: '/admin/networks', label: 'Réseaux' },
+  { key: 'offers', href: '/admin/offers', label: 'Offres' },
+  { key: 'assignments', href: '/admin/assignments', label: 'Liens' },
+  { key: 'reports', href: '/admin/reports', label: 'Rapports' },
   { key: 'users', href: '/admin/users', label: 'Utilisateurs', ownerOnly: true },
 ] as const
 
