@@ -2,12 +2,15 @@
 // partners, conversions and payouts — for the benchmarks. Set-based SQL run by the
 // database itself (a recursive CTE on SQLite, generate_series on PostgreSQL), one
 // statement per million rows: no per-row ORM call. The daily rollup is built from
-// the events it counts, as the click store would have built it.
+// the events it counts, as the click store would have built it. Then what the
+// console's lists read: more conversions and the postback log (lib/list-data.ts).
 //
 //   node --import tsx bench/generate-data.ts --db file:/tmp/bench.db --events 10000000
 import { parseArgs } from 'node:util'
 import type { Db } from '../src/db/client.ts'
 import type { Provider } from '../src/db/provider.ts'
+import { postgresForeignKeys, secondaryIndexes } from './lib/indexes.ts'
+import { generateListData, type ListData } from './lib/list-data.ts'
 
 const DAY = 24 * 60 * 60 * 1000
 
@@ -24,6 +27,8 @@ export interface Generated {
   partners: number
   conversions: number
   payouts: number
+  /** The console lists' data: more conversions, the postback log. */
+  lists: ListData
   seconds: number
 }
 
@@ -161,6 +166,16 @@ export async function generateBenchData(db: Db, provider: Provider, options: Gen
   await db.payout.createMany({
     data: payoutPartners.map((partnerId) => ({ partnerId: partnerId + 1, amountCents: 1_500, status: 'requested' })),
   })
+  const lists = await generateListData(db, provider, {
+    events: options.events,
+    network: { id: network.id, slug: network.slug },
+    firstEvent,
+    startMs,
+    nowMs: now.getTime(),
+    tag,
+    log,
+  })
+
   // PostgreSQL: VACUUM too, as autovacuum will have done long since to 60 days of
   // events in a live database; straight after a bulk load no page is marked
   // all-visible, so every index-only scan (the 7-day window's partial first day)
@@ -171,26 +186,9 @@ export async function generateBenchData(db: Db, provider: Provider, options: Gen
     partners,
     conversions: Number(conversions),
     payouts: payoutPartners.length * 2,
+    lists,
     seconds: (Date.now() - started) / 1000,
   }
-}
-
-async function secondaryIndexes(db: Db, sqlite: boolean, table: string): Promise<{ name: string; sql: string }[]> {
-  const rows = sqlite
-    ? await db.$queryRawUnsafe<{ name: string; sql: string | null }[]>(
-        `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = '${table}'`,
-      )
-    : await db.$queryRawUnsafe<{ name: string; sql: string }[]>(
-        `SELECT indexname AS name, indexdef AS sql FROM pg_indexes WHERE tablename = '${table}' AND indexname NOT LIKE '%_pkey'`,
-      )
-  // Unique ones too: rebuilding a unique index checks every row again.
-  return rows.filter((r): r is { name: string; sql: string } => r.sql !== null)
-}
-
-async function postgresForeignKeys(db: Db, table: string): Promise<{ name: string; def: string }[]> {
-  return db.$queryRawUnsafe<{ name: string; def: string }[]>(
-    `SELECT conname AS name, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = '${table}'::regclass AND contype = 'f'`,
-  )
 }
 
 // CLI
