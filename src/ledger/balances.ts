@@ -2,9 +2,10 @@
 // A partner's sums come from its entries (index on partner, type, status); the
 // global sums from the daily totals (ledger-daily.ts) plus the entries of the one
 // partial day of the release period, so they cost the same at any ledger size.
+// Every partner's at once, and what they owe in total: rollups.ts.
 import type { Queryable } from '../db/queries/access.ts'
 import { dailyTotal } from '../db/queries/ledger-daily.ts'
-import { confirmedCentsCreatedWithin, partnerSums, sumsByPartner, sumsOfEveryPartner } from '../db/queries/wallet-entries.ts'
+import { confirmedCentsCreatedWithin, partnerSums, sumsByPartner } from '../db/queries/wallet-entries.ts'
 import { DAY_MS } from '../time.ts'
 import { balanceFrom, releaseCutoff, type Balance, type LedgerRules } from './balance-rules.ts'
 
@@ -53,26 +54,6 @@ export async function ledgerBalances(
   for (const id of ids)
     balances.set(id, balanceFrom(sums.get(id) ?? { confirmedCents: 0, recentConfirmedCents: 0, paidEntriesCents: 0 }, rules))
   return balances
-}
-
-export interface Recoveries {
-  /** Σ of every partner's owedCents (DESIGN.md "À récupérer"). */
-  owedCents: number
-  /** confirmed − reserved of the entries of no partner (conversions whose partner is unknown). */
-  unattributedCents: number
-}
-
-/** What partners owe back, in total, and the balance of the money of no partner, by the same rules. */
-export async function ledgerRecoveries(db: LedgerReader, rules: LedgerRules, now = new Date()): Promise<Recoveries> {
-  const sums = await sumsOfEveryPartner(db, releaseCutoff(now, rules.releaseDays))
-  let owedCents = 0
-  let unattributedCents = 0
-  for (const [partnerId, s] of sums) {
-    const b = balanceFrom(s, rules)
-    if (partnerId === null) unattributedCents = b.confirmedCents - b.reservedCents - b.paidCents
-    else owedCents += b.owedCents
-  }
-  return { owedCents, unattributedCents }
 }
 
 export function ledgerRulesOf(config: { payoutReservePct: number; payoutReleaseDays: number }): LedgerRules {

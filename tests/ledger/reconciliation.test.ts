@@ -1,19 +1,22 @@
 // DESIGN.md's reconciliation on random ledgers, on both databases:
 //   Σ partners' available − Σ partners' à récupérer + non attribué
-//     = global confirmed − reserved − paid + Σ confirmed adjustments
+//     = global confirmed − reserved − paid
 // to the cent, up to reserve rounding (each partner's reserve, the unattributed
 // one and the global one are each rounded to a cent: at most one cent per
-// partner, plus one). Adjustments are confirmed money of a partner, never
-// reserved, but the global figures (the dashboard's Disponible, from the daily
-// totals of conversions) leave them out, so they are added on the right.
+// partner, plus one). Confirmed money counts manual adjustments, never reserved,
+// on both sides (globalNetCents, src/ledger/rollups.ts: the seed's Disponible card
+// keeps the sketch's conversions-only definition, the identity does not).
 import { beforeEach, expect, it } from 'vitest'
-import { ledgerBalance, ledgerBalances, ledgerRecoveries } from '../../src/ledger/balances.ts'
+import { ledgerBalance, ledgerBalances } from '../../src/ledger/balances.ts'
+import { everyPartnerBalance, globalNetCents, ledgerRecoveries } from '../../src/ledger/rollups.ts'
 import { approvePayout, payPayout, requestPayout, type PayoutContext } from '../../src/payouts/payouts.ts'
 import { CONVERSION_STATUSES } from '../../src/ledger/transitions.ts'
 import { describeEachDatabase, truncateAll } from '../helpers/databases.ts'
 
 const DAY = 24 * 60 * 60 * 1000
 const rules = { reservePct: 0.3, releaseDays: 30 }
+/** The balance of a partner with no confirmed or paid entry (absent from the rollup's sums). */
+const NO_MONEY = { confirmedCents: 0, reservedCents: 0, paidCents: 0, availableCents: 0, owedCents: 0 }
 
 /** A small seeded generator (mulberry32), so that a failure can be replayed from its seed. */
 function random(seed: number) {
@@ -53,14 +56,12 @@ describeEachDatabase('reconciliation identity', (t, provider) => {
         })
 
       const partners: number[] = []
-      let adjustmentsCents = 0
       for (let p = 0; p < 8; p++) {
         const partnerId = (await db.partner.create({ data: { name: `P${p}` } })).id
         partners.push(partnerId)
         for (let i = r.int(1, 12); i > 0; i--) await conversion(partnerId)
         for (let i = r.int(0, 2); i > 0; i--) {
           const amountCents = r.int(-3_000, 5_000) || 1
-          adjustmentsCents += amountCents
           await db.walletEntry.create({
             data: { partnerId, type: 'adjustment', status: 'confirmed', amountCents, txnId: `A${seed}-${++txn}` },
           })
@@ -87,16 +88,23 @@ describeEachDatabase('reconciliation identity', (t, provider) => {
       const balances = [...(await ledgerBalances(db, rules, partners, now)).values()]
       const available = balances.reduce((s, b) => s + b.availableCents, 0)
       const owed = balances.reduce((s, b) => s + b.owedCents, 0)
-      const { owedCents, unattributedCents } = await ledgerRecoveries(db, rules, now)
-      expect(owedCents).toBe(owed)
+      const recoveries = await ledgerRecoveries(db, rules, now)
+      const { owedCents, unattributedCents } = recoveries
+      // The rollup's figures are each partner's own, read from its entries.
+      expect(recoveries.owedCents).toBe(owed)
+      expect(recoveries.availableCents).toBe(available)
+      expect(recoveries.owingPartners).toBe(balances.filter((b) => b.owedCents > 0).length)
+      const fromRollup = await everyPartnerBalance(db, rules, now)
+      for (const partnerId of partners)
+        expect(fromRollup.get(partnerId) ?? NO_MONEY, `partner ${partnerId}`).toEqual(
+          (await ledgerBalances(db, rules, [partnerId], now)).get(partnerId),
+        )
       // The seeds are chosen so that every kind of money is there: someone owes, someone may be paid.
       expect(owed).toBeGreaterThan(0)
       expect(available).toBeGreaterThan(0)
       expect(unattributedCents).not.toBe(0)
-      const global = await ledgerBalance(db, rules, { now })
-
-      const left = available - owed + unattributedCents
-      const right = global.confirmedCents - global.reservedCents - global.paidCents + adjustmentsCents
+      const left = available - owedCents + unattributedCents
+      const right = await globalNetCents(db, rules, now)
       expect(Math.abs(left - right), `${left} vs ${right}`).toBeLessThanOrEqual(partners.length + 1)
     })
   }
@@ -120,11 +128,19 @@ describeEachDatabase('reconciliation identity', (t, provider) => {
     await db.walletEntry.update({ where: { id: e.id }, data: { status: 'reversed' } })
 
     // A owes 60,00; B has 10,00 − 3,00 reserved + 5,00; no partner: 20,00 − 6,00 reserved.
-    expect(await ledgerRecoveries(db, rules, now)).toEqual({ owedCents: 6_000, unattributedCents: 1_400 })
+    expect(await ledgerRecoveries(db, rules, now)).toEqual({
+      owedCents: 6_000,
+      owingPartners: 1,
+      availableCents: 1_200,
+      unattributedCents: 1_400,
+    })
     const balances = await ledgerBalances(db, rules, [a, b], now)
     expect(balances.get(b)!.availableCents).toBe(1_200)
     const global = await ledgerBalance(db, rules, { now })
-    // Global: 30,00 confirmed − 9,00 reserved − 60,00 paid = −39,00; + 5,00 of adjustment = −34,00 = 12,00 − 60,00 + 14,00.
-    expect(1_200 - 6_000 + 1_400).toBe(global.confirmedCents - global.reservedCents - global.paidCents + 500)
+    // The seed's card: 30,00 confirmed conversions − 9,00 reserved − 60,00 paid = −39,00 (so Disponible 0,00)…
+    expect(global.confirmedCents - global.reservedCents - global.paidCents).toBe(-3_900)
+    // …and the ledger's, with B's 5,00 of adjustment confirmed at once: −34,00 = 12,00 − 60,00 + 14,00.
+    expect(await globalNetCents(db, rules, now)).toBe(-3_400)
+    expect(1_200 - 6_000 + 1_400).toBe(-3_400)
   })
 })

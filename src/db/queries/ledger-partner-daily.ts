@@ -1,0 +1,177 @@
+// The ledger's daily totals per partner, assignment and network: ledger_partner_daily
+// plus the not yet folded ledger_partner_deltas (both kept by the triggers of the
+// migration "ledger_partner_daily"), and the fold of the deltas. Read and written
+// only through src/ledger. A missing partner, assignment or network is 0 there.
+import { empty, join, sql, toNumber, type Sql } from '../sql.ts'
+import { clientOf, type Queryable } from './access.ts'
+
+/** A DateTime column comes back as a Date, or as epoch milliseconds (or their text) through SQLite's aggregates. */
+function dayOf(v: unknown): Date {
+  if (v instanceof Date) return v
+  if (typeof v === 'string' && !/^\d+$/.test(v)) return new Date(Date.parse(v))
+  return new Date(toNumber(v))
+}
+
+const orNull = (id: unknown) => (toNumber(id) === 0 ? null : toNumber(id))
+
+export interface PartnerDayRow {
+  day: Date
+  partnerId: number | null
+  assignmentId: number | null
+  networkId: number | null
+  type: string
+  status: string
+  entries: number
+  amountCents: number
+}
+
+/** Every cell of the days in [fromDay, toDay), totals and pending deltas added; cells that net to nothing left out. */
+export async function partnerDayRows(db: Queryable, fromDay: Date, toDay: Date, types?: readonly string[]): Promise<PartnerDayRow[]> {
+  const ofType = types ? sql`AND type IN (${join(types)})` : empty
+  const rows = await clientOf(db).$queryRaw<
+    {
+      day: unknown
+      partner_id: unknown
+      assignment_id: unknown
+      network_id: unknown
+      type: string
+      status: string
+      n: unknown
+      cents: unknown
+    }[]
+  >`
+    SELECT day, partner_id, assignment_id, network_id, type, status,
+      CAST(SUM(entries) AS BIGINT) AS n, CAST(SUM(amount_cents) AS BIGINT) AS cents FROM (
+      SELECT day, partner_id, assignment_id, network_id, type, status, entries, amount_cents FROM ledger_partner_daily
+      WHERE day >= ${fromDay} AND day < ${toDay} ${ofType}
+      UNION ALL
+      SELECT day, partner_id, assignment_id, network_id, type, status, entries, amount_cents FROM ledger_partner_deltas
+      WHERE day >= ${fromDay} AND day < ${toDay} ${ofType}
+    ) AS t
+    GROUP BY day, partner_id, assignment_id, network_id, type, status
+    HAVING SUM(entries) <> 0 OR SUM(amount_cents) <> 0
+    ORDER BY day, partner_id, assignment_id, network_id, type, status`
+  return rows.map((r) => ({
+    day: dayOf(r.day),
+    partnerId: orNull(r.partner_id),
+    assignmentId: orNull(r.assignment_id),
+    networkId: orNull(r.network_id),
+    type: r.type,
+    status: r.status,
+    entries: toNumber(r.n),
+    amountCents: toNumber(r.cents),
+  }))
+}
+
+/**
+ * Where the recent confirmed conversions of every partner come from: whole days
+ * ≥ `fromDay` in the totals, plus (sign +1) or minus (sign −1) the raw confirmed
+ * conversions created in (`after`, `before`) — the partial day of the release
+ * cutoff, whichever half of it is smaller.
+ */
+export interface RecentSplit {
+  fromDay: Date
+  edge: { after: Date; before: Date; sign: 1 | -1 }
+}
+
+/** Each partner's (0: none) confirmed money, recent confirmed conversions and paid payout entries, one row per partner. */
+function sumsByPartnerSql(recent: RecentSplit): Sql {
+  // One index range per kind of money (type, status, partner_id, day, amount_cents), never the whole table.
+  const cells = (table: Sql) => sql`
+      SELECT partner_id, amount_cents AS confirmed, CASE WHEN day >= ${recent.fromDay} THEN amount_cents ELSE 0 END AS recent, 0 AS paid
+      FROM ${table} WHERE type = 'conversion' AND status = 'confirmed'
+      UNION ALL
+      SELECT partner_id, amount_cents, 0, 0 FROM ${table} WHERE type = 'adjustment' AND status = 'confirmed'
+      UNION ALL
+      SELECT partner_id, 0, 0, amount_cents FROM ${table} WHERE type = 'payout' AND status = 'paid'`
+  const { after, before, sign } = recent.edge
+  return sql`
+    SELECT partner_id, CAST(SUM(confirmed) AS BIGINT) AS confirmed, CAST(SUM(recent) AS BIGINT) AS recent, CAST(SUM(paid) AS BIGINT) AS paid
+    FROM (
+      ${cells(sql`ledger_partner_daily`)}
+      UNION ALL
+      ${cells(sql`ledger_partner_deltas`)}
+      UNION ALL
+      SELECT coalesce(partner_id, 0), 0, ${sign} * amount_cents, 0 FROM wallet_entries
+      WHERE type = 'conversion' AND status = 'confirmed' AND created_at > ${after} AND created_at < ${before}
+    ) AS cells
+    GROUP BY partner_id`
+}
+
+export interface PartnerLedgerSums {
+  confirmedCents: number
+  recentConfirmedCents: number
+  paidEntriesCents: number
+}
+
+/** Every partner's sums (key null: the money of no partner), from days × partners rows. */
+export async function partnerSumsFromRollup(db: Queryable, recent: RecentSplit): Promise<Map<number | null, PartnerLedgerSums>> {
+  const rows = await clientOf(db).$queryRaw<{ partner_id: unknown; confirmed: unknown; recent: unknown; paid: unknown }[]>(
+    sumsByPartnerSql(recent),
+  )
+  return new Map(
+    rows.map((r) => [
+      orNull(r.partner_id),
+      { confirmedCents: toNumber(r.confirmed), recentConfirmedCents: toNumber(r.recent), paidEntriesCents: toNumber(r.paid) },
+    ]),
+  )
+}
+
+export interface RecoveryTotals {
+  availableCents: number
+  owedCents: number
+  owingPartners: number
+  unattributedCents: number
+}
+
+/**
+ * Σ of every partner's available and owed money and the balance of the money of
+ * no partner, in the database: one row comes back, whatever the number of
+ * partners. The reserve is each partner's own, rounded half up on the cent in
+ * integers (`reserveBasisPoints` / 10,000), as balance-rules.ts rounds it.
+ */
+export async function recoveryTotals(db: Queryable, recent: RecentSplit, reserveBasisPoints: number): Promise<RecoveryTotals> {
+  const rows = await clientOf(db).$queryRaw<{ available: unknown; owed: unknown; owing: unknown; unattributed: unknown }[]>`
+    SELECT
+      CAST(SUM(CASE WHEN partner_id <> 0 AND net > 0 THEN net ELSE 0 END) AS BIGINT) AS available,
+      CAST(SUM(CASE WHEN partner_id <> 0 AND net < 0 THEN -net ELSE 0 END) AS BIGINT) AS owed,
+      SUM(CASE WHEN partner_id <> 0 AND net < 0 THEN 1 ELSE 0 END) AS owing,
+      CAST(SUM(CASE WHEN partner_id = 0 THEN net ELSE 0 END) AS BIGINT) AS unattributed
+    FROM (
+      SELECT partner_id, confirmed - (recent * CAST(${reserveBasisPoints} AS BIGINT) + 5000) / 10000 - abs(paid) AS net
+      FROM (${sumsByPartnerSql(recent)}) AS sums
+    ) AS balances`
+  const r = rows[0]
+  return {
+    availableCents: toNumber(r?.available),
+    owedCents: toNumber(r?.owed),
+    owingPartners: toNumber(r?.owing),
+    unattributedCents: toNumber(r?.unattributed),
+  }
+}
+
+/**
+ * Moves up to `batch` pending deltas into ledger_partner_daily (PostgreSQL) in one
+ * statement, as foldLedgerDeltaBatch does for ledger_daily: each run takes the
+ * deltas no other run holds, readers see a fold entirely or not at all.
+ */
+export async function foldPartnerDeltaBatch(db: Queryable, batch: number): Promise<number> {
+  const rows = await clientOf(db).$queryRaw<{ moved: unknown }[]>`
+    WITH moved AS (
+      DELETE FROM ledger_partner_deltas
+      WHERE id IN (SELECT id FROM ledger_partner_deltas ORDER BY id LIMIT ${batch} FOR UPDATE SKIP LOCKED)
+      RETURNING day, partner_id, assignment_id, network_id, type, status, entries, amount_cents
+    ), grouped AS (
+      SELECT day, partner_id, assignment_id, network_id, type, status, SUM(entries) AS entries, SUM(amount_cents) AS amount_cents
+      FROM moved GROUP BY day, partner_id, assignment_id, network_id, type, status
+    ), folded AS (
+      INSERT INTO ledger_partner_daily (day, partner_id, assignment_id, network_id, type, status, entries, amount_cents)
+      SELECT * FROM grouped ORDER BY day, partner_id, assignment_id, network_id, type, status
+      ON CONFLICT (day, partner_id, assignment_id, network_id, type, status) DO UPDATE
+        SET entries = ledger_partner_daily.entries + excluded.entries,
+            amount_cents = ledger_partner_daily.amount_cents + excluded.amount_cents
+      RETURNING 1
+    )
+    SELECT (SELECT COUNT(*) FROM moved) AS moved, (SELECT COUNT(*) FROM folded) AS cells`
+  return toNumber(rows[0]?.moved)
+}
