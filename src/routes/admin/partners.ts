@@ -9,6 +9,11 @@ import { formatCents, parseEurToCents } from '../../format/money.ts'
 import { InvalidInput } from '../../errors.ts'
 import { requestPayout } from '../../payouts/payouts.ts'
 import { idForm, idOf, idParams, payoutContext } from '../../console/context.ts'
+import { adjustPartner } from '../../ledger/corrections.ts'
+import { actorOf } from '../../console/actor.ts'
+import { inFrench } from '../../console/correction-refusals.ts'
+import { requiredReason } from '../../console/reason.ts'
+import { labels } from '../../console/labels.ts'
 
 const partnerPages: FastifyPluginAsyncZod = async (app) => {
   app.get<{ Querystring: { q?: string } }>('/partners', async (request, reply) => {
@@ -25,6 +30,7 @@ const partnerPages: FastifyPluginAsyncZod = async (app) => {
       nav: 'partners',
       ...view,
       statusLabels: PAYOUT_STATUS_LABELS,
+      labels,
     })
   })
 
@@ -35,6 +41,21 @@ const partnerPages: FastifyPluginAsyncZod = async (app) => {
       if (amountCents === null || amountCents <= 0) throw new InvalidInput('montant invalide (ex. 120,50)')
       const p = await requestPayout(payoutContext(app, request), { partnerId: id, amountCents })
       return `Payout #${p.id} demandé (${formatCents(p.amountCents)}) : il attend sa validation dans « Payouts à valider ».`
+    }),
+  )
+
+  // A manual adjustment (+ or −) on the partner's wallet, with its reason (ledger/corrections.ts adjustPartner).
+  app.post('/partners/:id/adjustments', idForm, async (request, reply) =>
+    answerForm(request, reply, `/admin/partners/${idOf(request.params)}`, async () => {
+      const { id } = request.params
+      const reason = requiredReason(field(request.body, 'reason'))
+      const direction = field(request.body, 'direction')
+      if (direction !== 'credit' && direction !== 'debit') throw new InvalidInput('choisissez crédit (+) ou débit (−)')
+      const cents = parseEurToCents(field(request.body, 'amount'))
+      if (cents === null || cents === 0) throw new InvalidInput('montant invalide (ex. 15,50)')
+      const amountCents = direction === 'credit' ? cents : -cents
+      const entry = await inFrench(() => adjustPartner({ database: app.database, actor: actorOf(request) }, id, amountCents, reason))
+      return `Ajustement #${entry.id} de ${amountCents > 0 ? '+' : ''}${formatCents(amountCents)} enregistré : compté tout de suite dans le solde confirmé.`
     }),
   )
 }

@@ -1,0 +1,61 @@
+// The French words of the console for the ledger's English values (statuses,
+// flags, where a change came from, postback outcomes): one place, so every page
+// says the same thing. An unknown value is shown as stored rather than hidden.
+import { CONVERSION_STATUSES } from '../ledger/transitions.ts'
+
+export const CONVERSION_STATUS_LABELS: Record<(typeof CONVERSION_STATUSES)[number], string> = {
+  pending: 'en attente',
+  confirmed: 'confirmée',
+  rejected: 'rejetée',
+  reversed: 'annulée',
+}
+
+/** Why a conversion needs a look (wallet_entries.flag, ledger/plan.ts ConversionFlag). */
+export const CONVERSION_FLAG_LABELS: Record<string, string> = {
+  unknown_partner: 'partenaire inconnu',
+  unknown_click: 'clic inconnu',
+  click_mismatch: "clic d'un autre réseau",
+  bot_click: "clic d'un robot",
+}
+
+/** Where a change to an entry came from (wallet_entry_history.source). */
+export const HISTORY_SOURCE_LABELS: Record<string, string> = {
+  postback: 'postback',
+  replay: 'rejeu',
+  import: 'import',
+  console: 'console',
+}
+
+/** A postback log line's verdict (postback_logs.outcome). */
+export const POSTBACK_OUTCOME_LABELS: Record<string, string> = {
+  received: 'reçu',
+  accepted: 'accepté',
+  duplicate: 'doublon',
+  updated: 'mis à jour',
+  rejected: 'refusé',
+  forbidden: 'interdit',
+  error: 'erreur',
+}
+
+/** Kinds of click events (metric_events.kind). */
+export const CLICK_KIND_LABELS: Record<string, string> = { click: 'clic', bot: 'robot' }
+
+const labelOf = (labels: Record<string, string>) => (value: string | null | undefined) =>
+  value === null || value === undefined ? '' : (labels[value] ?? value)
+
+export const statusLabel = labelOf(CONVERSION_STATUS_LABELS)
+export const flagLabel = labelOf(CONVERSION_FLAG_LABELS)
+export const sourceLabel = labelOf(HISTORY_SOURCE_LABELS)
+export const outcomeLabel = labelOf(POSTBACK_OUTCOME_LABELS)
+export const clickKindLabel = labelOf(CLICK_KIND_LABELS)
+
+/** Everything a page needs to word these values (handed to the views as `it.labels`). */
+export const labels = {
+  status: statusLabel,
+  flag: flagLabel,
+  source: sourceLabel,
+  outcome: outcomeLabel,
+  clickKind: clickKindLabel,
+  statuses: CONVERSION_STATUSES,
+  flags: Object.keys(CONVERSION_FLAG_LABELS),
+}
