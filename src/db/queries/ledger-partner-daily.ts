@@ -151,9 +151,10 @@ export async function recoveryTotals(db: Queryable, recent: RecentSplit, reserve
 }
 
 /**
- * Moves up to `batch` pending deltas into ledger_partner_daily (PostgreSQL) in one
- * statement, as foldLedgerDeltaBatch does for ledger_daily: each run takes the
- * deltas no other run holds, readers see a fold entirely or not at all.
+ * Moves up to `batch` pending deltas into ledger_partner_daily and
+ * ledger_partner_totals (PostgreSQL) in one statement, as foldLedgerDeltaBatch
+ * does for ledger_daily: each run takes the deltas no other run holds, readers
+ * see a fold entirely or not at all.
  */
 export async function foldPartnerDeltaBatch(db: Queryable, batch: number): Promise<number> {
   const rows = await clientOf(db).$queryRaw<{ moved: unknown }[]>`
@@ -171,7 +172,15 @@ export async function foldPartnerDeltaBatch(db: Queryable, batch: number): Promi
         SET entries = ledger_partner_daily.entries + excluded.entries,
             amount_cents = ledger_partner_daily.amount_cents + excluded.amount_cents
       RETURNING 1
+    ), totals AS (
+      INSERT INTO ledger_partner_totals (partner_id, type, status, entries, amount_cents)
+      SELECT partner_id, type, status, SUM(entries), SUM(amount_cents) FROM moved
+      GROUP BY partner_id, type, status ORDER BY partner_id, type, status
+      ON CONFLICT (partner_id, type, status) DO UPDATE
+        SET entries = ledger_partner_totals.entries + excluded.entries,
+            amount_cents = ledger_partner_totals.amount_cents + excluded.amount_cents
+      RETURNING 1
     )
-    SELECT (SELECT COUNT(*) FROM moved) AS moved, (SELECT COUNT(*) FROM folded) AS cells`
+    SELECT (SELECT COUNT(*) FROM moved) AS moved, (SELECT COUNT(*) FROM folded) AS cells, (SELECT COUNT(*) FROM totals) AS totals`
   return toNumber(rows[0]?.moved)
 }
