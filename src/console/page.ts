@@ -4,6 +4,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { DomainError } from '../errors.ts'
 import { inputIssues } from '../http/input-issues.ts'
+import { issuesText } from './issue-text.ts'
 import { formatCents, formatCount, formatEpc, formatEur } from '../format/money.ts'
 import { formatDate, formatDateTime, isoDay } from '../format/dates.ts'
 import { setFlash, takeFlash } from './flash.ts'
@@ -62,11 +63,11 @@ export function safeBack(value: unknown, fallback: string): string {
   return value
 }
 
-/** The one-line message of a refusal (domain rules, validation). */
+/** The one-line message of a refusal (domain rules, validation), in French, without field ids. */
 export function refusalText(err: unknown): string | null {
   if (err instanceof DomainError && err.statusCode < 500) return err.message
   const issues = inputIssues(err)
-  if (issues) return issues.map((i) => (i.path ? `${i.path} : ${i.message}` : i.message)).join(' ; ')
+  if (issues) return issuesText(issues)
   return null
 }
 

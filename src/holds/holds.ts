@@ -4,7 +4,6 @@
 import { z } from 'zod'
 import type { Database } from '../db/client.ts'
 import type { Queryable } from '../db/queries/access.ts'
-import { auditOfActions } from '../db/queries/audit-log.ts'
 import {
   activeFlagOf,
   activeFlags,
@@ -13,11 +12,13 @@ import {
   flagsOfPartner,
   insertFlag,
   recentlyClearedFlags,
+  recentlySetFlags,
   type FlagRow,
 } from '../db/queries/partner-flags.ts'
 import { Refused } from '../errors.ts'
 import { audit } from '../onboarding/audit.ts'
 import { withPartnerLocked } from '../payouts/payout-lock.ts'
+import { formatDate } from '../format/dates.ts'
 
 export const HOLD = 'hold'
 
@@ -42,8 +43,7 @@ export async function setHold(ctx: HoldContext, partnerId: number, reasonInput: 
   const now = ctx.now?.() ?? new Date()
   return withPartnerLocked(ctx.database, partnerId, async (tx) => {
     const current = await activeHoldOf(tx, partnerId)
-    if (current)
-      throw new Refused(`partenaire #${partnerId} déjà en hold depuis le ${current.setAt.toISOString().slice(0, 10)} (${current.reason})`)
+    if (current) throw new Refused(`partenaire #${partnerId} déjà en hold depuis le ${formatDate(current.setAt)} (${current.reason})`)
     const flag = await insertFlag(tx, { partnerId, flag: HOLD, reason, setBy: ctx.actor, setAt: now })
     await audit(tx, ctx.actor, 'hold.set', `partner:${partnerId}`, { reason, flagId: flag.id })
     return flag
@@ -85,7 +85,41 @@ export function flagsOf(db: Queryable, partnerId: number) {
   return flagsOfPartner(db, partnerId, 50)
 }
 
-/** The audit trail of hold changes (who/when/why). */
-export function holdAudit(db: Queryable, take = 30) {
-  return auditOfActions(db, ['hold.set', 'hold.lift'], take)
+/** One line of the holds journal: a hold put or lifted. */
+export interface HoldEvent {
+  at: Date
+  action: 'set' | 'lift'
+  by: string
+  partnerId: number
+  partnerName: string
+  reason: string
+}
+
+/**
+ * The journal of holds put and lifted, newest first, read from the holds
+ * themselves: it lists every hold the page shows above it, however it was set
+ * (console, API, demo data), with who, when and why.
+ */
+export async function holdJournal(db: Queryable, take = 30): Promise<HoldEvent[]> {
+  // The newest `take` events are among the newest `take` puts and the newest `take` lifts.
+  const [set, lifted] = await Promise.all([recentlySetFlags(db, HOLD, take), recentlyClearedFlags(db, HOLD, take)])
+  const events: HoldEvent[] = [
+    ...set.map((f) => ({
+      at: f.setAt,
+      action: 'set' as const,
+      by: f.setBy,
+      partnerId: f.partnerId,
+      partnerName: f.partner.name,
+      reason: f.reason,
+    })),
+    ...lifted.map((f) => ({
+      at: f.clearedAt!,
+      action: 'lift' as const,
+      by: f.clearedBy ?? '',
+      partnerId: f.partnerId,
+      partnerName: f.partner.name,
+      reason: f.clearReason ?? '',
+    })),
+  ]
+  return events.sort((a, b) => b.at.getTime() - a.at.getTime() || (a.action === b.action ? 0 : a.action === 'lift' ? -1 : 1)).slice(0, take)
 }

@@ -2,7 +2,7 @@
 // its filters (partner, status, period on the request date) and CSV export.
 import { z } from 'zod'
 import type { Queryable } from '../db/queries/access.ts'
-import { openPayouts, payoutsFiltered, payoutTotals, type PayoutFilter, type PayoutWithPartner } from '../db/queries/payouts.ts'
+import { openPayouts, payoutsFiltered, payoutTotalsByStatus, type PayoutFilter, type PayoutWithPartner } from '../db/queries/payouts.ts'
 import { DAY_MS } from '../time.ts'
 import { PAYOUT_STATUSES } from './payouts.ts'
 
@@ -44,10 +44,23 @@ function payoutFilterOf(filter: JournalFilter): PayoutFilter {
   }
 }
 
+/** What the selected payouts add up to in one status. */
+export interface StatusTotal {
+  status: (typeof PAYOUT_STATUSES)[number]
+  count: number
+  cents: number
+}
+
 export interface JournalPage {
   rows: PayoutRow[]
+  /** How many payouts the filter selects, all statuses. */
   total: number
-  totalCents: number
+  /**
+   * Counts and sums per status, in the payout's order (requested → approved →
+   * paid, then rejected), statuses with none left out: a sum across statuses
+   * would add money paid to money refused.
+   */
+  byStatus: StatusTotal[]
   page: number
   pages: number
 }
@@ -57,15 +70,14 @@ export async function payoutJournal(db: Queryable, filter: JournalFilter): Promi
   const page = filter.page ?? 1
   const [rows, totals] = await Promise.all([
     payoutsFiltered(db, where, (page - 1) * JOURNAL_PAGE_SIZE, JOURNAL_PAGE_SIZE),
-    payoutTotals(db, where),
+    payoutTotalsByStatus(db, where),
   ])
-  return {
-    rows: rows.map(toRow),
-    total: totals.count,
-    totalCents: totals.cents,
-    page,
-    pages: Math.max(1, Math.ceil(totals.count / JOURNAL_PAGE_SIZE)),
-  }
+  const byStatus = PAYOUT_STATUSES.flatMap((status) => {
+    const t = totals.find((x) => x.status === status)
+    return t ? [{ status, count: t.count, cents: t.cents }] : []
+  })
+  const total = totals.reduce((n, t) => n + t.count, 0)
+  return { rows: rows.map(toRow), total, byStatus, page, pages: Math.max(1, Math.ceil(total / JOURNAL_PAGE_SIZE)) }
 }
 
 /** Every payout the filter selects, for the CSV export (newest first). */

@@ -8,6 +8,7 @@ import { DomainError } from '../errors.ts'
 import { inputIssues } from '../http/input-issues.ts'
 import { isDatabaseBusy } from '../db/errors.ts'
 import { isConsolePage, sendErrorPage } from '../console/error-page.ts'
+import { issuesText } from '../console/issue-text.ts'
 
 export default fp(
   async (app) => {
@@ -40,7 +41,8 @@ export default fp(
       const wantsJson = request.url.startsWith('/admin/api') || request.url.includes('.json')
       // Console pages get an HTML page in their layout.
       if (!wantsJson && isConsolePage(request))
-        return sendErrorPage(app, request, reply, status, message, (error as { code?: string }).code)
+        // People read French labels and words there, never field ids (issue-text.ts).
+        return sendErrorPage(app, request, reply, status, issues ? issuesText(issues) : message, (error as { code?: string }).code)
       return wantsJson ? reply.send({ error: message }) : reply.type('text/plain; charset=utf-8').send(`ERROR ${message}`)
     })
 

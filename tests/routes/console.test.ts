@@ -288,7 +288,11 @@ describeEachDatabase('ops console over HTTP', (t, provider) => {
     expect(page.body).toContain('<a href="/ops/holds">Holds</a>')
     expect(page.body).toContain('<a href="/admin/payouts">Journal des payouts</a>')
     expect(page.body.match(/<svg class="chart/g)).toHaveLength(2)
-    expect(page.body.match(/<rect class="chart-bar"/g)).toHaveLength(60)
+    // Clicks: 30 days, today's bar partial (lighter) with its legend. Revenue: none in 30 days, said so.
+    expect(page.body.match(/<rect class="chart-bar[" ][^>]*><title>/g)).toHaveLength(30)
+    expect(page.body.match(/<rect class="chart-bar chart-bar--partial"[^>]*><title>/g)).toHaveLength(1)
+    expect(page.body).toContain('aujourd&#39;hui (partiel)')
+    expect(page.body).toContain('>Pas encore de données</text>')
     expect(page.body).not.toContain('http-equiv="refresh"')
     expect((await s.get('/admin/monitoring?refresh=1')).body).toContain('<meta http-equiv="refresh" content="60">')
   })
@@ -359,7 +363,7 @@ describeEachDatabase('ops console over HTTP', (t, provider) => {
     expect((await t().db.payout.findUniqueOrThrow({ where: { id: p.id } })).status).toBe('approved')
     const bad = await s.submit('/ops/holds', '/ops/holds', { partnerId: 'abc', reason: 'motif' })
     expect(bad.statusCode).toBe(303)
-    expect((await s.get('/ops/holds')).body).toContain('numéro de partenaire attendu')
+    expect((await s.get('/ops/holds')).body).toContain('Partenaire : aucun partenaire ne correspond à « abc »')
     // back= can only lead to a console page
     const evil = await s.submit('/ops/holds', '/ops/holds', { partnerId: String(ids.xss), reason: 'motif', back: 'https://evil.example/' })
     expect(evil.headers.location).toBe('/ops/holds')
@@ -438,10 +442,19 @@ describeEachDatabase('ops console over HTTP', (t, provider) => {
     const s = new ConsoleSession(app)
     await s.login()
     const all = await s.get('/admin/payouts')
-    expect(all.body).toContain(`4 payout(s) pour ${nb('€ 138,45')}`)
+    expect(all.body).toContain('<span data-total="count">4</span> payout(s)')
+    // Totals per status: money paid is never summed with money refused.
+    const total = (status: string, label: string, count: number, amount: string) =>
+      `data-status-total="${status}"><span class="badge badge--${status}">${label}</span> ${count} pour <b>${nb(amount)}</b>`
+    expect(all.body).toContain(total('requested', 'demandé', 2, '€ 10,00'))
+    expect(all.body).toContain(total('paid', 'payé', 1, '€ 123,45'))
+    expect(all.body).toContain(total('rejected', 'rejeté', 1, '€ 5,00'))
+    expect(all.body).not.toContain(nb('€ 138,45'))
     const feb = await s.get('/admin/payouts?from=2026-02-01&to=2026-02-28')
-    expect(feb.body).toContain('2 payout(s)')
-    expect((await s.get(`/admin/payouts?partner=${ids.camille}&status=paid`)).body).toContain(`1 payout(s) pour ${nb('€ 123,45')}`)
+    expect(feb.body).toContain('<span data-total="count">2</span> payout(s)')
+    const camillePaid = (await s.get(`/admin/payouts?partner=${ids.camille}&status=paid`)).body
+    expect(camillePaid).toContain(total('paid', 'payé', 1, '€ 123,45'))
+    expect(camillePaid).not.toContain('data-status-total="rejected"')
     expect(feb.body).toContain('href="/admin/payouts.csv?from=2026-02-01&amp;to=2026-02-28"')
     const bad = await s.get('/admin/payouts?from=hier')
     expect(bad.statusCode).toBe(400)

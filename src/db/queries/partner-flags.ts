@@ -59,6 +59,16 @@ export function recentlyClearedFlags(db: Queryable, flag: string, take: number):
   })
 }
 
+/** The flags of this kind set last (active or cleared since), newest first, with the partner's name. */
+export function recentlySetFlags(db: Queryable, flag: string, take: number): Promise<ClearedFlagWithPartner[]> {
+  return clientOf(db).partnerFlag.findMany({
+    where: { flag },
+    orderBy: [{ setAt: 'desc' }, { id: 'desc' }],
+    take,
+    select: clearedWithPartner,
+  })
+}
+
 /** Every flag of one partner, newest first. */
 export function flagsOfPartner(db: Queryable, partnerId: number, take: number): Promise<PartnerFlag[]> {
   return clientOf(db).partnerFlag.findMany({ where: { partnerId }, orderBy: { setAt: 'desc' }, take })

@@ -21,6 +21,11 @@ export function allPartners(db: Queryable): Promise<PartnerIdentity[]> {
   return clientOf(db).partner.findMany({ select: identity, orderBy: { id: 'asc' } })
 }
 
+/** The first `take` partners by name (a form's list of choices). */
+export function partnersByName(db: Queryable, take: number): Promise<PartnerIdentity[]> {
+  return clientOf(db).partner.findMany({ select: identity, orderBy: [{ name: 'asc' }, { id: 'asc' }], take })
+}
+
 /** These partners, by id. */
 export function partnersByIds(db: Queryable, ids: readonly number[]): Promise<PartnerIdentity[]> {
   return clientOf(db).partner.findMany({ where: { id: { in: [...ids] } }, orderBy: { id: 'asc' }, select: identity })

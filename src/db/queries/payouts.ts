@@ -98,6 +98,21 @@ export async function payoutTotals(db: Queryable, filter: PayoutFilter): Promise
   return { count: agg._count._all, cents: agg._sum.amountCents ?? 0 }
 }
 
+/** The payouts the filter selects, counted and summed per status. */
+export async function payoutTotalsByStatus(
+  db: Queryable,
+  filter: PayoutFilter,
+): Promise<{ status: string; count: number; cents: number }[]> {
+  const rows = await clientOf(db).payout.groupBy({
+    by: ['status'],
+    where: whereOf(filter),
+    _count: { _all: true },
+    _sum: { amountCents: true },
+    orderBy: { status: 'asc' },
+  })
+  return rows.map((r) => ({ status: r.status, count: r._count._all, cents: r._sum.amountCents ?? 0 }))
+}
+
 /** A partner's latest payouts, newest first. */
 export function payoutsOfPartner(db: Queryable, partnerId: number, take: number): Promise<Payout[]> {
   return clientOf(db).payout.findMany({ where: { partnerId }, orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }], take })

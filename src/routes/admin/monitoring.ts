@@ -9,11 +9,15 @@ import { barChart } from '../../charts/bar-chart.ts'
 import { formatCents, formatCount } from '../../format/money.ts'
 import { formatDate, formatDayMonth } from '../../format/dates.ts'
 import { renderPage } from '../../console/page.ts'
+import { dayStart } from '../../time.ts'
 
 /** Seconds between reloads when the ops person asks for auto-refresh (off by default). */
 export const REFRESH_SECONDS = 60
 
-export function monitoringCharts(series: DayPoint[]) {
+export function monitoringCharts(series: DayPoint[], now = new Date()) {
+  // Today's bar is still growing: drawn lighter, with a legend, so it never reads as a drop.
+  const today = dayStart(now).getTime()
+  const partial = (p: DayPoint) => p.day.getTime() === today
   const clicks = barChart({
     title: 'Clics par jour, 30 derniers jours (UTC)',
     variant: 'clicks',
@@ -21,7 +25,8 @@ export function monitoringCharts(series: DayPoint[]) {
     points: series.map((p) => ({
       label: formatDayMonth(p.day),
       value: p.clicks,
-      title: `${formatDate(p.day)} : ${formatCount(p.clicks)} clics`,
+      title: `${formatDate(p.day)}${partial(p) ? ' (partiel)' : ''} : ${formatCount(p.clicks)} clics`,
+      partial: partial(p),
     })),
   })
   const revenue = barChart({
@@ -31,7 +36,8 @@ export function monitoringCharts(series: DayPoint[]) {
     points: series.map((p) => ({
       label: formatDayMonth(p.day),
       value: p.revenueCents,
-      title: `${formatDate(p.day)} : ${formatCents(p.revenueCents)} (${formatCount(p.conversions)} conversions confirmées)`,
+      title: `${formatDate(p.day)}${partial(p) ? ' (partiel)' : ''} : ${formatCents(p.revenueCents)} (${formatCount(p.conversions)} conversions confirmées)`,
+      partial: partial(p),
     })),
   })
   return { clicks, revenue }
@@ -60,7 +66,7 @@ const monitoring: FastifyPluginAsyncZod = async (app) => {
       nav: 'monitoring',
       s,
       extras,
-      charts: monitoringCharts(series),
+      charts: monitoringCharts(series, now),
       totals30d: totals,
       refreshSeconds: refresh ? REFRESH_SECONDS : null,
       generatedAt: now,
