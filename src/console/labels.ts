@@ -40,6 +40,14 @@ export const POSTBACK_OUTCOME_LABELS: Record<string, string> = {
 /** Kinds of click events (metric_events.kind). */
 export const CLICK_KIND_LABELS: Record<string, string> = { click: 'clic', bot: 'robot' }
 
+/** The words the console's own history steps carry (ledger/corrections.ts), in French. */
+export function consoleWordLabel(word: string | null | undefined): string {
+  if (!word) return ''
+  const assigned = /^assigned to partner #(\d+)$/.exec(word)
+  if (assigned) return `attribuée au partenaire #${assigned[1]}`
+  return { 'status corrected': 'statut corrigé', 'amount corrected': 'montant corrigé', adjustment: 'ajustement' }[word] ?? word
+}
+
 const labelOf = (labels: Record<string, string>) => (value: string | null | undefined) =>
   value === null || value === undefined ? '' : (labels[value] ?? value)
 
@@ -56,6 +64,7 @@ export const labels = {
   source: sourceLabel,
   outcome: outcomeLabel,
   clickKind: clickKindLabel,
+  consoleWord: consoleWordLabel,
   statuses: CONVERSION_STATUSES,
   flags: Object.keys(CONVERSION_FLAG_LABELS),
 }
