@@ -125,6 +125,10 @@ const envSchema = z.object({
   PRICING_CPC_CAP_CENTS: z.coerce.number().int().min(0).max(100_000).default(100),
   PRICING_BOOTSTRAP_CPC_CENTS: z.coerce.number().int().min(0).max(100_000).default(5),
   PRICING_MIN_CLICKS: z.coerce.number().int().min(1).max(1_000_000_000).default(500),
+  // The company paying partners by SEPA transfer (src/payouts/batches.ts checks them when a file is exported).
+  SEPA_DEBTOR_NAME: z.string().max(200).optional(),
+  SEPA_DEBTOR_IBAN: z.string().max(64).optional(),
+  SEPA_DEBTOR_BIC: z.string().max(32).optional(),
 })
 
 export type Env = z.infer<typeof envSchema>
@@ -161,6 +165,8 @@ export interface Config {
   /** Days a postback log line is kept (0: forever); see src/postbacks/log-retention.ts. */
   postbackLogRetentionDays: number
   pricing: PricingConfig
+  /** The debtor of SEPA payout files, as set (checked when a file is exported, so a missing one only stops SEPA exports). */
+  sepaDebtor: { name: string | null; iban: string | null; bic: string | null }
 }
 
 /** Bounds on how long a client may take (src/http/timeouts.ts). */
@@ -275,5 +281,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       bootstrapCpcCents: env.PRICING_BOOTSTRAP_CPC_CENTS,
       minClicks: env.PRICING_MIN_CLICKS,
     },
+    sepaDebtor: { name: env.SEPA_DEBTOR_NAME ?? null, iban: env.SEPA_DEBTOR_IBAN ?? null, bic: env.SEPA_DEBTOR_BIC ?? null },
   }
 }
