@@ -41,7 +41,7 @@ export interface BuildOptions {
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const limits = serverLimits(config.timeouts)
   const app = Fastify({
-    logger: options.logger === false ? false : { ...loggerOptions(config), ...(options.logStream ? { stream: options.logStream } : {}) },
+    logger: options.logger === false ? false : loggerOptions(config, options.logStream ? { stream: options.logStream } : {}),
     trustProxy: trustProxyOption(config.trustProxy),
     // Networks send long query strings, but nothing legitimate comes close to these.
     routerOptions: { maxParamLength: 200 },

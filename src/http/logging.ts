@@ -1,5 +1,7 @@
-// Fastify's pino logger: request ids, and secrets kept out of every line.
+// Fastify's pino logger: request ids, and secrets kept out of every line;
+// readable lines (pino-pretty) in development, JSON everywhere else.
 import { randomBytes } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
 import type { IncomingMessage } from 'node:http'
 import type { FastifyRequest, FastifyLoggerOptions } from 'fastify'
 import type { Config } from '../config.ts'
@@ -29,8 +31,46 @@ export function maskUrl(url: string): string {
   return url.replace(SECRET_PARAMS, '$1***')
 }
 
-export function loggerOptions(config: Config): FastifyLoggerOptions & Record<string, unknown> {
+/**
+ * Where pino-pretty is installed, or null. It is a devDependency: an install
+ * without them (`npm ci --omit=dev`) has none, and the server logs JSON.
+ */
+export function installedPrettyPrinter(): string | null {
+  try {
+    return fileURLToPath(import.meta.resolve('pino-pretty'))
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Development only: pino-pretty as pino's transport (a worker thread that loads
+ * it by name, so production never imports it). Redaction happens before it.
+ */
+function prettyTransport(config: Config, findPretty: () => string | null, stream: unknown) {
+  // A given stream (tests read the lines) gets JSON: pino takes a stream or a transport, not both.
+  if (config.env !== 'development' || stream) return {}
+  const target = findPretty()
+  if (target === null) return {}
   return {
+    transport: {
+      target,
+      options: { translateTime: 'UTC:yyyy-mm-dd HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true },
+    },
+  }
+}
+
+export interface LoggerChoices {
+  /** Where the lines go instead of stdout (always JSON). */
+  stream?: NodeJS.WritableStream
+  /** Finds pino-pretty (tests replace it). */
+  findPretty?: () => string | null
+}
+
+export function loggerOptions(config: Config, choices: LoggerChoices = {}): FastifyLoggerOptions & Record<string, unknown> {
+  return {
+    ...prettyTransport(config, choices.findPretty ?? installedPrettyPrinter, choices.stream),
+    ...(choices.stream ? { stream: choices.stream } : {}),
     level: config.logLevel,
     redact: {
       paths: [
