@@ -8,7 +8,8 @@ import { answerForm, field, PAYOUT_STATUS_LABELS, renderPage } from '../../conso
 import { formatCents, parseEurToCents } from '../../format/money.ts'
 import { InvalidInput } from '../../errors.ts'
 import { requestPayout } from '../../payouts/payouts.ts'
-import { idForm, idOf, idParams, payoutContext } from '../../console/context.ts'
+import { baseUrlFor, idForm, idOf, idParams, payoutContext } from '../../console/context.ts'
+import { CLICK_WINDOW_DAYS, LINK_STATUS_LABELS, linkRows } from '../../onboarding/links.ts'
 import { adjustPartner } from '../../ledger/corrections.ts'
 import { actorOf } from '../../console/actor.ts'
 import { inFrench } from '../../console/correction-refusals.ts'
@@ -24,12 +25,18 @@ const partnerPages: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/partners/:id', { schema: { params: idParams } }, async (request, reply) => {
     const { id } = request.params
-    const view = await partnerView(app.database, ledgerRulesOf(app.config), id)
+    const [view, links] = await Promise.all([
+      partnerView(app.database, ledgerRulesOf(app.config), id),
+      linkRows(app.database, baseUrlFor(app, request), { partnerId: id }),
+    ])
     return renderPage(request, reply, 'partner', {
       title: `${view.partner.name} — ContentFlow`,
       nav: 'partners',
       ...view,
       statusLabels: PAYOUT_STATUS_LABELS,
+      links,
+      linkStatusLabels: LINK_STATUS_LABELS,
+      clickDays: CLICK_WINDOW_DAYS,
       labels,
     })
   })

@@ -9,4 +9,9 @@ export default async function (app: FastifyInstance) {
   app.get('/app.css', async (_request, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(css),
   )
+  // The copy buttons' script (views/assets/copy.js): the CSP allows scripts from here only.
+  const copyJs = readFileSync(path.join(viewsDir, 'assets', 'copy.js'))
+  app.get('/copy.js', async (_request, reply) =>
+    reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(copyJs),
+  )
 }
