@@ -26,9 +26,17 @@ export function partnersByName(db: Queryable, take: number): Promise<PartnerIden
   return clientOf(db).partner.findMany({ select: identity, orderBy: [{ name: 'asc' }, { id: 'asc' }], take })
 }
 
-/** These partners, by id. */
-export function partnersByIds(db: Queryable, ids: readonly number[]): Promise<PartnerIdentity[]> {
-  return clientOf(db).partner.findMany({ where: { id: { in: [...ids] } }, orderBy: { id: 'asc' }, select: identity })
+/** Ids per read: the SQLite adapter refuses a statement with more than 999 parameters (P2029). */
+const IDS_PER_READ = 500
+
+/** These partners, by id (many ids are read in slices). */
+export async function partnersByIds(db: Queryable, ids: readonly number[]): Promise<PartnerIdentity[]> {
+  const found: PartnerIdentity[] = []
+  for (let i = 0; i < ids.length || i === 0; i += IDS_PER_READ) {
+    const slice = ids.slice(i, i + IDS_PER_READ)
+    found.push(...(await clientOf(db).partner.findMany({ where: { id: { in: slice } }, orderBy: { id: 'asc' }, select: identity })))
+  }
+  return ids.length > IDS_PER_READ ? found.sort((x, y) => x.id - y.id) : found
 }
 
 /** The first `take` partner ids. */
