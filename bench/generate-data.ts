@@ -169,6 +169,7 @@ export async function generateBenchData(db: Db, provider: Provider, options: Gen
   const lists = await generateListData(db, provider, {
     events: options.events,
     network: { id: network.id, slug: network.slug },
+    partnerId: firstPartner + 1,
     firstEvent,
     startMs,
     nowMs: now.getTime(),

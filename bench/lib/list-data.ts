@@ -16,6 +16,8 @@ export interface ListDataOptions {
   events: number
   /** The bench network the click conversions already went to. */
   network: { id: number; slug: string }
+  /** A generated partner: the partner filter's. */
+  partnerId: number
   /** metric_events ids above this are the generated ones. */
   firstEvent: number
   startMs: number
@@ -32,6 +34,7 @@ export interface ListData {
   networkSlugs: string[]
   /** A network's postback source address, as the log holds it. */
   address: string
+  partnerId: number
 }
 
 const NETWORKS = [
@@ -101,7 +104,7 @@ export async function generateListData(db: Db, provider: Provider, o: ListDataOp
   log(`  more conversions: ${conversions.toLocaleString('en')}`)
 
   const dropped = await withoutIndexes(db, sqlite, 'postback_logs')
-  const firstLog = Number(((await db.postbackLog.aggregate({ _max: { id: true } }))._max.id ?? 0) as number)
+  const firstLog = Number((await db.postbackLog.aggregate({ _max: { id: true } }))._max.id ?? 0)
 
   // 2. Every conversion's lines: accepted (each of them), updated (half of those
   // that left pending, up to 10 days later), repeated (a third, within 3 days);
@@ -197,5 +200,6 @@ export async function generateListData(db: Db, provider: Provider, o: ListDataOp
     postbackLogs: accepted + updated + duplicate + filler,
     networkSlugs: nets.map((n) => n.slug),
     address: `198.51.100.${20 + 1}`,
+    partnerId: o.partnerId,
   }
 }
