@@ -62,8 +62,6 @@ export interface Recoveries {
   owedCents: number
   /** How many partners owe something. */
   owingPartners: number
-  /** Σ of every partner's availableCents. */
-  availableCents: number
   /** confirmed − reserved of the money of no partner (conversions whose partner is unknown): "Non attribué". */
   unattributedCents: number
 }
@@ -72,18 +70,12 @@ export interface Recoveries {
 const basisPoints = (pct: number) => Math.round(pct * 10_000)
 
 /**
- * What partners owe back and may be paid, in total, and the balance of no
- * partner's money, each partner's reserve rounded on its own: one row from the
- * database, whatever the number of partners or entries.
+ * What partners owe back, in total, and the balance of no partner's money, each
+ * partner's reserve rounded on its own: one row from the database, reading one
+ * row per partner and the recent days of only the partners who may owe.
  */
-export async function ledgerRecoveries(db: Queryable, rules: LedgerRules, now = new Date()): Promise<Recoveries> {
-  const t = await recoveryTotals(db, recentSplit(releaseCutoff(now, rules.releaseDays)), basisPoints(rules.reservePct))
-  return {
-    owedCents: t.owedCents,
-    owingPartners: t.owingPartners,
-    availableCents: t.availableCents,
-    unattributedCents: t.unattributedCents,
-  }
+export function ledgerRecoveries(db: Queryable, rules: LedgerRules, now = new Date()): Promise<Recoveries> {
+  return recoveryTotals(db, recentSplit(releaseCutoff(now, rules.releaseDays)), basisPoints(rules.reservePct))
 }
 
 /**

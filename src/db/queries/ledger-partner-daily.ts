@@ -65,7 +65,7 @@ export async function partnerDayRows(db: Queryable, fromDay: Date, toDay: Date, 
 
 /**
  * Where the recent confirmed conversions of every partner come from: whole days
- * ≥ `fromDay` in the totals, plus (sign +1) or minus (sign −1) the raw confirmed
+ * ≥ `fromDay` in the rollup, plus (sign +1) or minus (sign −1) the raw confirmed
  * conversions created in (`after`, `before`) — the partial day of the release
  * cutoff, whichever half of it is smaller.
  */
@@ -74,27 +74,42 @@ export interface RecentSplit {
   edge: { after: Date; before: Date; sign: 1 | -1 }
 }
 
-/** Each partner's (0: none) confirmed money, recent confirmed conversions and paid payout entries, one row per partner. */
-function sumsByPartnerSql(recent: RecentSplit): Sql {
-  // One index range per kind of money (type, status, partner_id, day, amount_cents), never the whole table.
-  const cells = (table: Sql) => sql`
-      SELECT partner_id, amount_cents AS confirmed, CASE WHEN day >= ${recent.fromDay} THEN amount_cents ELSE 0 END AS recent, 0 AS paid
-      FROM ${table} WHERE type = 'conversion' AND status = 'confirmed'
+/** Each partner's (0: none) all-time confirmed money (conversions and adjustments), confirmed conversions and paid payout entries. */
+const totalsSql = sql`
+    SELECT partner_id,
+      CAST(SUM(CASE WHEN type = 'payout' THEN 0 ELSE amount_cents END) AS BIGINT) AS confirmed,
+      CAST(SUM(CASE WHEN type = 'conversion' THEN amount_cents ELSE 0 END) AS BIGINT) AS conversions,
+      CAST(SUM(CASE WHEN type = 'payout' THEN amount_cents ELSE 0 END) AS BIGINT) AS paid
+    FROM (
+      SELECT partner_id, type, amount_cents FROM ledger_partner_totals
+      WHERE (type IN ('conversion', 'adjustment') AND status = 'confirmed') OR (type = 'payout' AND status = 'paid')
       UNION ALL
-      SELECT partner_id, amount_cents, 0, 0 FROM ${table} WHERE type = 'adjustment' AND status = 'confirmed'
-      UNION ALL
-      SELECT partner_id, 0, 0, amount_cents FROM ${table} WHERE type = 'payout' AND status = 'paid'`
+      SELECT partner_id, type, amount_cents FROM ledger_partner_deltas
+      WHERE (type IN ('conversion', 'adjustment') AND status = 'confirmed') OR (type = 'payout' AND status = 'paid')
+    ) AS t
+    GROUP BY partner_id`
+
+/**
+ * Each partner's confirmed conversions created after the release cutoff, for the
+ * partners `partners` selects (a condition on partner_id): the days of the
+ * rollup (index on type, status, partner_id, day), its deltas, and the cutoff's
+ * partial day from the entries.
+ */
+function recentSql(recent: RecentSplit, partners: Sql): Sql {
   const { after, before, sign } = recent.edge
   return sql`
-    SELECT partner_id, CAST(SUM(confirmed) AS BIGINT) AS confirmed, CAST(SUM(recent) AS BIGINT) AS recent, CAST(SUM(paid) AS BIGINT) AS paid
-    FROM (
-      ${cells(sql`ledger_partner_daily`)}
+    SELECT partner_id, CAST(SUM(amount_cents) AS BIGINT) AS recent FROM (
+      SELECT partner_id, amount_cents FROM ledger_partner_daily
+      WHERE type = 'conversion' AND status = 'confirmed' AND day >= ${recent.fromDay} AND ${partners}
       UNION ALL
-      ${cells(sql`ledger_partner_deltas`)}
+      SELECT partner_id, amount_cents FROM ledger_partner_deltas
+      WHERE type = 'conversion' AND status = 'confirmed' AND day >= ${recent.fromDay} AND ${partners}
       UNION ALL
-      SELECT coalesce(partner_id, 0), 0, ${sign} * amount_cents, 0 FROM wallet_entries
-      WHERE type = 'conversion' AND status = 'confirmed' AND created_at > ${after} AND created_at < ${before}
-    ) AS cells
+      SELECT partner_id, ${sign} * amount_cents FROM (
+        SELECT coalesce(partner_id, 0) AS partner_id, amount_cents FROM wallet_entries
+        WHERE type = 'conversion' AND status = 'confirmed' AND created_at > ${after} AND created_at < ${before}
+      ) AS edge WHERE ${partners}
+    ) AS r
     GROUP BY partner_id`
 }
 
@@ -104,11 +119,11 @@ export interface PartnerLedgerSums {
   paidEntriesCents: number
 }
 
-/** Every partner's sums (key null: the money of no partner), from days × partners rows. */
+/** Every partner's sums (key null: the money of no partner), from the totals and the release period's days. */
 export async function partnerSumsFromRollup(db: Queryable, recent: RecentSplit): Promise<Map<number | null, PartnerLedgerSums>> {
-  const rows = await clientOf(db).$queryRaw<{ partner_id: unknown; confirmed: unknown; recent: unknown; paid: unknown }[]>(
-    sumsByPartnerSql(recent),
-  )
+  const rows = await clientOf(db).$queryRaw<{ partner_id: unknown; confirmed: unknown; recent: unknown; paid: unknown }[]>`
+    SELECT t.partner_id, t.confirmed, coalesce(r.recent, 0) AS recent, t.paid
+    FROM (${totalsSql}) AS t LEFT JOIN (${recentSql(recent, sql`1 = 1`)}) AS r ON r.partner_id = t.partner_id`
   return new Map(
     rows.map((r) => [
       orNull(r.partner_id),
@@ -118,36 +133,38 @@ export async function partnerSumsFromRollup(db: Queryable, recent: RecentSplit):
 }
 
 export interface RecoveryTotals {
-  availableCents: number
   owedCents: number
   owingPartners: number
   unattributedCents: number
 }
 
 /**
- * Σ of every partner's available and owed money and the balance of the money of
- * no partner, in the database: one row comes back, whatever the number of
- * partners. The reserve is each partner's own, rounded half up on the cent in
- * integers (`reserveBasisPoints` / 10,000), as balance-rules.ts rounds it.
+ * Σ of what partners owe back and the balance of the money of no partner, in the
+ * database: one row comes back. The all-time totals are one row per partner; the
+ * release period's days are read only for the money of no partner and for the
+ * partners who would owe even if all their confirmed conversions were reserved
+ * (a reserve can be no larger: conversion amounts are never negative). The
+ * reserve is each partner's own, rounded half up on the cent in integers
+ * (`reserveBasisPoints` / 10,000), as balance-rules.ts rounds it.
  */
 export async function recoveryTotals(db: Queryable, recent: RecentSplit, reserveBasisPoints: number): Promise<RecoveryTotals> {
-  const rows = await clientOf(db).$queryRaw<{ available: unknown; owed: unknown; owing: unknown; unattributed: unknown }[]>`
+  const bp = sql`CAST(${reserveBasisPoints} AS BIGINT)`
+  const rows = await clientOf(db).$queryRaw<{ owed: unknown; owing: unknown; unattributed: unknown }[]>`
+    WITH candidates AS MATERIALIZED (
+      SELECT partner_id, confirmed, paid FROM (${totalsSql}) AS totals
+      WHERE partner_id = 0 OR confirmed - abs(paid) - (conversions * ${bp} + 5000) / 10000 < 0
+    ),
+    recent AS (${recentSql(recent, sql`partner_id IN (SELECT partner_id FROM candidates)`)})
     SELECT
-      CAST(SUM(CASE WHEN partner_id <> 0 AND net > 0 THEN net ELSE 0 END) AS BIGINT) AS available,
       CAST(SUM(CASE WHEN partner_id <> 0 AND net < 0 THEN -net ELSE 0 END) AS BIGINT) AS owed,
       SUM(CASE WHEN partner_id <> 0 AND net < 0 THEN 1 ELSE 0 END) AS owing,
       CAST(SUM(CASE WHEN partner_id = 0 THEN net ELSE 0 END) AS BIGINT) AS unattributed
     FROM (
-      SELECT partner_id, confirmed - (recent * CAST(${reserveBasisPoints} AS BIGINT) + 5000) / 10000 - abs(paid) AS net
-      FROM (${sumsByPartnerSql(recent)}) AS sums
+      SELECT c.partner_id, c.confirmed - (coalesce(r.recent, 0) * ${bp} + 5000) / 10000 - abs(c.paid) AS net
+      FROM candidates c LEFT JOIN recent r ON r.partner_id = c.partner_id
     ) AS balances`
   const r = rows[0]
-  return {
-    availableCents: toNumber(r?.available),
-    owedCents: toNumber(r?.owed),
-    owingPartners: toNumber(r?.owing),
-    unattributedCents: toNumber(r?.unattributed),
-  }
+  return { owedCents: toNumber(r?.owed), owingPartners: toNumber(r?.owing), unattributedCents: toNumber(r?.unattributed) }
 }
 
 /**

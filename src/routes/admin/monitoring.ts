@@ -9,6 +9,8 @@ import { barChart } from '../../charts/bar-chart.ts'
 import { formatCents, formatCount } from '../../format/money.ts'
 import { formatDate, formatDayMonth } from '../../format/dates.ts'
 import { renderPage } from '../../console/page.ts'
+import { ledgerRulesOf } from '../../ledger/balances.ts'
+import { ledgerRecoveries } from '../../ledger/rollups.ts'
 import { dayStart } from '../../time.ts'
 
 /** Seconds between reloads when the ops person asks for auto-refresh (off by default). */
@@ -51,10 +53,11 @@ const monitoring: FastifyPluginAsyncZod = async (app) => {
 
   app.get<{ Querystring: { refresh?: string } }>('/monitoring', async (request, reply) => {
     const now = new Date()
-    const [s, extras, series] = await Promise.all([
+    const [s, extras, series, recoveries] = await Promise.all([
       summary(app.database, app.config, { now }),
       securityExtras(app.database, now),
       dailySeries(app.database, now),
+      ledgerRecoveries(app.database, ledgerRulesOf(app.config), now),
     ])
     const refresh = request.query.refresh === '1'
     const totals = series.reduce((t, p) => ({ clicks: t.clicks + p.clicks, revenueCents: t.revenueCents + p.revenueCents }), {
@@ -66,6 +69,7 @@ const monitoring: FastifyPluginAsyncZod = async (app) => {
       nav: 'monitoring',
       s,
       extras,
+      recoveries,
       charts: monitoringCharts(series, now),
       totals30d: totals,
       refreshSeconds: refresh ? REFRESH_SECONDS : null,
