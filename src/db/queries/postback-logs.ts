@@ -5,6 +5,7 @@
 import type { Provider } from '../provider.ts'
 import { jsonRowsSelect, msOf, type JsonColumn, type JsonValue, type SqlRunner } from '../hot/index.ts'
 import { empty, raw, sql } from '../sql.ts'
+import type { Prisma } from '../types.ts'
 import { clientOf, type Queryable } from './access.ts'
 
 export const POSTBACK_OUTCOMES = ['received', 'accepted', 'duplicate', 'updated', 'rejected', 'forbidden', 'error'] as const
@@ -179,4 +180,93 @@ export async function deleteUntiedPostbackLogs(db: SqlRunner, provider: Provider
       [['id', 'int']],
       ids.map((id) => [id]),
     )}) AS d)`)
+}
+
+// ——— The console's log (/admin/postbacks) ———
+
+export interface PostbackLogFilter {
+  outcome?: PostbackLogOutcome
+  /** The reason exactly as stored (indexed). */
+  reason?: string
+  networkSlug?: string
+  sourceIp?: string
+  /** received_at ≥ from */
+  from?: Date
+  /** received_at < to */
+  to?: Date
+  /** These lines only (by primary key). */
+  ids?: readonly number[]
+}
+
+/** Where a page of the log starts: after the last line of the previous one, newest first. */
+export interface PostbackLogKey {
+  receivedAt: Date
+  id: number
+}
+
+function logFilterWhere(filter: PostbackLogFilter): Prisma.PostbackLogWhereInput {
+  const where: Prisma.PostbackLogWhereInput = {}
+  if (filter.outcome !== undefined) where.outcome = filter.outcome
+  if (filter.reason !== undefined) where.reason = filter.reason
+  if (filter.networkSlug !== undefined) where.networkSlug = filter.networkSlug
+  if (filter.sourceIp !== undefined) where.sourceIp = filter.sourceIp
+  if (filter.from !== undefined || filter.to !== undefined) where.receivedAt = { gte: filter.from, lt: filter.to }
+  if (filter.ids !== undefined) where.id = { in: [...filter.ids] }
+  return where
+}
+
+// received_at ≤ the key bounds the index range (an OR alone would scan from the newest line).
+const beforeKey = (key: PostbackLogKey): Prisma.PostbackLogWhereInput => ({
+  receivedAt: { lte: key.receivedAt },
+  OR: [{ receivedAt: { lt: key.receivedAt } }, { id: { lt: key.id } }],
+})
+
+/** One page of the log, newest first (received_at, id), after `after`: each filter has its index. */
+export function postbackLogPage(db: Queryable, filter: PostbackLogFilter, after: PostbackLogKey | null, take: number) {
+  const where = logFilterWhere(filter)
+  return clientOf(db).postbackLog.findMany({
+    where: after ? { AND: [where, beforeKey(after)] } : where,
+    orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }],
+    take,
+  })
+}
+
+/** One log line, whole. */
+export function postbackLogById(db: Queryable, id: number) {
+  return clientOf(db).postbackLog.findUnique({ where: { id } })
+}
+
+/**
+ * The ids of up to `limit` lines of the selection a replay would take (replayable
+ * outcomes, or "received" and stuck; not truncated), newest first as listed.
+ */
+export async function replayableLogIds(
+  db: Queryable,
+  filter: PostbackLogFilter,
+  q: Pick<ReplayableQuery, 'outcomes' | 'stuckBefore' | 'truncationSuffix' | 'limit'>,
+): Promise<number[]> {
+  const rows = await clientOf(db).postbackLog.findMany({
+    where: {
+      AND: [
+        logFilterWhere(filter),
+        { OR: [{ outcome: { in: [...q.outcomes] } }, { outcome: 'received', receivedAt: { lt: q.stuckBefore } }] },
+        { NOT: { rawQuery: { endsWith: q.truncationSuffix } } },
+        { OR: [{ rawBody: null }, { NOT: { rawBody: { endsWith: q.truncationSuffix } } }] },
+      ],
+    },
+    orderBy: [{ receivedAt: 'desc' }, { id: 'desc' }],
+    take: q.limit,
+    select: { id: true },
+  })
+  return rows.map((r) => r.id)
+}
+
+/** The txn id of each entry the log lines touched. */
+export async function txnIdsOfEntries(db: Queryable, entryIds: readonly number[]): Promise<Map<number, string>> {
+  if (entryIds.length === 0) return new Map()
+  const rows = await clientOf(db).walletEntry.findMany({
+    where: { id: { in: [...new Set(entryIds)] } },
+    select: { id: true, txnId: true },
+  })
+  return new Map(rows.flatMap((r) => (r.txnId === null ? [] : [[r.id, r.txnId] as const])))
 }
