@@ -280,6 +280,10 @@ describeEachDatabase('conversion pages', (t) => {
       // The same status is refused in French too.
       const same = await submit(ops, page, `${page}/status`, { status: 'confirmed', reason: 'encore' })
       expect(same).toMatchObject({ kind: 'error', text: 'la conversion est déjà « confirmée » : rien à changer' })
+      // A malformed id in the form's address: the message on the list, not an error page.
+      const malformed = await submit(ops, page, '/admin/conversions/abc/status', { status: 'confirmed', reason: 'encore' })
+      expect(malformed.kind).toBe('error')
+      expect(malformed.page).toContain('<h1>Conversions</h1>')
     })
 
     it('refuses a viewer (403) and writes nothing', async () => {

@@ -140,7 +140,10 @@ const conversionPages: FastifyPluginAsyncZod = async (app) => {
     })
   })
 
-  const back = (params: unknown) => `/admin/conversions/${idOf(params)}`
+  const back = (params: unknown) => {
+    const id = idOf(params)
+    return id === '' ? '/admin/conversions' : `/admin/conversions/${id}`
+  }
 
   app.post('/conversions/:id/status', idForm, async (request, reply) =>
     answerForm(request, reply, back(request.params), async () => {
