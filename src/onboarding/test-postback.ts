@@ -22,6 +22,7 @@ export interface TestPostback {
   url: string
   txnId: string
   currency: string
+  networkId: number
 }
 
 const TEST_TXN = /^TEST-[A-Za-z0-9-]{1,58}$/
@@ -52,7 +53,7 @@ export async function testPostbackFor(
     currency: network.defaultCurrency,
     status: options.status,
   })
-  return { url: `/aff/postback?${params}`, txnId, currency: network.defaultCurrency }
+  return { url: `/aff/postback?${params}`, txnId, currency: network.defaultCurrency, networkId: network.id }
 }
 
 /** The test, its answer, in the audit log (the postback itself is in the postback log). */

@@ -22,6 +22,7 @@ import {
 } from '../../onboarding/network-form.ts'
 import { auditTestPostback, testConversions, testPostbackFor } from '../../onboarding/test-postback.ts'
 import { listOffers } from '../../onboarding/offers.ts'
+import { formatCents } from '../../format/money.ts'
 import { DEFAULT_STATUS_WORDS } from '../../postbacks/status-words.ts'
 import { CONVERSION_STATUSES } from '../../ledger/transitions.ts'
 import { DECIMAL_SEPARATORS } from '../../postbacks/amount.ts'
@@ -187,13 +188,18 @@ const networkPages: FastifyPluginAsyncZod = async (app) => {
     const said = `${answer.statusCode} ${answer.body.trim().slice(0, 200)}`
     if (answer.statusCode !== 200)
       throw new Refused(`Postback de test refusé : réponse ${said}. Rien n’a été enregistré dans le grand livre.`)
-    return { test, said }
+    // What the ledger booked, read back (a field map may read the amount in cents).
+    const entry = (await testConversions(app.database, test.networkId)).find((e) => e.txnId === test.txnId)
+    const booked = entry
+      ? `${entry.status}, ${formatCents(entry.amountCents)}${entry.flag ? `, signalée ${entry.flag}` : ''}`
+      : 'introuvable'
+    return { test, said, booked }
   }
 
   app.post('/networks/:slug/test', slugForm, async (request, reply) =>
     answerForm(request, reply, pageOf(request.params), async () => {
-      const { test, said } = await fireTest(request, request.params.slug, 'pending')
-      return `Postback de test envoyé : réponse ${said}. Conversion de test ${test.txnId} (pending, 1 ${test.currency}, non attribuée) — retirez-la ci-dessous.`
+      const { test, said, booked } = await fireTest(request, request.params.slug, 'pending')
+      return `Postback de test envoyé : réponse ${said}. Conversion de test ${test.txnId} (${booked}, non attribuée) — retirez-la ci-dessous.`
     }),
   )
 
