@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "assignments" ADD COLUMN     "content" TEXT;
