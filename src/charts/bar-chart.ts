@@ -84,7 +84,7 @@ export function barChart(opts: BarChartOptions): string {
     // The legend of the lighter bar, top right: today is not over, its bar is not a drop.
     const legend = escapeXml(opts.partialLegend ?? PARTIAL_LEGEND)
     parts.push(
-      `<g class="chart-legend"><rect class="chart-bar chart-bar--partial" x="${width - pad.right - 10}" y="4" width="10" height="10"/>` +
+      `<g class="chart-legend"><rect class="chart-key" x="${width - pad.right - 10}" y="4" width="10" height="10"/>` +
         `<text class="chart-axis" x="${width - pad.right - 14}" y="13" text-anchor="end">${legend}</text></g>`,
     )
   }

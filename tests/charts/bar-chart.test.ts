@@ -28,3 +28,31 @@ it('rounds the axis up to a readable value', () => {
   expect(niceMax(2_300)).toBe(2_500)
   expect(niceMax(41_000)).toBe(50_000)
 })
+
+it('says there is no data yet instead of drawing empty axes', () => {
+  const points = ['01/06', '02/06', '03/06'].map((label) => ({ label, value: 0, title: label }))
+  const svg = barChart({ title: 'Clics', variant: 'clicks', formatValue: (v) => String(Math.round(v)), points })
+  expect(svg).toContain('>Pas encore de données</text>')
+  expect(svg).not.toContain('chart-bar')
+  expect(svg).not.toContain('chart-axis')
+  expect(barChart({ title: 'Clics', variant: 'clicks', formatValue: String, points: [] })).toContain('Pas encore de données')
+})
+
+it("draws today's partial bar lighter, with its legend", () => {
+  const svg = barChart({
+    title: 'Clics',
+    variant: 'clicks',
+    formatValue: String,
+    points: [
+      { label: '01/06', value: 10, title: 'a' },
+      { label: '02/06', value: 3, title: 'b (partiel)', partial: true },
+    ],
+  })
+  expect(svg.match(/<rect class="chart-bar"/g)).toHaveLength(1)
+  expect(svg.match(/<rect class="chart-bar chart-bar--partial"[^>]*><title>b \(partiel\)<\/title>/g)).toHaveLength(1)
+  expect(svg).toContain('aujourd&#39;hui (partiel)</text>')
+  // Without a partial bar, no legend.
+  expect(
+    barChart({ title: 'Clics', variant: 'clicks', formatValue: String, points: [{ label: 'x', value: 1, title: 'x' }] }),
+  ).not.toContain('partiel')
+})
