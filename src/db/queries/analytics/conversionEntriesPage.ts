@@ -1,0 +1,50 @@
+// One page of conversion entries created in [from, to), after an id, in id order
+// (the CSV export's keyset: an entry whose status changes during the export is
+// still read once).
+import { clientOf, type Queryable } from '../access.ts'
+
+export interface ConversionEntryRow {
+  id: number
+  createdAt: Date
+  updatedAt: Date
+  status: string
+  amountCents: number
+  originalAmount: string | null
+  originalCurrency: string | null
+  fxRate: string | null
+  networkId: number | null
+  txnId: string | null
+  clickId: string | null
+  partnerId: number | null
+  assignmentId: number | null
+  flag: string | null
+}
+
+export async function conversionEntriesPage(
+  db: Queryable,
+  period: { from: Date; to: Date },
+  afterId: number,
+  limit: number,
+): Promise<ConversionEntryRow[]> {
+  return clientOf(db).walletEntry.findMany({
+    where: { type: 'conversion', createdAt: { gte: period.from, lt: period.to }, id: { gt: afterId } },
+    orderBy: { id: 'asc' },
+    take: limit,
+    select: {
+      id: true,
+      createdAt: true,
+      updatedAt: true,
+      status: true,
+      amountCents: true,
+      originalAmount: true,
+      originalCurrency: true,
+      fxRate: true,
+      networkId: true,
+      txnId: true,
+      clickId: true,
+      partnerId: true,
+      assignmentId: true,
+      flag: true,
+    },
+  })
+}
