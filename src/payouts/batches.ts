@@ -20,6 +20,7 @@ import { isUniqueViolation } from '../db/errors.ts'
 import { inTransaction, type Queryable } from '../db/queries/access.ts'
 import {
   approvedPayoutsOutsideBatches,
+  batchesOfPayouts,
   batchById,
   batchFileOf,
   completeBatch,
@@ -323,4 +324,10 @@ export async function batchView(db: Queryable, batchId: number): Promise<BatchVi
   const b = await batchById(db, batchId)
   if (!b) throw new NotFound(`lot #${batchId} introuvable`)
   return viewOf(b)
+}
+
+/** What the payouts page shows of the batches: the latest ones, and the batch each queued payout is in. */
+export async function batchesPanel(db: Queryable, payoutIds: readonly number[]) {
+  const [batches, inBatch] = await Promise.all([latestBatches(db, 20), batchesOfPayouts(db, payoutIds)])
+  return { batches, inBatch, railLabels: RAIL_LABELS }
 }

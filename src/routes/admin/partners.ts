@@ -15,6 +15,7 @@ import { actorOf } from '../../console/actor.ts'
 import { inFrench } from '../../console/correction-refusals.ts'
 import { requiredReason } from '../../console/reason.ts'
 import { labels } from '../../console/labels.ts'
+import { payoutDetailsPanel } from '../../payouts/payout-details.ts'
 
 const partnerPages: FastifyPluginAsyncZod = async (app) => {
   app.get<{ Querystring: { q?: string } }>('/partners', async (request, reply) => {
@@ -25,9 +26,10 @@ const partnerPages: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/partners/:id', { schema: { params: idParams } }, async (request, reply) => {
     const { id } = request.params
-    const [view, links] = await Promise.all([
+    const [view, links, payoutDetails] = await Promise.all([
       partnerView(app.database, ledgerRulesOf(app.config), id),
       linkRows(app.database, baseUrlFor(app, request), { partnerId: id }),
+      payoutDetailsPanel(app.database, id),
     ])
     return renderPage(request, reply, 'partner', {
       title: `${view.partner.name} — ContentFlow`,
@@ -38,6 +40,7 @@ const partnerPages: FastifyPluginAsyncZod = async (app) => {
       linkStatusLabels: LINK_STATUS_LABELS,
       clickDays: CLICK_WINDOW_DAYS,
       labels,
+      payoutDetails,
     })
   })
 

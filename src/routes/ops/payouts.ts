@@ -7,6 +7,7 @@ import { ledgerBalances, ledgerRulesOf } from '../../ledger/balances.ts'
 import { formatCents } from '../../format/money.ts'
 import { approvePayout, payPayout, rejectPayout } from '../../payouts/payouts.ts'
 import { payoutsToValidate } from '../../payouts/journal.ts'
+import { batchesPanel } from '../../payouts/batches.ts'
 import { answerForm, field, PAYOUT_STATUS_LABELS, renderPage } from '../../console/page.ts'
 import { idForm, payoutContext } from '../../console/context.ts'
 
@@ -15,9 +16,10 @@ const payoutPages: FastifyPluginAsyncZod = async (app) => {
     const now = new Date()
     const rows = await payoutsToValidate(app.database)
     const partnerIds = rows.map((r) => r.partnerId)
-    const [balances, holds] = await Promise.all([
+    const [balances, holds, batchData] = await Promise.all([
       ledgerBalances(app.database, ledgerRulesOf(app.config), partnerIds, now),
       activeHoldsOf(app.database, partnerIds),
+      batchesPanel(app.database, rows.map((r) => r.id)),
     ])
     const items = rows.map((r) => {
       const balance = balances.get(r.partnerId)!
@@ -42,6 +44,7 @@ const payoutPages: FastifyPluginAsyncZod = async (app) => {
       items,
       totals,
       statusLabels: PAYOUT_STATUS_LABELS,
+      ...batchData,
     })
   })
 
