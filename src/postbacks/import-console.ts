@@ -29,13 +29,19 @@ export async function allNetworkSlugs(database: Pick<Database, 'prisma'>): Promi
   return networks.map((n) => ({ slug: n.slug, name: n.name })).sort((a, b) => a.name.localeCompare(b.name, 'fr'))
 }
 
+/**
+ * Line breaks as LF: a browser sends a textarea's text with CRLF whatever it was
+ * given, so the previewed text and the one applied are both read this way.
+ */
+const lf = (text: string) => text.replace(/\r\n?/g, '\n')
+
 /** The text to import: pasted or from the file, not both; bounded as the import is. */
 export function importTextOf(pasted: string, file: string): string {
   const hasPaste = pasted.trim() !== ''
   const hasFile = file.trim() !== ''
   if (hasPaste && hasFile) throw new InvalidInput('Choisissez un fichier ou collez le texte, pas les deux.')
   if (!hasPaste && !hasFile) throw new InvalidInput('Collez le CSV ou choisissez un fichier.')
-  const text = hasFile ? file : pasted
+  const text = lf(hasFile ? file : pasted)
   if (Buffer.byteLength(text, 'utf8') > MAX_IMPORT_BYTES)
     throw new InvalidInput(`Fichier trop volumineux : ${String(MAX_IMPORT_BYTES / 1024 / 1024)} Mo au plus (découpez-le).`)
   return text
@@ -43,7 +49,7 @@ export function importTextOf(pasted: string, file: string): string {
 
 /** What the apply form carries to prove it sends the text previewed. */
 export function fingerprintOf(text: string): string {
-  return createHash('sha256').update(text).digest('hex')
+  return createHash('sha256').update(lf(text)).digest('hex')
 }
 
 async function networkOf(ctx: ImportConsoleContext, slug: string): Promise<PostbackNetwork> {
@@ -100,7 +106,7 @@ export async function applyImport(ctx: ImportConsoleContext, slug: string, text:
   if (fingerprint !== fingerprintOf(text))
     throw new InvalidInput("Le texte a changé depuis l'aperçu : refaites l'aperçu avant d'appliquer.")
   const network = await networkOf(ctx, slug)
-  const result = await run(ctx, network, text, false)
+  const result = await run(ctx, network, lf(text), false)
   await audit(ctx.database.prisma, ctx.actor, 'conversions.import', `network:${network.slug}`, {
     applied: result.applied,
     duplicates: result.duplicates,
