@@ -179,14 +179,15 @@ export async function exportBatch(ctx: BatchContext, input: unknown): Promise<Ex
       ctx.database,
       async (tx) => {
         const candidates = (await approvedPayoutsOutsideBatches(tx, 100_000)).filter((p) => railOf(p) === rail)
+        const { payable, leftOut } = await payableNow(tx, ctx.rules, candidates, now)
+        // Only what would be paid now must have its details: a partner on hold does not stop the others.
         if (rail === 'sepa') {
-          const missing = [...new Map(candidates.filter((p) => !hasSepaDetails(p)).map((p) => [p.partnerId, p.partner.name])).entries()]
+          const missing = [...new Map(payable.filter((p) => !hasSepaDetails(p)).map((p) => [p.partnerId, p.partner.name])).entries()]
           if (missing.length > 0)
             throw new Refused(
               `export SEPA impossible : coordonnées SEPA manquantes ou invalides pour ${missing.map(([id, name]) => `${name} (#${id})`).join(', ')}`,
             )
         }
-        const { payable, leftOut } = await payableNow(tx, ctx.rules, candidates, now)
         if (payable.length === 0)
           throw new Refused(
             `aucun payout approuvé à exporter en ${RAIL_LABELS[rail]}${leftOut.length > 0 ? ` (${leftOut.length} écarté(s) : ${leftOut.map((l) => `#${l.payoutId} ${l.reason}`).join(' ; ')})` : ''}`,

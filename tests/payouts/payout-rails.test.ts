@@ -63,7 +63,7 @@ describeEachDatabase('payout rails', (t) => {
     const stream = new Writable({ write: (chunk, _e, cb) => (logLines.push(String(chunk)), cb()) })
     app = await buildApp(testConfig(t(), { ...DEBTOR, LOG_LEVEL: 'debug' }), { database: t().database, logStream: stream })
     await app.ready()
-    for (const name of ['Inès Martin', 'Zoë Ångström', 'Paul Durand', 'Held Partner', 'Sans RIB']) {
+    for (const name of ['Inès Martin', 'Zoë Ångström', 'Paul Durand', 'Held Partner', 'Sans RIB', 'Bloqué Sans-RIB']) {
       const id = (await ok('POST', '/partners', { name })).id as number
       partner[name.split(' ')[0]!.toLowerCase()] = id
       // € 1 000,00 confirmed 40 days ago: all of it available.
@@ -150,6 +150,9 @@ describeEachDatabase('payout rails', (t) => {
     payout.paul = await approved(partner.paul!, 8_010)
     payout.held = await approved(partner.held!, 5_000)
     await ok('POST', `/partners/${partner.held}/hold`, { reason: 'Fraude suspectée' })
+    // On hold and without details: left out, it does not stop the others' export.
+    payout.blocked = await approved(partner.bloqué!, 600)
+    await ok('POST', `/partners/${partner.bloqué}/hold`, { reason: 'Documents manquants' })
 
     for (const [env, reason] of [
       [{}, 'SEPA_DEBTOR_NAME manquant ; SEPA_DEBTOR_IBAN manquant ; SEPA_DEBTOR_BIC manquant'],
@@ -191,7 +194,10 @@ describeEachDatabase('payout rails', (t) => {
     }>()
     sepaBatch = batch.id
     expect(batch).toMatchObject({ rail: 'sepa', count: 3, controlSumCents: 12_345 + 1 + 25_000 })
-    expect(batch.leftOut).toEqual([{ payoutId: payout.held, partnerId: partner.held, reason: 'partenaire en hold (Fraude suspectée)' }])
+    expect(batch.leftOut).toEqual([
+      { payoutId: payout.held, partnerId: partner.held, reason: 'partenaire en hold (Fraude suspectée)' },
+      { payoutId: payout.blocked, partnerId: partner.bloqué, reason: 'partenaire en hold (Documents manquants)' },
+    ])
 
     const file = await call('GET', `/payout-batches/${sepaBatch}/file`)
     expect(file.statusCode).toBe(200)
@@ -274,7 +280,7 @@ describeEachDatabase('payout rails', (t) => {
     const again = await call('POST', '/payout-batches', { rail: 'sepa' })
     expect(again.statusCode).toBe(409)
     expect(again.json<{ error: string }>().error).toMatch(
-      /^aucun payout approuvé à exporter en SEPA \(pain\.001\) \(1 écarté\(s\) : #\d+ partenaire en hold/,
+      /^aucun payout approuvé à exporter en SEPA \(pain\.001\) \(2 écarté\(s\) : #\d+ partenaire en hold/,
     )
     expect(await t().db.payoutBatch.count()).toBe(1)
   })
