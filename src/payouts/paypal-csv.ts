@@ -5,7 +5,9 @@
 // the note to the recipient (at most 400 characters) and the recipient wallet
 // (PAYPAL). One currency per file (EUR); an EUR amount uses a decimal comma and is
 // therefore quoted, as in PayPal's own EUR example ("100,50"). At most 5,000 lines.
-import { csvCell } from './csv.ts'
+
+/** RFC 4180 quoting only: PayPal reads the cells as written (an email may start with "+" or "-"). */
+const cell = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value)
 
 export const PAYPAL_MAX_LINES = 5000
 export const PAYPAL_CUSTOMER_ID_MAX = 30
@@ -43,7 +45,7 @@ export function paypalPayoutsCsv(payments: readonly PaypalPayment[]): string {
   if (problems.length > 0) throw new Error(`fichier PayPal impossible : ${problems.join(' ; ')}`)
   const lines = payments.map((p) =>
     [p.email, paypalAmount(p.amountCents), 'EUR', p.customerId, p.note.replace(/[\r\n]+/g, ' ').slice(0, PAYPAL_NOTE_MAX), 'PAYPAL']
-      .map(csvCell)
+      .map(cell)
       .join(','),
   )
   return `${lines.join('\r\n')}\r\n`

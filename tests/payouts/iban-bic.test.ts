@@ -1,10 +1,13 @@
-// Payout details' checks, pure: IBANs of several countries accepted (with spaces,
+// Payout details and payout files, pure: IBANs of several countries accepted (with spaces,
 // lower case), every one-character change of their digits refused by the mod-97
 // key, wrong lengths and unknown countries refused with a French and an English
 // reason that never repeat the number; BICs of 8 and 11 characters; the masking
-// the console shows; text turned into the SEPA character set.
+// the console shows; text turned into the SEPA character set; the PayPal file's
+// columns; the SEPA file's amount bounds and guards.
 import { describe, expect, it } from 'vitest'
 import { checkBic } from '../../src/payouts/bic.ts'
+import { paypalPayoutsCsv } from '../../src/payouts/paypal-csv.ts'
+import { pain001Xml, sepaFileProblems } from '../../src/payouts/sepa-pain001.ts'
 import { checkIban, maskIban } from '../../src/payouts/iban.ts'
 import { checkPayoutDetails, maskEmail, PayoutDetailsRefused } from '../../src/payouts/payout-details.ts'
 import { isSepaIdentifier, SEPA_TEXT, sepaText } from '../../src/payouts/sepa-text.ts'
@@ -139,5 +142,38 @@ describe('SEPA text', () => {
   it('accepts identifiers of the SEPA set, ≤ 35, without a leading, trailing or double slash', () => {
     expect(isSepaIdentifier('CF-SEPA-20261206-000001')).toBe(true)
     for (const bad of ['', 'a'.repeat(36), '/CF', 'CF/', 'C//F', 'CF 1', 'CF_1']) expect(isSepaIdentifier(bad), bad).toBe(false)
+  })
+})
+
+describe('PayPal payouts file', () => {
+  it("writes PayPal's columns with no header, quoting only what CSV needs", () => {
+    const csv = paypalPayoutsCsv([
+      { email: '+paul@example.com', amountCents: 8_010, customerId: 'CF-PAYOUT-7', note: 'Merci, "Paul"' },
+      { email: 'ana@example.com', amountCents: 5, customerId: 'CF-PAYOUT-8', note: 'Note' },
+    ])
+    expect(csv).toBe(
+      '+paul@example.com,"80,10",EUR,CF-PAYOUT-7,"Merci, ""Paul""",PAYPAL\r\nana@example.com,"0,05",EUR,CF-PAYOUT-8,Note,PAYPAL\r\n',
+    )
+    expect(() => paypalPayoutsCsv([{ email: 'a@b.example', amountCents: 1, customerId: 'CF PAYOUT 1', note: '' }])).toThrow(/invalide/)
+    expect(() => paypalPayoutsCsv([])).toThrow(/aucun paiement/)
+  })
+})
+
+describe('SEPA file guards', () => {
+  const input = (amountCents: number, iban = 'DE89370400440532013000') => ({
+    msgId: 'CF-SEPA-20261206-000001',
+    createdAt: new Date('2026-12-06T10:00:00Z'),
+    executionDate: '2026-12-06',
+    debtor: { name: 'ContentFlow SAS', iban: 'FR1420041010050500013M02606', bic: 'PSSTFRPPPAR' },
+    transfers: [{ endToEndId: 'CF-PAYOUT-1', amountCents, creditorName: 'Zoë', iban, bic: 'DEUTDEFF', remittance: 'x' }],
+  })
+
+  it('writes amounts from cents with two decimals, within the EPC bounds only', () => {
+    expect(pain001Xml(input(99_999_999_999))).toContain('<InstdAmt Ccy="EUR">999999999.99</InstdAmt>')
+    expect(pain001Xml(input(100))).toContain('<CtrlSum>1.00</CtrlSum>')
+    expect(sepaFileProblems(input(100_000_000_000))).toEqual(['CF-PAYOUT-1 : montant hors des bornes SEPA (0,01 à 999 999 999,99)'])
+    expect(sepaFileProblems(input(0))).toHaveLength(1)
+    expect(sepaFileProblems(input(100, 'DE89370400440532013001'))).toEqual(['CF-PAYOUT-1 : IBAN du bénéficiaire invalide'])
+    expect(() => pain001Xml(input(100, 'DE89370400440532013001'))).toThrow(/IBAN du bénéficiaire invalide/)
   })
 })
