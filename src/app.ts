@@ -18,6 +18,7 @@ import adminAuth from './plugins/admin-auth.ts'
 import securityHeaders from './plugins/security-headers.ts'
 import csrf from './plugins/csrf.ts'
 import ledgerMaintenance from './plugins/ledger-maintenance.ts'
+import clickRetention from './plugins/click-retention.ts'
 import views from './plugins/views.ts'
 import metrics from './plugins/metrics.ts'
 import tracking from './plugins/tracking.ts'
@@ -77,6 +78,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(securityHeaders)
   await app.register(csrf)
   await app.register(ledgerMaintenance)
+  await app.register(clickRetention)
   await app.register(metrics)
   await app.register(tracking)
   // Before the routes: a route context takes its parent's handlers when it is created.

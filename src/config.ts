@@ -119,6 +119,15 @@ const envSchema = z.object({
   POSTBACK_UNAUTHENTICATED_LOG_RATE: z.coerce.number().int().min(0).max(1_000).default(5),
   // Postback log lines older than this are pruned (0: never), but for those tied to a wallet entry.
   POSTBACK_LOG_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(90),
+  // Raw click events older than this many whole UTC days are pruned (0: never); reports read rollups.
+  // At least 30: the dashboard's 7-day figures and the partner page read recent raw events.
+  CLICK_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(36_500)
+    .refine((d) => d === 0 || d >= 30, 'must be 0 (keep every click) or at least 30 days')
+    .default(400),
   // The pricing rule of the "Offre actuelle" card (src/pricing/current-offer.ts).
   PRICING_CPC_SHARE: fraction.default(0.5),
   PRICING_CPC_FLOOR_CENTS: z.coerce.number().int().min(0).max(100_000).default(2),
@@ -164,6 +173,8 @@ export interface Config {
   postbackUnauthenticatedLogRate: number
   /** Days a postback log line is kept (0: forever); see src/postbacks/log-retention.ts. */
   postbackLogRetentionDays: number
+  /** Days of raw click events kept (0: forever); see src/tracking/click-retention.ts. */
+  clickRetentionDays: number
   pricing: PricingConfig
   /** The debtor of SEPA payout files, as set (checked when a file is exported, so a missing one only stops SEPA exports). */
   sepaDebtor: { name: string | null; iban: string | null; bic: string | null }
@@ -274,6 +285,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     postbackRateLimit: env.POSTBACK_RATE_LIMIT,
     postbackUnauthenticatedLogRate: env.POSTBACK_UNAUTHENTICATED_LOG_RATE,
     postbackLogRetentionDays: env.POSTBACK_LOG_RETENTION_DAYS,
+    clickRetentionDays: env.CLICK_RETENTION_DAYS,
     pricing: {
       cpcShare: env.PRICING_CPC_SHARE,
       floorCents: env.PRICING_CPC_FLOOR_CENTS,
