@@ -74,20 +74,38 @@ export interface RecentSplit {
   edge: { after: Date; before: Date; sign: 1 | -1 }
 }
 
-/** Each partner's (0: none) all-time confirmed money (conversions and adjustments), confirmed conversions and paid payout entries. */
-const totalsSql = sql`
+/**
+ * The all-time confirmed money (conversions and adjustments), confirmed
+ * conversions and paid payout entries of each partner (0: none) that
+ * `partners` selects (a condition on partner_id).
+ */
+function totalsSql(partners: Sql): Sql {
+  return sql`
     SELECT partner_id,
       CAST(SUM(CASE WHEN type = 'payout' THEN 0 ELSE amount_cents END) AS BIGINT) AS confirmed,
       CAST(SUM(CASE WHEN type = 'conversion' THEN amount_cents ELSE 0 END) AS BIGINT) AS conversions,
       CAST(SUM(CASE WHEN type = 'payout' THEN amount_cents ELSE 0 END) AS BIGINT) AS paid
     FROM (
       SELECT partner_id, type, amount_cents FROM ledger_partner_totals
-      WHERE (type IN ('conversion', 'adjustment') AND status = 'confirmed') OR (type = 'payout' AND status = 'paid')
+      WHERE ((type IN ('conversion', 'adjustment') AND status = 'confirmed') OR (type = 'payout' AND status = 'paid')) AND ${partners}
       UNION ALL
       SELECT partner_id, type, amount_cents FROM ledger_partner_deltas
-      WHERE (type IN ('conversion', 'adjustment') AND status = 'confirmed') OR (type = 'payout' AND status = 'paid')
+      WHERE ((type IN ('conversion', 'adjustment') AND status = 'confirmed') OR (type = 'payout' AND status = 'paid')) AND ${partners}
     ) AS t
     GROUP BY partner_id`
+}
+
+/**
+ * The partners who could owe money back, and no partner (0): those with a paid
+ * payout or an adjustment. Any other partner's confirmed − reserved − paid is
+ * its confirmed conversions less a reserve of at most all of them (pct ≤ 1):
+ * never below zero.
+ */
+const paidOrAdjusted = sql`partner_id IN (
+      SELECT 0
+      UNION SELECT partner_id FROM ledger_partner_totals WHERE type = 'payout' AND status = 'paid'
+      UNION SELECT partner_id FROM ledger_partner_totals WHERE type = 'adjustment' AND status = 'confirmed'
+      UNION SELECT partner_id FROM ledger_partner_deltas WHERE type IN ('payout', 'adjustment'))`
 
 /**
  * Each partner's confirmed conversions created after the release cutoff, for the
@@ -123,7 +141,7 @@ export interface PartnerLedgerSums {
 export async function partnerSumsFromRollup(db: Queryable, recent: RecentSplit): Promise<Map<number | null, PartnerLedgerSums>> {
   const rows = await clientOf(db).$queryRaw<{ partner_id: unknown; confirmed: unknown; recent: unknown; paid: unknown }[]>`
     SELECT t.partner_id, t.confirmed, coalesce(r.recent, 0) AS recent, t.paid
-    FROM (${totalsSql}) AS t LEFT JOIN (${recentSql(recent, sql`1 = 1`)}) AS r ON r.partner_id = t.partner_id`
+    FROM (${totalsSql(sql`1 = 1`)}) AS t LEFT JOIN (${recentSql(recent, sql`1 = 1`)}) AS r ON r.partner_id = t.partner_id`
   return new Map(
     rows.map((r) => [
       orNull(r.partner_id),
@@ -140,10 +158,11 @@ export interface RecoveryTotals {
 
 /**
  * Σ of what partners owe back and the balance of the money of no partner, in the
- * database: one row comes back. The all-time totals are one row per partner; the
- * release period's days are read only for the money of no partner and for the
- * partners who would owe even if all their confirmed conversions were reserved
- * (a reserve can be no larger: conversion amounts are never negative). The
+ * database: one row comes back. The all-time totals are read for the partners
+ * who were paid or adjusted; the release period's days only for the money of no
+ * partner and for the partners who would owe even if all their confirmed
+ * conversions were reserved (a reserve can be no larger: conversion amounts are
+ * never negative). The
  * reserve is each partner's own, rounded half up on the cent in integers
  * (`reserveBasisPoints` / 10,000), as balance-rules.ts rounds it.
  */
@@ -151,7 +170,7 @@ export async function recoveryTotals(db: Queryable, recent: RecentSplit, reserve
   const bp = sql`CAST(${reserveBasisPoints} AS BIGINT)`
   const rows = await clientOf(db).$queryRaw<{ owed: unknown; owing: unknown; unattributed: unknown }[]>`
     WITH candidates AS MATERIALIZED (
-      SELECT partner_id, confirmed, paid FROM (${totalsSql}) AS totals
+      SELECT partner_id, confirmed, paid FROM (${totalsSql(paidOrAdjusted)}) AS totals
       WHERE partner_id = 0 OR confirmed - abs(paid) - (conversions * ${bp} + 5000) / 10000 < 0
     ),
     recent AS (${recentSql(recent, sql`partner_id IN (SELECT partner_id FROM candidates)`)})
