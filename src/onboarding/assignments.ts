@@ -34,6 +34,8 @@ export const assignmentCreateSchema = z.strictObject({
   partnerId: id,
   offerId: id,
   status: z.enum(ASSIGNMENT_STATUSES).optional(),
+  /** What the partner publishes (a title, a note or the post's URL); blank: none. */
+  content: z.string().trim().max(500).optional(),
 })
 
 export const assignmentUpdateSchema = z.strictObject({ status: z.enum(ASSIGNMENT_STATUSES) })
@@ -45,6 +47,7 @@ export interface AssignmentView {
   partnerId: number
   offerId: number
   status: string
+  content: string | null
   createdAt: Date
   updatedAt: Date
 }
@@ -64,6 +67,7 @@ export async function createAssignment(ctx: OnboardingContext, input: unknown, b
           offerId: a.offerId,
           status: a.status ?? 'pending',
           code: newLinkCode(),
+          content: a.content || null,
         })
         await audit(db, ctx.actor, 'assignment.create', `assignment:${row.id}`, { partnerId: a.partnerId, offerId: a.offerId })
         return view(row, baseUrl)

@@ -24,6 +24,7 @@ const LABELS: Record<string, string> = {
   preset: 'Le modèle',
   fieldMap: 'La correspondance des champs',
   dedupeBy: 'Le dédoublonnage',
+  content: 'Le contenu',
 }
 
 /** What a malformed value should look like, where the label alone does not say it. */

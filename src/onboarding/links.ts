@@ -36,6 +36,7 @@ export interface LinkRow {
   code: string
   link: string
   status: AssignmentStatus
+  content: string | null
   partner: { id: number; name: string }
   offer: { id: number; name: string; active: boolean; network: string }
   clicks: number
@@ -54,6 +55,7 @@ export async function linkRows(db: Queryable, baseUrl: string, filter: Assignmen
       code: r.code,
       link: trackedLink(baseUrl, r.code),
       status,
+      content: r.content,
       partner: r.partner,
       offer: { id: r.offer.id, name: r.offer.name, active: r.offer.active, network: r.offer.network.slug },
       clicks: clicks.get(r.id) ?? 0,

@@ -283,10 +283,20 @@ describeEachDatabase('onboarding pages', (t) => {
       'error',
       'Choisissez un partenaire.',
     ])
+    expect(
+      await act('/admin/assignments', '/admin/assignments', {
+        partnerId: String(partnerId),
+        offerId: String(offerId),
+        status: 'pending',
+        content: 'x'.repeat(501),
+      }),
+    ).toEqual(['error', 'Le contenu est trop long (500 caractères au plus).'])
+    expect(await t().db.assignment.count()).toBe(0)
     const flash = await act('/admin/assignments', '/admin/assignments', {
       partnerId: String(partnerId),
       offerId: String(offerId),
       status: 'pending',
+      content: 'Article « Meilleure box 2026 » <b>',
     })
     const [, id, link] = /^Lien #(\d+) créé \(en attente\) : (\S+)$/.exec(flash![1]!)!
     const code = link!.split('/r/')[1]!
@@ -312,6 +322,7 @@ describeEachDatabase('onboarding pages', (t) => {
     const row = new RegExp(`data-link="${id}"[\\s\\S]*?</tr>`).exec(partnerPage)![0]
     expect(row).toContain(`value="${link}"`)
     expect(row).toContain('Box fibre')
+    expect(row).toContain('Article « Meilleure box 2026 » &lt;b&gt;')
     expect(row).toContain('publié')
     expect(row).toMatch(/data-clicks>1</)
     // Filters: by status and partner.

@@ -43,7 +43,12 @@ const assignmentPages: FastifyPluginAsyncZod = async (app) => {
       const a = await inFrench(() =>
         createAssignment(
           onboardingContext(app, request),
-          { partnerId: field(b, 'partnerId'), offerId: field(b, 'offerId'), ...(status !== '' ? { status } : {}) },
+          {
+            partnerId: field(b, 'partnerId'),
+            offerId: field(b, 'offerId'),
+            content: field(b, 'content'),
+            ...(status !== '' ? { status } : {}),
+          },
           baseUrlFor(app, request),
         ),
       )
