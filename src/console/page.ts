@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { DomainError } from '../errors.ts'
 import { inputIssues } from '../http/input-issues.ts'
 import { issuesText } from './issue-text.ts'
-import { formatCents, formatCount, formatEpc, formatEur } from '../format/money.ts'
+import { formatCents, formatCount, formatEpc, formatEur, formatOriginalAmount } from '../format/money.ts'
 import { formatDate, formatDateTime, isoDay } from '../format/dates.ts'
 import { setFlash, takeFlash } from './flash.ts'
 import { actorOf } from './actor.ts'
@@ -17,17 +17,15 @@ export const fmt = {
   eur: formatEur,
   epc: formatEpc,
   count: formatCount,
+  /** A network's own amount and currency ("15,50 USD"). */
+  original: formatOriginalAmount,
   date: formatDate,
   dateTime: formatDateTime,
   isoDay,
 }
 
-export const PAYOUT_STATUS_LABELS: Record<string, string> = {
-  requested: 'demandé',
-  approved: 'approuvé',
-  paid: 'payé',
-  rejected: 'rejeté',
-}
+/** Re-exported for the pages: the payout statuses in French. */
+export { PAYOUT_STATUS_LABELS } from '../payouts/payouts.ts'
 
 export interface PageData {
   title: string

@@ -49,3 +49,18 @@ export function parseEurToCents(input: string): number | null {
   if (!m) return null
   return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'))
 }
+
+/**
+ * What a network sent, in its currency, written the French way: "15.50" EUR →
+ * "€ 15,50", "1234.5" USD → "1 234,50 USD". The stored text is exact; only its
+ * punctuation changes. Anything unexpected is shown as stored.
+ */
+export function formatOriginalAmount(amount: string | null | undefined, currency: string | null | undefined): string {
+  if (!amount) return ''
+  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(amount.trim())
+  if (!m) return `${amount} ${currency ?? ''}`.trim()
+  const [, minus, int, frac = ''] = m
+  const number = `${minus ? '−' : ''}${groupDigits(int!)},${frac.padEnd(2, '0')}`
+  if (!currency || currency === 'EUR') return minus ? `−€${GROUP_SEPARATOR}${number.slice(1)}` : `€${GROUP_SEPARATOR}${number}`
+  return `${number}${GROUP_SEPARATOR}${currency}`
+}

@@ -26,6 +26,16 @@ import { audit } from '../onboarding/audit.ts'
 import { withPartnerLocked, type Tx } from './payout-lock.ts'
 
 export const PAYOUT_STATUSES = ['requested', 'approved', 'paid', 'rejected'] as const
+
+/** The statuses in the console's words (pages and the refusals they show). */
+export const PAYOUT_STATUS_LABELS: Record<(typeof PAYOUT_STATUSES)[number], string> = {
+  requested: 'demandé',
+  approved: 'approuvé',
+  paid: 'payé',
+  rejected: 'rejeté',
+}
+const statusWord = (status: string) =>
+  (PAYOUT_STATUSES as readonly string[]).includes(status) ? PAYOUT_STATUS_LABELS[status as (typeof PAYOUT_STATUSES)[number]] : status
 export type PayoutStatus = (typeof PAYOUT_STATUSES)[number]
 
 export interface PayoutContext {
@@ -61,7 +71,9 @@ async function lockedPayout(tx: Tx, payoutId: number): Promise<PayoutView> {
 
 function requireStatus(p: PayoutView, allowed: readonly string[], step: string): void {
   if (!allowed.includes(p.status))
-    throw new Refused(`payout #${p.id} est ${p.status} : ${step} impossible (attendu : ${allowed.join(' ou ')})`)
+    throw new Refused(
+      `payout #${p.id} ${statusWord(p.status)} : ${step} impossible (il faut qu'il soit ${allowed.map(statusWord).join(' ou ')})`,
+    )
 }
 
 async function refuseIfOnHold(tx: Tx, partnerId: number, step: string): Promise<void> {

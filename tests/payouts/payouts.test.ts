@@ -56,11 +56,15 @@ describeEachDatabase('payouts and holds', (t, provider) => {
   it('refuses the wrong state with a one-line reason', async () => {
     const p = await requestPayout(ctx, { partnerId, amountCents: 1_000 })
     await expect(payPayout(ctx, p.id, { reference: 'X' })).rejects.toThrow(Refused)
-    await expect(payPayout(ctx, p.id, { reference: 'X' })).rejects.toThrow(/est requested : paiement impossible/)
+    await expect(payPayout(ctx, p.id, { reference: 'X' })).rejects.toThrow(
+      /payout #\d+ demandé : paiement impossible \(il faut qu'il soit approuvé\)/,
+    )
     await approvePayout(ctx, p.id)
-    await expect(approvePayout(ctx, p.id)).rejects.toThrow(/est approved : approbation impossible/)
+    await expect(approvePayout(ctx, p.id)).rejects.toThrow(/approuvé : approbation impossible/)
     await payPayout(ctx, p.id, { reference: 'X' })
-    await expect(rejectPayout(ctx, p.id, { reason: 'trop tard' })).rejects.toThrow(/est paid : rejet impossible/)
+    await expect(rejectPayout(ctx, p.id, { reason: 'trop tard' })).rejects.toThrow(
+      /payé : rejet impossible \(il faut qu'il soit demandé ou approuvé\)/,
+    )
     await expect(payPayout(ctx, p.id, { reference: 'X' })).rejects.toThrow(Refused)
     expect(await t().db.walletEntry.count({ where: { payoutId: p.id } })).toBe(1)
     await expect(approvePayout(ctx, 999_999)).rejects.toThrow(NotFound)
@@ -73,7 +77,7 @@ describeEachDatabase('payouts and holds', (t, provider) => {
     await expect(rejectPayout(ctx, a.id, { reason: '' })).rejects.toThrow()
     expect(await rejectPayout(ctx, a.id, { reason: 'IBAN invalide' })).toMatchObject({ status: 'rejected', reason: 'IBAN invalide' })
     expect((await rejectPayout(ctx, b.id, { reason: 'doublon' })).status).toBe('rejected')
-    await expect(approvePayout(ctx, a.id)).rejects.toThrow(/est rejected/)
+    await expect(approvePayout(ctx, a.id)).rejects.toThrow(/rejeté : approbation impossible/)
     expect(await available()).toBe(10_000)
   })
 

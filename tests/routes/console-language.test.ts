@@ -162,4 +162,52 @@ describeEachDatabase('console language and small things', (t, provider) => {
     expect(journal).toContain('Justificatif manquant')
     expect(journal).toContain('KYC validé')
   })
+
+  it("words the user journal, a network's own amounts and payout refusals in French", async () => {
+    const s = new ConsoleSession(app)
+    await s.login('Propriétaire')
+    const made = await app.inject({
+      method: 'POST',
+      url: '/admin/api/users',
+      headers: adminHeaders,
+      payload: { email: 'nora@test.example', name: 'Nora', role: 'viewer', password: 'a long enough password' },
+    })
+    const nora = made.json<{ id: number }>().id
+    await s.submit(`/admin/users/${nora}`, `/admin/users/${nora}/role`, { role: 'ops' })
+    const userPage = (await s.get(`/admin/users/${nora}`)).body
+    const journal = userPage.slice(userPage.indexOf('Journal du compte'))
+    expect(journal).toContain('<td>rôle changé</td><td>lecture seule → ops</td>')
+    expect(journal).toContain('<td>compte créé</td><td>nora@test.example, rôle lecture seule</td>')
+    expect(journal).not.toMatch(/user\.(create|role)|\{"/)
+
+    // What a network sent in its own currency: French punctuation, the code kept.
+    await t().db.walletEntry.create({
+      data: {
+        partnerId: ids.leo,
+        type: 'conversion',
+        status: 'pending',
+        amountCents: 1_426,
+        originalAmount: '15.50',
+        originalCurrency: 'USD',
+        fxRate: '0.92',
+        txnId: 'usd-1',
+      },
+    })
+    const partnerPage = (await s.get(`/admin/partners/${ids.leo}`)).body
+    expect(partnerPage).toContain('15,50\u00a0USD')
+    expect(partnerPage).not.toContain('15.50')
+
+    // A refusal about a payout's status names the status in French.
+    const p = await app.inject({
+      method: 'POST',
+      url: '/admin/api/payouts',
+      headers: adminHeaders,
+      payload: { partnerId: ids.camille, amountCents: 1_000 },
+    })
+    const id = p.json<{ id: number }>().id
+    await s.submit('/ops/payouts/pending', `/ops/payouts/${id}/pay`, { reference: 'VIR-1' })
+    expect(flashOf((await s.get('/ops/payouts/pending')).body)).toBe(
+      `payout #${id} demandé : paiement impossible (il faut qu&#39;il soit approuvé)`,
+    )
+  })
 })

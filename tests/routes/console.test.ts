@@ -227,12 +227,12 @@ describeEachDatabase('ops console over HTTP', (t, provider) => {
     await s.login()
     // The clicks table's rows: a time, then the kind.
     const rows =
-      (await s.get(`/admin/partners/${ids.camille}`)).body.match(/<tr><td class="when">[^<]*<\/td><td>(click|bot)<.*?<\/tr>/g) ?? []
+      (await s.get(`/admin/partners/${ids.camille}`)).body.match(/<tr><td class="when">[^<]*<\/td><td>(clic|robot)<.*?<\/tr>/g) ?? []
     expect(rows).toHaveLength(2)
     // Newest first: the click on the offer, then the earlier one without an offer.
     expect(rows[0]).toContain('<td>Offre Soldes Hiver</td>')
     expect(rows[0]).toContain('https://blog.example/post')
-    expect(rows[1]).toContain('<td>click</td><td></td>')
+    expect(rows[1]).toContain('<td>clic</td><td></td>')
   })
 
   it("shows the monitoring page with the summary's numbers, charts and the three links; monitoring.json is summary()", async () => {

@@ -7,6 +7,7 @@ import { liveSessionsOf } from '../../accounts/sessions.ts'
 import { auditOfUser, changeRole, createUser, listUsers, revokeSession, setDisabled, setPassword, userById } from '../../accounts/users.ts'
 import { answerForm, field, renderPage } from '../../console/page.ts'
 import { accountContext, idForm, idOf, idParams } from '../../console/context.ts'
+import { userAuditLine } from '../../console/user-audit.ts'
 
 const ownerOnly = { config: { ownerOnly: true } }
 const ownerOnlyForm = { ...ownerOnly, ...idForm }
@@ -39,7 +40,7 @@ const userPages: FastifyPluginAsyncZod = async (app) => {
       nav: 'users',
       user,
       sessions,
-      audit,
+      audit: audit.map(userAuditLine),
       roles: ROLES,
       roleLabels: ROLE_LABELS,
       currentSession: request.account?.session?.id ?? null,
