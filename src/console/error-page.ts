@@ -27,6 +27,11 @@ function explain(status: number, message: string, code: string | undefined): str
   if (status === 429) return 'Trop de tentatives de connexion depuis cette adresse. Réessayez dans quelques minutes.'
   if (status === 404 && message === 'Not Found') return "Cette page n'existe pas."
   if (status >= 500) return 'Erreur interne : elle est consignée dans le journal du serveur. Réessayez dans un instant.'
+  // Fastify's and our input guards word their refusals in English, for the API and the logs.
+  if (message.startsWith('text input refused'))
+    return 'Texte refusé : le formulaire contient un caractère que nous ne pouvons pas enregistrer (caractère de contrôle). Retapez-le.'
+  if (code?.startsWith('FST_ERR_CTP_') || status === 413 || status === 415)
+    return status === 413 ? 'Formulaire trop volumineux.' : 'Requête illisible : renvoyez le formulaire depuis la page.'
   return message
 }
 

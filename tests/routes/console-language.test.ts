@@ -74,6 +74,12 @@ describeEachDatabase('console language and small things', (t, provider) => {
     expect(bad.body).toContain('Statut : choix invalide ; Page : au moins 1')
     expect(bad.body).not.toMatch(/Invalid|status:/)
 
+    // Text the database cannot store: refused before the form's action, in French on the page.
+    const nul = await s.submit('/ops/holds', '/ops/holds', { partnerId: 'Léo', reason: 'motif\u0000caché' })
+    expect(nul.statusCode).toBe(400)
+    expect(nul.body).toContain('Texte refusé : le formulaire contient un caractère que nous ne pouvons pas enregistrer')
+    expect(nul.body).not.toContain('text input refused')
+
     // The API: English, with the field's id.
     const api = await app.inject({
       method: 'POST',
