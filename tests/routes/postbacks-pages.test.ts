@@ -403,6 +403,10 @@ describeEachDatabase('postback log, replay and import pages', (t) => {
       expect(flashOf((await ops.get(String(res.headers.location))).body)).toBe(
         "Le texte a changé depuis l'aperçu : refaites l'aperçu avant d'appliquer.",
       )
+      // Over the body limit: refused before it is read, with the limit in French.
+      res = await send('preview', { network: 'imp', csv: '' }, { name: 'big.csv', content: `${csv}${'x'.repeat(6 * 1024 * 1024)}` })
+      expect(res.statusCode).toBe(413)
+      expect(res.body).toContain('Fichier trop volumineux : 5 Mo au plus')
       expect(await counts()).toEqual(before)
     })
   })

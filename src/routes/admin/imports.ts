@@ -2,7 +2,7 @@
 // as multipart/form-data), previewed line by line (nothing written), then
 // applied — the same text, checked by its fingerprint — with the outcome as a
 // flash message. The import itself: postbacks/import.ts.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { actorOf } from '../../console/actor.ts'
 import { answerForm, field, refusalText, renderPage } from '../../console/page.ts'
@@ -63,6 +63,13 @@ const importPages: FastifyPluginAsyncZod = async (app) => {
       },
       status,
     )
+
+  // A body over the limit is refused before it is read: the page says so in French (the text cannot come back).
+  app.setErrorHandler(async (err: FastifyError, request, reply) => {
+    if (err.code !== 'FST_ERR_CTP_BODY_TOO_LARGE') throw err
+    const error = `Fichier trop volumineux : ${String(MAX_IMPORT_BYTES / 1024 / 1024)} Mo au plus (découpez-le).`
+    return page(request, reply, { network: '', text: '', error }, 413)
+  })
 
   app.get<{ Querystring: { network?: string } }>('/imports', async (request, reply) =>
     page(request, reply, { network: typeof request.query.network === 'string' ? request.query.network.slice(0, 64) : '', text: '' }),
