@@ -60,8 +60,7 @@ describeEachDatabase('dashboard: à récupérer and non attribué', (t) => {
     expect(cards).toContain(`<div class="big" data-figure="owed">${formatCents(3_250)}</div>`)
     expect(cards).toContain('dû par <span data-figure="owing_partners">2</span> partenaires')
     expect(cards).toContain('<a href="/ops/payouts/pending">')
-    expect(cards).toContain('<b>Non attribué</b>')
-    expect(cards).toContain(`<div class="big" data-figure="unattributed">${formatCents(1_900)}</div>`)
+    expect(cards).toContain(`Non attribué: <b data-figure="unattributed">${formatCents(1_900)}</b>`)
     expect(cards).toContain('<a href="/admin/conversions?flag=unknown_partner">')
     // The one who owes is watched, and the sketch's cards are as they were.
     expect(page.body).toMatch(/<div class="card card--watch">\s*<b>À récupérer<\/b>/)

@@ -14,7 +14,8 @@ import { buildApp } from '../../src/app.ts'
 import { summary, type Summary } from '../../src/analytics/summary.ts'
 import { generateDemoData } from '../../src/demo/demo-data.ts'
 import { ledgerBalance, ledgerRulesOf } from '../../src/ledger/balances.ts'
-import { formatCount, formatEpc, formatEur } from '../../src/format/money.ts'
+import { ledgerRecoveries } from '../../src/ledger/rollups.ts'
+import { formatCents, formatCount, formatEpc, formatEur } from '../../src/format/money.ts'
 import { projectRoot } from '../../src/db/schema-source.ts'
 import { freshDatabase, type TestDatabase } from '../helpers/databases.ts'
 import { testConfig, TEST_ADMIN_SECRET } from '../helpers/app.ts'
@@ -136,6 +137,13 @@ describe.skipIf(!haveChromium)('ops console in Chromium', () => {
     }
     for (const [name, text] of Object.entries(expected)) expect(await figure(name), name).toBe(plain(text))
     expect(s.clicks_7d).toBeGreaterThan(1000) // the demo data is there
+    // Beside Disponible: what partners owe back and the money of no partner (the ledger's rollup).
+    const r = await ledgerRecoveries(t.database, ledgerRulesOf(app.config))
+    expect(await figure('owed')).toBe(plain(formatCents(r.owedCents)))
+    expect(await figure('owing_partners')).toBe(plain(formatCount(r.owingPartners)))
+    expect(await figure('unattributed')).toBe(plain(formatCents(r.unattributedCents)))
+    await expect(page.locator('.card b', { hasText: 'À récupérer' }).first().isVisible()).resolves.toBe(true)
+    await expect(page.locator('.card .line', { hasText: 'Non attribué' }).first().isVisible()).resolves.toBe(true)
     for (const label of ['Revenue 7j', 'Clicks 7j', 'Disponible', 'Offre actuelle', 'Assignments', 'Sécurité', 'Partenaires actifs']) {
       await expect(page.locator('.card b', { hasText: label }).first().isVisible()).resolves.toBe(true)
     }
