@@ -97,8 +97,10 @@ export async function generateBenchData(db: Db, provider: Provider, options: Gen
     const p = `${rnd(partners)}`
     const select = `SELECT CASE WHEN ${rnd(25)} = 0 THEN 'bot' ELSE 'click' END, ${tsExpr}, ${firstPartner + 1} + pi, ${firstAssignment} + pi, ${firstOffer} + (pi % 10),
         '${tag}-' || (i + ${done}), 'v' || ${rnd(1_000_000)}, 'Mozilla/5.0 (bench)', NULL, ${sqlite ? `${rnd(8)} <> 0` : `${rnd(8)} <> 0`}`
+    // MATERIALIZED: SQLite would otherwise draw random() again at each use of pi, and
+    // give a click a partner, a link and an offer that do not belong together.
     const sql = sqlite
-      ? `WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ${n}), rows AS (SELECT i, ${p} AS pi FROM seq)
+      ? `WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ${n}), rows AS MATERIALIZED (SELECT i, ${p} AS pi FROM seq)
          INSERT INTO metric_events (kind, ts, partner_id, assignment_id, offer_id, click_id, visitor_hash, user_agent, referer, is_unique) ${select} FROM rows`
       : `INSERT INTO metric_events (kind, ts, partner_id, assignment_id, offer_id, click_id, visitor_hash, user_agent, referer, is_unique)
          ${select} FROM (SELECT i, ${p} AS pi FROM generate_series(1, ${n}) AS i) AS rows`
