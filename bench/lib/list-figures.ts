@@ -33,8 +33,8 @@ interface Target {
   name: string
   path: string
   json?: boolean
-  /** Time the page after this one, reached through its cursor. */
-  next?: boolean
+  /** Time the page after this one, reached through its cursor: the query parameter that carries it. */
+  next?: 'cursor' | 'after'
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000
@@ -52,12 +52,12 @@ export function listTargets(c: ListContext): Target[] {
     { name: '/admin/conversions, network', path: `/admin/conversions?network=${c.networkSlug}` },
     { name: '/admin/conversions, partner', path: `/admin/conversions?partner=${c.partnerId}` },
     { name: '/admin/conversions, 7 days', path: `/admin/conversions?from=${week}&to=${today}` },
-    { name: '/admin/conversions, next page', path: '/admin/conversions', next: true },
+    { name: '/admin/conversions, next page', path: '/admin/conversions', next: 'cursor' },
     { name: '/admin/postbacks', path: '/admin/postbacks' },
     { name: '/admin/postbacks, outcome=rejected', path: '/admin/postbacks?outcome=rejected' },
     { name: '/admin/postbacks, network', path: `/admin/postbacks?network=${c.networkSlug}` },
-    { name: '/admin/postbacks, address', path: `/admin/postbacks?address=${c.address}` },
-    { name: '/admin/postbacks, next page', path: '/admin/postbacks', next: true },
+    { name: '/admin/postbacks, source address', path: `/admin/postbacks?source=${c.address}` },
+    { name: '/admin/postbacks, next page', path: '/admin/postbacks', next: 'after' },
     { name: '/admin/reports, by partner, 30 days', path: `/admin/reports?groupBy=partner&from=${month}&to=${today}` },
     { name: '/admin/api/reports, by partner, 30 days', path: `/admin/api/reports?groupBy=partner&from=${month}&to=${today}`, json: true },
   ]
@@ -84,10 +84,10 @@ function safeRows(body: string, json: boolean): number {
   }
 }
 
-/** The cursor of the page after this one: a JSON answer's nextPage, a page's link with ?cursor=. */
-export function nextCursor(body: string, json: boolean): string | null {
+/** The cursor of the page after this one: a JSON answer's nextPage, a page's link with ?<param>=. */
+export function nextCursor(body: string, json: boolean, param: string): string | null {
   if (json) return (JSON.parse(body) as { nextPage?: string | null }).nextPage ?? null
-  const m = /[?&](?:amp;)?cursor=([A-Za-z0-9_%.-]+)/.exec(body)
+  const m = new RegExp(`[?&](?:amp;)?${param}=([A-Za-z0-9_%.-]+)`).exec(body)
   return m ? decodeURIComponent(m[1]!) : null
 }
 
@@ -100,12 +100,12 @@ export async function measureLists(c: ListContext, only?: (t: Target) => boolean
     let path = t.path
     if (t.next) {
       const first = await fetch(`${c.baseUrl}${t.path}`, { headers: h, redirect: 'manual' })
-      const cursor = first.status === 200 ? nextCursor(await first.text(), json) : null
+      const cursor = first.status === 200 ? nextCursor(await first.text(), json, t.next) : null
       if (!cursor) {
         out.push({ name: t.name, p50Ms: NaN, p95Ms: NaN, ok: false, detail: `no next page on ${t.path} (${first.status})` })
         continue
       }
-      path = `${t.path}${t.path.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(cursor)}`
+      path = `${t.path}${t.path.includes('?') ? '&' : '?'}${t.next}=${encodeURIComponent(cursor)}`
     }
     const r = await timeRequests(`${c.baseUrl}${path}`, h, { warmup: c.warmup, requests: c.requests })
     const rows = r.errors === r.requests ? 0 : safeRows(r.body, json)
