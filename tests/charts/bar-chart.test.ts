@@ -56,3 +56,13 @@ it("draws today's partial bar lighter, with its legend", () => {
     barChart({ title: 'Clics', variant: 'clicks', formatValue: String, points: [{ label: 'x', value: 1, title: 'x' }] }),
   ).not.toContain('partiel')
 })
+
+it('labels a one-click axis 0 / 0,5 / 1 on the monitoring page, never 1 / 1 / 0', async () => {
+  const { monitoringCharts } = await import('../../src/routes/admin/monitoring.ts')
+  const now = new Date('2026-06-15T12:00:00Z')
+  const series = [14, 15].map((d) => ({ day: new Date(Date.UTC(2026, 5, d)), clicks: d === 14 ? 1 : 0, conversions: 0, revenueCents: 0 }))
+  const { clicks, revenue } = monitoringCharts(series, now)
+  const axis = [...clicks.matchAll(/class="chart-axis" x="58"[^>]*>([^<]*)</g)].map((m) => m[1])
+  expect(axis).toEqual(['0', '0,5', '1'])
+  expect(revenue).toContain('Pas encore de données')
+})

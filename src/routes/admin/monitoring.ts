@@ -23,7 +23,8 @@ export function monitoringCharts(series: DayPoint[], now = new Date()) {
   const clicks = barChart({
     title: 'Clics par jour, 30 derniers jours (UTC)',
     variant: 'clicks',
-    formatValue: (v) => formatCount(Math.round(v)),
+    // A small axis (top 1) has a half-way line of 0,5: written as such, never rounded to a second "1".
+    formatValue: (v) => (Number.isInteger(v) ? formatCount(v) : String(v).replace('.', ',')),
     points: series.map((p) => ({
       label: formatDayMonth(p.day),
       value: p.clicks,
