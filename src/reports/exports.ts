@@ -11,6 +11,8 @@ import type { MetricEvent } from '../db/types.ts'
 import { conversionFiguresByDay } from '../ledger/rollups.ts'
 import { BOM, csvLine } from './csv.ts'
 import { endOf, type DayRange } from './range.ts'
+import { CONVERSION_STATUSES } from './metrics.ts'
+import type { Report } from './report.ts'
 
 export const PAGE_ROWS = 1000
 
@@ -35,6 +37,12 @@ export const CONVERSIONS_CSV_HEADER = [
   'assignment_id',
   'flag',
 ]
+
+/** How many rows each export of a report's days has: its totals count every event and entry of them. */
+export function exportRowCountsOf(report: Pick<Report, 'totals'>): { clicks: number; conversions: number } {
+  const t = report.totals
+  return { clicks: t.clicks + t.botClicks, conversions: CONVERSION_STATUSES.reduce((n, s) => n + t.conversions[s], 0) }
+}
 
 /** How many rows each export of the period has, from the rollups. */
 export async function exportRowCounts(database: Db, range: Period): Promise<{ clicks: number; conversions: number }> {

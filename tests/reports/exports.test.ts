@@ -76,6 +76,13 @@ describeEachDatabase('report exports', (t) => {
     expect(Number(res.headers['x-row-count'])).toBe(inRange.length)
     expect(lines(res.body)).toHaveLength(inRange.length + 1)
     expect(res.body).not.toMatch(/,=cmd/)
+    // The page announces the same count beside its link.
+    const page = await app.inject({
+      method: 'GET',
+      url: '/admin/reports?from=2028-05-10&to=2028-05-12',
+      headers: { ...adminHeaders, accept: 'text/html' },
+    })
+    expect(page.body.replace(/[\u00a0\u202f]/g, ' ')).toContain(`Clics bruts (CSV, ${inRange.length} lignes)`)
   })
 
   it('streams every conversion created in the days exactly once, with the count announced', async () => {

@@ -14,7 +14,7 @@ import { parseReportParams, reportQueryString, type ReportParams } from '../../r
 import { MAX_REPORT_DAYS, SHORTCUTS, parseRange, dayCount } from '../../reports/range.ts'
 import { buildReport } from '../../reports/report.ts'
 import { reportCsv, reportFileName } from '../../reports/csv.ts'
-import { clicksCsv, conversionsCsv, exportRowCounts } from '../../reports/exports.ts'
+import { clicksCsv, conversionsCsv, exportRowCounts, exportRowCountsOf } from '../../reports/exports.ts'
 import { isoDay } from '../../format/dates.ts'
 
 const COLUMNS = [
@@ -51,7 +51,8 @@ const reportPages: FastifyPluginAsyncZod = async (app) => {
     if (!parsed.ok)
       return renderPage(request, reply, 'reports', { ...common, raw: parsed.raw, error: parsed.refusal.fr, report: null }, 400)
     const p = parsed.params
-    const [report, counts] = await Promise.all([buildReport(app.database, p), exportRowCounts(app.database, p.range)])
+    const report = await buildReport(app.database, p)
+    const counts = exportRowCountsOf(report)
     const sortLink = (column: string) => {
       const dir = p.sort.column === column ? (p.sort.dir === 'asc' ? 'desc' : 'asc') : column === 'key' ? 'asc' : 'desc'
       return `/admin/reports?${reportQueryString(p, { sort: column, dir })}`
