@@ -105,6 +105,7 @@ for (const provider of providers) {
       await page.locator('nav a', { hasText: 'Réseaux' }).click()
       expect(new URL(page.url()).pathname).toBe('/admin/networks')
       await expect(page.locator('tr[data-preset="tune"]').textContent()).resolves.toContain('aff_sub')
+      await screenshot('networks')
       await page.selectOption('#create-network select[name=preset]', { label: 'TUNE / HasOffers' })
       await page.fill('#create-network input[name=slug]', 'tune-fr')
       await page.fill('#create-network input[name=name]', 'TUNE France')
