@@ -190,7 +190,16 @@ describeEachDatabase('conversion pages', (t) => {
       const res = await viewer.get(`/admin/conversions/${ids['TX-CLEAN']}`)
       expect(res.statusCode).toBe(200)
       const text = textOf(res.body)
-      for (const s of ['Conversion #', 'confirmée', '€ 12,34', '12.34 EUR', 'Inès Martin', 'Vélo Network (velonet)', 'TX-CLEAN'])
+      // What the network sent, written the French way too (never "12.34 EUR" beside "€ 12,34").
+      for (const s of [
+        'Conversion #',
+        'confirmée',
+        '€ 12,34',
+        'reçu : € 12,34 au taux 1',
+        'Inès Martin',
+        'Vélo Network (velonet)',
+        'TX-CLEAN',
+      ])
         expect(text).toContain(s)
       // History: the network's words, from → to, the source.
       expect(text).toMatch(/en attente pending € 12,34 postback #\d+ \S+ \S+ en attente → confirmée approved postback #\d+/)
