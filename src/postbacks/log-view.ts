@@ -257,7 +257,9 @@ function lineOf(r: ReplayResult): ConsoleReplayLine {
   if (r.skipped !== undefined) return { logId: r.logId, word: 'refusé', reason: frenchSkip(r.skipped, r.before), entryId }
   if (r.after === 'accepted' || r.after === 'updated') return { logId: r.logId, word: 'OK', reason: null, entryId }
   if (r.after === 'duplicate') return { logId: r.logId, word: 'DUPLICATE', reason: null, entryId }
-  return { logId: r.logId, word: 'refusé', reason: `${outcomeLabel(r.after)} : ${r.reason ?? ''}`, entryId }
+  // A plain refusal reads as its reason; a refusal for the token or a fault says which.
+  const reason = r.after === 'rejected' ? (r.reason ?? '') : `${outcomeLabel(r.after)} : ${r.reason ?? ''}`
+  return { logId: r.logId, word: 'refusé', reason, entryId }
 }
 
 export interface ReplayContext {

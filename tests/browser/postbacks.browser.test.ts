@@ -132,7 +132,7 @@ for (const provider of providers) {
       expect(await page.locator('[data-raw=query]').textContent()).toContain('status=rebill')
       expect(await page.locator('[data-raw=query]').textContent()).not.toContain('browser-net-token-0123456789')
       await page.click('button:has-text("Rejouer cette ligne")')
-      expect(await flash()).toMatch(/rejouée : refusée — refusé : .*rebill/)
+      expect(await flash()).toMatch(/rejouée : refusée — unknown status .*rebill/)
       expect(await t.db.walletEntry.count()).toBe(0)
 
       await api('PATCH', '/networks/brn', { statusWords: { rebill: 'confirmed' } })

@@ -199,7 +199,7 @@ describeEachDatabase('postback log, replay and import pages', (t) => {
       expect(res.statusCode).toBe(303)
       expect(res.headers.location).toBe('/admin/postbacks?network=rep&outcome=rejected')
       let page = await ops.get(String(res.headers.location))
-      expect(flashOf(page.body)).toMatch(new RegExp(`^Ligne #${id} rejouée : refusée — refusé : .*rebill`))
+      expect(flashOf(page.body)).toMatch(new RegExp(`^Ligne #${id} rejouée : refusée — unknown status .*rebill`))
       expect(await t().db.walletEntry.count({ where: { txnId: 'R1' } })).toBe(0)
       // The network's status word mapped: the replay books it.
       await api('PATCH', '/networks/rep', { statusWords: { rebill: 'confirmed' } })
