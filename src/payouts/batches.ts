@@ -32,6 +32,7 @@ import {
   type BatchRow,
   type ExportablePayout,
 } from '../db/queries/payout-batches.ts'
+import { lockPartner } from '../db/queries/partners.ts'
 import { payoutById } from '../db/queries/payouts.ts'
 import { DomainError, InvalidInput, NotFound, Refused } from '../errors.ts'
 import { formatCents } from '../format/money.ts'
@@ -178,7 +179,13 @@ export async function exportBatch(ctx: BatchContext, input: unknown): Promise<Ex
     return await inTransaction(
       ctx.database,
       async (tx) => {
-        const candidates = (await approvedPayoutsOutsideBatches(tx, 100_000)).filter((p) => railOf(p) === rail)
+        // The partners' locks, as every payout step takes them (payout-lock.ts): no payout of theirs is paid,
+        // and no hold set, between our checks and the batch's write. In id order, so two exports never deadlock.
+        const seen = (await approvedPayoutsOutsideBatches(tx, 100_000)).filter((p) => railOf(p) === rail)
+        const locked = new Set(seen.map((p) => p.partnerId))
+        for (const partnerId of [...locked].sort((a, b) => a - b)) await lockPartner(tx, ctx.database.provider, partnerId)
+        // Read again under the locks; a partner approved meanwhile waits for the next batch.
+        const candidates = (await approvedPayoutsOutsideBatches(tx, 100_000)).filter((p) => railOf(p) === rail && locked.has(p.partnerId))
         const { payable, leftOut } = await payableNow(tx, ctx.rules, candidates, now)
         // Only what would be paid now must have its details: a partner on hold does not stop the others.
         if (rail === 'sepa') {

@@ -363,6 +363,18 @@ describeEachDatabase('payout rails', (t) => {
     expect((await call('POST', '/payout-batches/999999/paid', { reference: 'X' })).statusCode).toBe(404)
   })
 
+  it('puts a payout in one file only when two exports run at once', async () => {
+    const id = await approved(partner.inès!, 2_000)
+    const answers = await Promise.all([
+      call('POST', '/payout-batches', { rail: 'sepa' }),
+      call('POST', '/payout-batches', { rail: 'sepa' }),
+    ])
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([201, 409])
+    expect(await t().db.payoutBatchItem.count({ where: { payoutId: id } })).toBe(1)
+    const made = answers.find((a) => a.statusCode === 201)!.json<{ count: number; controlSumCents: number }>()
+    expect(made).toMatchObject({ count: 1, controlSumCents: 2_000 })
+  })
+
   it('never writes a full IBAN or PayPal email to the audit log or the logs', async () => {
     const audit = (await t().db.auditLog.findMany()).map((a) => `${a.subject} ${a.detail ?? ''}`).join('\n')
     const logs = logLines.join('\n')
