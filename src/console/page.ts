@@ -11,6 +11,7 @@ import { setFlash, takeFlash } from './flash.ts'
 import { actorOf } from './actor.ts'
 import { navFor, type NavKey } from './nav.ts'
 import { ROLE_LABELS } from '../accounts/roles.ts'
+import { labels } from './labels.ts'
 
 export const fmt = {
   cents: formatCents,
@@ -39,6 +40,8 @@ export async function renderPage(request: FastifyRequest, reply: FastifyReply, v
   const csrfToken = request.server.csrfTokenFor(request, reply)
   const account = request.account
   const html = await reply.viewAsync(view, {
+    // The French words of statuses and flags, for every page (a page may pass its own).
+    labels,
     ...data,
     flash,
     csrfToken,

@@ -138,7 +138,7 @@ describeEachDatabase('onboarding pages', (t) => {
       ])
       const words = (await ops.get(page)).body
       expect(words).toMatch(
-        /data-word="rebill"><td><code>rebill<\/code><\/td><td><span class="badge badge--confirmed">confirmed<\/span><\/td><td>réseau<\/td>/,
+        /data-word="rebill"><td><code>rebill<\/code><\/td><td><span class="badge badge--confirmed">confirmée<\/span><\/td><td>réseau<\/td>/,
       )
       expect(words).not.toContain('data-word="lead"')
       expect(words).toContain('data-word="pending"')
