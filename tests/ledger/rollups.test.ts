@@ -131,6 +131,39 @@ describeEachDatabase('ledger rollup per partner', (t, provider) => {
     }
   })
 
+  it.runIf(provider === 'postgresql')('never makes a postback wait on another transaction writing the same partner and day', async () => {
+    const { db, database } = t()
+    const p = await db.partner.create({ data: { name: 'P' } })
+    const entry = (txnId: string) => ({ partnerId: p.id, type: 'conversion', status: 'confirmed', amountCents: 1_000, txnId })
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    let written!: () => void
+    const inside = new Promise<void>((resolve) => (written = resolve))
+    // A transaction that has booked an entry for P today and stays open…
+    const open = db.$transaction(
+      async (tx) => {
+        await tx.walletEntry.create({ data: entry('held') })
+        written()
+        await held
+      },
+      { timeout: 20_000 },
+    )
+    await inside
+    // …does not hold back another booking for P today, nor a correction moving it.
+    const started = Date.now()
+    const other = await db.walletEntry.create({ data: entry('free') })
+    await db.walletEntry.update({ where: { id: other.id }, data: { status: 'reversed', amountCents: 400 } })
+    expect(Date.now() - started).toBeLessThan(2_000)
+    release()
+    await open
+    await foldLedgerDeltas(database.prisma, provider)
+    const today = await conversionFiguresByDay(database, { from: new Date(), to: new Date() })
+    expect(today.map((r) => [r.partnerId, r.status, r.entries, r.amountCents])).toEqual([
+      [p.id, 'confirmed', 1, 1_000],
+      [p.id, 'reversed', 1, 400],
+    ])
+  })
+
   it('gives every partner the balance its own entries give, whatever the hour of the cutoff', async () => {
     const { db, database } = t()
     const partners = await Promise.all(['A', 'B', 'C'].map((name) => db.partner.create({ data: { name } })))
