@@ -210,7 +210,7 @@ describeEachDatabase('conversion pages', (t) => {
       expect(res.body).not.toContain(token)
       // The click: its id, the link, the partner, the browser, the referer, not a bot.
       const clickId = clickSubid.split(':')[2]!
-      for (const s of [clickId, `assignment #${assignmentId}`, 'Vélo électrique', BROWSER, REFERER, 'visiteur (pas un robot)'])
+      for (const s of [clickId, `lien #${assignmentId}`, 'Vélo électrique', BROWSER, REFERER, 'visiteur (pas un robot)'])
         expect(text).toContain(s)
       // A viewer sees no form.
       expect(res.body).not.toContain('<form method="post" action="/admin/conversions/')
