@@ -8,7 +8,7 @@ import { clickEventsPage, type EventCursor } from '../db/queries/analytics/click
 import { conversionEntriesPage } from '../db/queries/analytics/conversionEntriesPage.ts'
 import { clickLinkRollupsByDay } from '../db/queries/analytics/clickLinkRollupsByDay.ts'
 import type { MetricEvent } from '../db/types.ts'
-import { conversionFiguresByDay } from '../ledger/rollups.ts'
+import { conversionRollupTotals } from '../db/queries/analytics/conversionRollupTotals.ts'
 import { BOM, csvLine } from './csv.ts'
 import { endOf, type DayRange } from './range.ts'
 import { CONVERSION_STATUSES } from './metrics.ts'
@@ -49,7 +49,7 @@ export async function exportRowCounts(database: Db, range: Period): Promise<{ cl
   const end = endOf(range)
   const [clicks, conversions] = await Promise.all([
     clickLinkRollupsByDay(database, range.from, end),
-    conversionFiguresByDay(database, { from: range.from, to: end }),
+    conversionRollupTotals(database, 'day', range.from, end),
   ])
   return { clicks: clicks.reduce((n, c) => n + c.count, 0), conversions: conversions.reduce((n, c) => n + c.entries, 0) }
 }

@@ -1,13 +1,16 @@
 // A report: the figures of a period grouped by day, partner, offer, network or
 // sub-id (tracked link), sorted, with their totals. Clicks come from the per-link
-// click rollup, conversions from the ledger's per-partner rollup: days × links
-// rows whatever the volume, and exact for periods whose raw clicks were pruned.
+// click rollup, conversions from the ledger's per-partner daily rollup (the table
+// conversionFiguresByDay reads, summed by the database over the report's own
+// dimensions, not returned day by day: a 30-day report by partner then reads a
+// few thousand rows, not tens of thousands): days × links rows whatever the
+// volume, and exact for periods whose raw clicks were pruned.
 import type { Database } from '../db/client.ts'
 import { clickLinkRollupsByDay } from '../db/queries/analytics/clickLinkRollupsByDay.ts'
 import { clickLinkRollupsByLink } from '../db/queries/analytics/clickLinkRollupsByLink.ts'
 import { namesOf, reportLinks, type NamedTable } from '../db/queries/report-labels.ts'
 import { formatDate, isoDay } from '../format/dates.ts'
-import { conversionFiguresByDay } from '../ledger/rollups.ts'
+import { conversionRollupTotals } from '../db/queries/analytics/conversionRollupTotals.ts'
 import { groupKeyOf, NONE_KEY, type GroupBy, type LinkFacts } from './grouping.ts'
 import {
   addClicks,
@@ -54,8 +57,8 @@ export async function buildReport(database: Pick<Database, 'prisma'>, query: Rep
   const [clickCells, conversionCells] = await Promise.all([
     byDay
       ? clickLinkRollupsByDay(database, range.from, end).then((rows) => rows.map((r) => ({ ...r, assignmentId: null, partnerId: null })))
-      : clickLinkRollupsByLink(database, range.from, end),
-    conversionFiguresByDay(database, { from: range.from, to: end }),
+      : clickLinkRollupsByLink(database, range.from, end, groupBy === 'partner' ? 'partner' : 'link'),
+    conversionRollupTotals(database, byDay ? 'day' : groupBy === 'partner' ? 'partner' : 'link', range.from, end),
   ])
 
   // Offer and network come from the links; only those the period touches are read.
@@ -75,7 +78,8 @@ export async function buildReport(database: Pick<Database, 'prisma'>, query: Rep
   }
   if (byDay) for (const day of daysOf(range)) figuresOf(isoDay(day))
   for (const c of clickCells) addClicks(figuresOf(groupKeyOf(groupBy, c, links)), c.kind, c.count, c.uniqueCount)
-  for (const c of conversionCells) addConversions(figuresOf(groupKeyOf(groupBy, c, links)), c.status, c.entries, c.amountCents)
+  for (const c of conversionCells)
+    addConversions(figuresOf(groupKeyOf(groupBy, { ...c, day: c.day ?? undefined }, links)), c.status, c.entries, c.amountCents)
   // A group seen only through cells that count nothing in the report (e.g. a status it does not show) is left out.
   for (const [key, f] of groups) if (!byDay && isEmpty(f)) groups.delete(key)
 
