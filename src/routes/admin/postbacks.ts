@@ -12,18 +12,20 @@ import { allNetworkSlugs } from '../../postbacks/import-console.ts'
 import {
   cursorOf,
   logFilterOf,
-  MAX_REPLAY_SELECTION,
   POSTBACK_OUTCOMES,
   postbackLogDetail,
   postbackLogList,
   queryOfFilter,
+  type LogQuery,
+} from '../../postbacks/log-view.ts'
+import {
+  MAX_REPLAY_SELECTION,
   replayLineText,
   replayLogLine,
   replaySelection,
   replaySelectionText,
-  type LogQuery,
   type ReplayContext,
-} from '../../postbacks/log-view.ts'
+} from '../../postbacks/console-replay.ts'
 import { loadPostbackNetwork } from '../../postbacks/network-cache.ts'
 
 const FILTER_FIELDS = ['outcome', 'reason', 'network', 'source', 'from', 'to'] as const
