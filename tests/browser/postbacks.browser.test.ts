@@ -181,5 +181,15 @@ for (const provider of providers) {
       await page.goto(`${base}/admin/postbacks?network=brn`)
       expect(await page.locator('table.postback-log tbody tr td:nth-child(4)', { hasText: 'IMPORT' }).count()).toBe(4)
     })
+
+    it('fits a phone: no page wider than 390 px (tables scroll inside their frame)', async () => {
+      await page.setViewportSize({ width: 390, height: 844 })
+      const id = (await t.db.postbackLog.findFirstOrThrow({ where: { method: 'GET' } })).id
+      for (const url of ['/admin/postbacks', `/admin/postbacks/${id}`, '/admin/imports?network=brn']) {
+        await page.goto(`${base}${url}`)
+        expect(await page.evaluate(() => document.documentElement.scrollWidth), url).toBeLessThanOrEqual(390)
+      }
+      await screenshot('05-phone-line')
+    })
   })
 }
