@@ -136,13 +136,16 @@ export async function generateBenchData(db: Db, provider: Provider, options: Gen
   )
   log('  rollups built')
 
-  // ~2 % of clicks convert; statuses spread like a real ledger.
+  // ~2 % of clicks convert; statuses spread like a real ledger. Written in time
+  // order, as a live ledger appends: a newest-first page then reads the table's
+  // last pages, not pages scattered over all of it.
   const conversions = await db.$executeRawUnsafe(
     `INSERT INTO wallet_entries (partner_id, type, status, amount_cents, original_amount, original_currency, fx_rate, network_id, txn_id, click_id, assignment_id, created_at, updated_at)
      SELECT partner_id, 'conversion',
        CASE ${sqlite ? '(id % 10)' : '(id % 10)'} WHEN 0 THEN 'pending' WHEN 1 THEN 'rejected' WHEN 2 THEN 'reversed' ELSE 'confirmed' END,
        500 + (id % 7000), NULL, 'EUR', '1', ${network.id}, '${tag}-T' || id, click_id, assignment_id, ts, ts
-     FROM metric_events WHERE id > ${firstEvent} AND kind = 'click' AND id % 50 = 7`,
+     FROM metric_events WHERE id > ${firstEvent} AND kind = 'click' AND id % 50 = 7
+     ORDER BY ts`,
   )
   log(`  conversions: ${conversions}`)
 

@@ -11,6 +11,7 @@
 // load generator to the last core. Prints a table and writes bench/results.json.
 // The server runs as `npm start` runs it: compiled to dist/ first.
 import { writeFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import path from 'node:path'
 import { buildServer, npmStartNodeArgs, startServer, type ServerProcess } from '../tests/helpers/server-process.ts'
@@ -440,8 +441,16 @@ async function benchDatabase(provider: Provider, baseline: Baseline) {
 /** The console's lists and reports over the generated data, as a signed-in person opens them. */
 async function listFigures(section: string, server: ServerProcess, gen: Generated) {
   const session = await signIn(server.baseUrl, ADMIN_SECRET)
+  // Other work on the machine stretches every latency: the 1-minute load average says how much there was.
+  record(section, {
+    name: 'machine load before the lists (1-min average)',
+    value: round(loadavg()[0]!, 1),
+    unit: '',
+    detail: `${cpuCount()} cores`,
+  })
   const measured = await measureLists({
     baseUrl: server.baseUrl,
+    serverPid: server.child.pid,
     cookie: session.cookie,
     networkSlug: gen.lists.networkSlugs[2]!,
     partnerId: gen.lists.partnerId,

@@ -98,7 +98,8 @@ export async function generateListData(db: Db, provider: Provider, o: ListDataOp
        300 + (id % 15000), NULL, 'EUR', '1', (SELECT id FROM nets WHERE nets.k = 1 + ((kk / 7) % 4)), '${o.tag}-X' || id,
        CASE WHEN f = 'unknown_click' THEN 'gone' || id ELSE click_id END, CASE WHEN f = 'unknown_partner' THEN NULL ELSE assignment_id END, f, ts, ts
      FROM (SELECT e.id, ${k} AS kk, e.partner_id, e.assignment_id, e.click_id, e.ts, ${flag} AS f
-           FROM metric_events e WHERE e.id > ${o.firstEvent} AND e.id % 100 = 13) AS src`,
+           FROM metric_events e WHERE e.id > ${o.firstEvent} AND e.id % 100 = 13) AS src
+     ORDER BY ts`,
     ),
   )
   log(`  more conversions: ${conversions.toLocaleString('en')}`)

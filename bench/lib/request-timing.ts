@@ -1,6 +1,8 @@
 // One URL timed as a person meets it: a few requests to warm up (JIT, the
 // database's cache, prepared plans), then N in a row on one keep-alive
-// connection, each timed from sending to the last byte of the body.
+// connection, each timed from sending to the last byte of the body. A slow URL
+// stops early, after `maxSeconds` and at least 10 requests, so that one page
+// far over its target cannot hold the run for many minutes.
 export interface RequestTiming {
   p50Ms: number
   p95Ms: number
@@ -15,7 +17,7 @@ export interface RequestTiming {
 export async function timeRequests(
   url: string,
   headers: Record<string, string>,
-  options: { warmup: number; requests: number },
+  options: { warmup: number; requests: number; maxSeconds?: number },
 ): Promise<RequestTiming> {
   const once = async () => {
     const t = process.hrtime.bigint()
@@ -27,7 +29,8 @@ export async function timeRequests(
   const times: number[] = []
   let errors = 0
   let body = ''
-  for (let i = 0; i < options.requests; i++) {
+  const stopAt = Date.now() + (options.maxSeconds ?? Infinity) * 1000
+  for (let i = 0; i < options.requests && (i < 10 || Date.now() < stopAt); i++) {
     const r = await once()
     times.push(r.ms)
     if (!r.ok) errors++
