@@ -44,11 +44,16 @@ export async function generateBenchData(db: Db, provider: Provider, options: Gen
   const sqlite = provider === 'sqlite'
 
   const network = await db.network.create({ data: { slug: `bench-${Date.now()}`, name: 'Bench network', postbackToken: 'bench-token' } })
-  const offers = await Promise.all(
-    Array.from({ length: 10 }, (_, i) =>
-      db.offer.create({ data: { networkId: network.id, name: `Offer ${i + 1}`, url: `https://advertiser.example/o${i + 1}?affid=B` } }),
-    ),
-  )
+  // One after the other: the events give a click the offer firstOffer + (partner % 10),
+  // which is its link's only if the ids follow this order (concurrent creates need not).
+  const offers = []
+  for (let i = 0; i < 10; i++) {
+    offers.push(
+      await db.offer.create({
+        data: { networkId: network.id, name: `Offer ${i + 1}`, url: `https://advertiser.example/o${i + 1}?affid=B` },
+      }),
+    )
+  }
   const firstPartner = (await db.partner.aggregate({ _max: { id: true } }))._max.id ?? 0
   await db.partner.createMany({
     data: Array.from({ length: partners }, (_, i) => ({ name: `Partner ${i + 1}`, createdAt: new Date(startMs) })),
