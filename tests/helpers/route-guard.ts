@@ -15,7 +15,9 @@ import { ConsoleSession } from './console-session.ts'
 export const PUBLIC_ROUTES = new Set([
   '/healthz', // load balancer liveness
   '/readyz', // load balancer readiness
+  '/', // sends the browser on to the console, which asks for the login itself
   '/assets/app.css', // the stylesheet of the login page
+  '/assets/copy.js', // the console's copy buttons: no data, the same file for everyone
   '/r/:code', // the click redirector
   '/aff/postback', // networks' S2S postbacks (authenticated by the network's token)
   '/login', // the login form
@@ -77,12 +79,25 @@ async function snapshot(app: FastifyInstance): Promise<string> {
     db.partnerFlag,
     db.auditLog,
     db.walletEntry,
+    db.walletEntryHistory,
+    db.payoutBatch,
+    db.payoutBatchItem,
+    db.postbackLog,
     db.user,
   ] as unknown as { count(): Promise<number> }[]
   const counts = await Promise.all(models.map((m) => m.count()))
   const users = await db.user.findMany({ select: { role: true, disabledAt: true, passwordHash: true }, orderBy: { id: 'asc' } })
   const sessions = await db.adminSession.count({ where: { revokedAt: null } })
-  return JSON.stringify([counts, users, sessions])
+  // Rows a route changes in place (a status, an amount, a setting) without adding any.
+  const changed = await Promise.all([
+    db.walletEntry.findMany({ select: { status: true, amountCents: true, partnerId: true, flag: true }, orderBy: { id: 'asc' } }),
+    db.partner.findMany({ orderBy: { id: 'asc' } }),
+    db.network.findMany({ orderBy: { id: 'asc' } }),
+    db.offer.findMany({ orderBy: { id: 'asc' } }),
+    db.assignment.findMany({ orderBy: { id: 'asc' } }),
+    db.payout.findMany({ orderBy: { id: 'asc' } }),
+  ])
+  return JSON.stringify([counts, users, sessions, changed])
 }
 
 /** Signed in as a viewer, then as ops: every route they may not use answers 403 and changes nothing. */
