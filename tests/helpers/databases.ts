@@ -66,6 +66,7 @@ export async function truncateAll(db: Db, provider: Provider): Promise<void> {
     'partner_flags',
     'metric_events',
     'click_rollups',
+    'click_link_rollups',
     'assignments',
     'offers',
     'networks',
