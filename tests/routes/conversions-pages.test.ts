@@ -320,7 +320,8 @@ describeEachDatabase('conversion pages', (t) => {
       expect(await t().db.walletEntryHistory.count({ where: { entryId: id } })).toBe(before)
       expect(await auditOf(id)).toHaveLength(audits)
       expect(await t().db.walletEntry.count({ where: { type: 'adjustment' } })).toBe(0)
-      expect((await viewer.get(`/admin/partners/${partnerId}`)).body).not.toContain('id="book-adjustment"')
+      const partnerPage = (await viewer.get(`/admin/partners/${partnerId}`)).body
+      for (const form of ['book-adjustment', 'request-payout', 'set-hold', 'lift-hold']) expect(partnerPage).not.toContain(`id="${form}"`)
     })
   })
 
