@@ -1,8 +1,10 @@
 // /admin/networks (list, presets, create) and /admin/networks/:slug (settings,
 // status words, field map, token, the postback URL to paste, a test postback).
 // Thin: the rules are src/onboarding's, worded in French for people here.
-// The token is shown whole once, in the answer to the form that made it (create
-// or rotate), never in a redirect or a cookie; afterwards it is masked.
+// Ops and owners see the postback URL whole, ready to paste (the network needs
+// it, and the JSON API gives it to automation too); viewers see the token masked.
+// A new token (create or rotate) is announced in the answer to the form that made
+// it, never in a redirect or a cookie.
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
@@ -65,7 +67,7 @@ const networkPages: FastifyPluginAsyncZod = async (app) => {
     const removed = Object.entries(network!.statusWords)
       .filter(([, s]) => s === null)
       .map(([w]) => w)
-    const showWhole = revealed !== null && canChange(request)
+    const showWhole = canChange(request)
     return renderPage(request, reply, 'network', {
       title: `${row.name} — Réseaux — ContentFlow`,
       nav: 'networks',
@@ -74,6 +76,7 @@ const networkPages: FastifyPluginAsyncZod = async (app) => {
       spec,
       postbackUrl: showWhole ? setup.url : masked(setup.url, row.postbackToken),
       alternativeUrl: showWhole ? setup.alternativeUrl : masked(setup.alternativeUrl, row.postbackToken),
+      showWhole,
       revealedToken: showWhole ? revealed : null,
       tokenHint: row.postbackToken ? `••••${row.postbackToken.slice(-4)}` : null,
       notice: notice ?? null,
