@@ -6,7 +6,7 @@
 // sub-id); reads the postback URL from the network's page, fills its macros with
 // the sub-id received and a txn id, fires it (a plain HTTP GET) → OK; and sees
 // the conversion on the partner's page. Screenshots go to test-artifacts/screenshots/.
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
@@ -117,9 +117,9 @@ for (const provider of providers) {
         `${base}/aff/postback?subid={aff_sub}&amount={payout}&status=approved&txn_id={transaction_id}&network=tune-fr&token=${token}`,
       )
       await screenshot('network-created')
-      // Read again later, the token is masked.
+      // Read again later by ops: the same URL, ready to paste.
       await page.goto(`${base}/admin/networks/tune-fr`)
-      expect(await page.inputValue('#postback-url')).toBe(postbackUrl.replace(`token=${token}`, `token=••••${token.slice(-4)}`))
+      expect(await page.inputValue('#postback-url')).toBe(postbackUrl)
     })
 
     it('creates an offer, a partner and a posted link through the pages; the link is ready to copy', async () => {
@@ -187,6 +187,34 @@ for (const provider of providers) {
       await expect(linkRow.locator('input.copy-field').inputValue()).resolves.toBe(trackedLink)
       expect(plain(await linkRow.locator('[data-clicks]').textContent())).toBe('1')
       await screenshot('partner-with-conversion')
+    })
+
+    it("finds the click and the conversion in today's report by partner and in its CSV", async () => {
+      await page.goto(`${base}/admin/reports`)
+      await page.locator('.report-shortcuts a', { hasText: "Aujourd'hui" }).click()
+      await page.selectOption('#report-form select[name=groupBy]', 'partner')
+      await page.click('#report-form button[type=submit]')
+      const row = page.locator(`#report tbody tr[data-key="${partnerId}"]`)
+      const cells = (await row.locator('td').allTextContents()).map(plain)
+      expect(cells[0]).toBe('Camille Blog')
+      expect(cells[1]).toBe('1') // clicks
+      expect(Number(await row.locator('td[data-revenue]').getAttribute('data-revenue'))).toBe(1250)
+      await screenshot('report-today')
+      const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#export-report').click()])
+      const file = path.join(projectRoot, 'test-artifacts', `onboarding-report-${provider}.csv`)
+      await download.saveAs(file)
+      const lines = readFileSync(file, 'utf8')
+        .replace(/^\ufeff/, '')
+        .trimEnd()
+        .split('\r\n')
+      const header = lines[0]!.split(',')
+      const line = lines
+        .slice(1)
+        .map((l) => l.split(','))
+        .find((c) => c[header.indexOf('label')] === 'Camille Blog')!
+      expect(line[header.indexOf('clicks')]).toBe('1')
+      expect(line[header.indexOf('conversions_confirmed')]).toBe('1')
+      expect(line[header.indexOf('revenue_cents')]).toBe('1250')
     })
   })
 }
