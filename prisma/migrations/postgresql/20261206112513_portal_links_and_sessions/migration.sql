@@ -1,0 +1,43 @@
+-- CreateTable
+CREATE TABLE "portal_links" (
+    "id" TEXT NOT NULL,
+    "partner_id" INTEGER NOT NULL,
+    "created_at" TIMESTAMP(3) NOT NULL,
+    "expires_at" TIMESTAMP(3) NOT NULL,
+    "used_at" TIMESTAMP(3),
+
+    CONSTRAINT "portal_links_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "portal_sessions" (
+    "id" TEXT NOT NULL,
+    "partner_id" INTEGER NOT NULL,
+    "created_at" TIMESTAMP(3) NOT NULL,
+    "last_seen_at" TIMESTAMP(3) NOT NULL,
+    "expires_at" TIMESTAMP(3) NOT NULL,
+    "csrf_secret" TEXT NOT NULL,
+    "revoked_at" TIMESTAMP(3),
+    "ip" TEXT,
+    "user_agent" TEXT,
+
+    CONSTRAINT "portal_sessions_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE INDEX "portal_links_partner_id_idx" ON "portal_links"("partner_id");
+
+-- CreateIndex
+CREATE INDEX "portal_links_expires_at_idx" ON "portal_links"("expires_at");
+
+-- CreateIndex
+CREATE INDEX "portal_sessions_partner_id_revoked_at_idx" ON "portal_sessions"("partner_id", "revoked_at");
+
+-- CreateIndex
+CREATE INDEX "portal_sessions_expires_at_idx" ON "portal_sessions"("expires_at");
+
+-- AddForeignKey
+ALTER TABLE "portal_links" ADD CONSTRAINT "portal_links_partner_id_fkey" FOREIGN KEY ("partner_id") REFERENCES "partners"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "portal_sessions" ADD CONSTRAINT "portal_sessions_partner_id_fkey" FOREIGN KEY ("partner_id") REFERENCES "partners"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
