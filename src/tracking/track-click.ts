@@ -5,6 +5,7 @@
 import { isBotUserAgent } from './bots.ts'
 import { newClickId, isLinkCode } from './click-id.ts'
 import type { ClickWriter } from './click-writer.ts'
+import type { PartnerSubids } from '../db/hot/index.ts'
 import type { LinkCache } from './link-cache.ts'
 import { targetFor } from './target-url.ts'
 import { visitorHash, type RecentVisitors } from './visitor.ts'
@@ -22,6 +23,8 @@ export interface ClickRequest {
   ip: string
   userAgent: string | undefined
   referer: string | undefined
+  /** The partner's own sub-ids, already bounded (partner-subids.ts); never forwarded. */
+  subids?: PartnerSubids
   now?: Date
 }
 
@@ -52,7 +55,9 @@ export async function trackClick(tracker: ClickTracker, req: ClickRequest): Prom
     visitorHash: hash,
     userAgent,
     referer: req.referer ? req.referer.slice(0, MAX_REFERER) : null,
+    // Confirmed by the click batch's statement against every instance's visits (click-store.ts).
     isUnique,
+    subids: req.subids,
   })
   return { found: true, target: targetFor(link.template, clickId), clickId, kind, committed }
 }

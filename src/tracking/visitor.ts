@@ -1,7 +1,8 @@
 // Who clicked, without storing who: a salted hash of IP + user agent (the raw IP
 // never leaves the request), and a bounded in-process memory of recent visits
-// that marks a repeat click on the same link within the window as not unique.
-import { HOUR_MS } from '../time.ts'
+// that marks a repeat click on the same link within the window as not unique
+// (the database confirms the others: RecentVisitors).
+import { UNIQUE_WINDOW_MS } from '../db/hot/index.ts'
 import { hash } from 'node:crypto'
 
 /** 22 characters (132 bits) of SHA-256 over salt, IP and user agent: one-shot, cheap enough for every click. */
@@ -22,9 +23,12 @@ export interface RecentVisitorsOptions {
  * generation is a window old (or full) it becomes the previous one and the
  * oldest is dropped whole: O(1) per click, no scanning, bounded memory (a flood
  * of distinct visitors only shortens what is remembered; such visits then count
- * as unique again). Each server instance remembers only its own visits: behind a
- * load balancer, a visitor bounced between instances may be counted unique once
- * per instance, and a restart forgets the last hour.
+ * as unique again). Each server instance remembers only its own visits, so it is
+ * only a fast path: a repeat seen here is surely not unique (the visitor's last
+ * click anywhere is at least as recent), but a "first seen here" is confirmed by
+ * the click batch's statement against click_visitors, which every instance writes
+ * (db/hot/click-store.ts): behind a load balancer or after a restart, a returning
+ * visitor still counts once.
  */
 export class RecentVisitors {
   readonly windowMs: number
@@ -34,7 +38,7 @@ export class RecentVisitors {
   private currentSince = -Infinity
 
   constructor(options: RecentVisitorsOptions = {}) {
-    this.windowMs = options.windowMs ?? HOUR_MS
+    this.windowMs = options.windowMs ?? UNIQUE_WINDOW_MS
     this.maxEntries = options.maxEntries ?? 200_000
   }
 

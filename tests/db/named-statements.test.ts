@@ -56,7 +56,9 @@ describe.skipIf(!inject('postgresAvailable'))('named statements [postgresql]', (
       HOT_CLIENT_NAME,
     )
     expect(hot).toHaveLength(1)
-    expect(hot[0]!.query).toMatch(/^WITH inserted AS \(INSERT INTO metric_events/)
+    expect(hot[0]!.query).toMatch(
+      /^WITH b AS \(SELECT .* FROM jsonb_array_elements\(\$1::jsonb\) AS r\),\s+visits AS \(INSERT INTO click_visitors/,
+    )
     expect(await database.prisma.metricEvent.count()).toBe(3)
   })
 })

@@ -3,7 +3,7 @@
 // and prepared statements, PostgreSQL's named statements. Everything outside
 // src/db/hot reaches these through this file only; the private adapter fields
 // they touch are pinned by tests/db/adapter-contract.test.ts.
-export { insertClickEvents, type ClickEventRow, type HotStatementRunner } from './click-store.ts'
+export { insertClickEvents, UNIQUE_WINDOW_MS, type ClickEventRow, type HotStatementRunner, type PartnerSubids } from './click-store.ts'
 export { directSql, TransactionTimeout, type DirectSql, type SqlRunner } from './direct-sql.ts'
 export { jsonRowsSelect, jsonRowsSelectText, msOf, type JsonColumn, type JsonColumnType, type JsonValue } from './json-rows.ts'
 export { keepConnection, type KeptConnectionFactory } from './kept-connection.ts'

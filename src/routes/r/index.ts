@@ -2,6 +2,7 @@
 // logged per request at info level (it is the hottest route; the clicks table is
 // its log); failures still are.
 import type { FastifyInstance } from 'fastify'
+import { partnerSubids } from '../../tracking/partner-subids.ts'
 import { trackClick } from '../../tracking/track-click.ts'
 
 const NOT_FOUND_PAGE =
@@ -29,6 +30,8 @@ export default async function redirect(app: FastifyInstance) {
         ip: request.ip,
         userAgent: request.headers['user-agent'],
         referer: request.headers.referer,
+        // ?s1=…&s5=: kept on the click, bounded, never an error (partner-subids.ts).
+        subids: partnerSubids(request.query),
       })
       if (!result.found) {
         return reply.code(404).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(NOT_FOUND_PAGE)
