@@ -98,6 +98,11 @@ const envSchema = z.object({
   IP_HASH_SALT: z.string().min(16, 'must be at least 16 characters').optional(),
   PAYOUT_RESERVE_PCT: fraction.default(0.3),
   PAYOUT_RELEASE_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
+  // The smallest payout a partner may request from the portal (src/payouts/payouts.ts).
+  PAYOUT_MIN_CENTS: z.coerce.number().int().min(0).max(1_000_000_000).default(5000),
+  // The portal's sign-in emails (src/portal/mailer.ts): smtp(s)://user:pass@host:port; unset in development: logged.
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be smtp://… or smtps://…').optional(),
+  MAIL_FROM: z.string().max(200).default('ContentFlow <no-reply@localhost>'),
   FX_RATES: fxRates.default({ EUR: '1', USD: '0.92', GBP: '1.17', CHF: '1.05', CAD: '0.68', AUD: '0.61' }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: trustProxy.default(false),
@@ -128,6 +133,8 @@ const envSchema = z.object({
     .max(36_500)
     .refine((d) => d === 0 || d >= 30, 'must be 0 (keep every click) or at least 30 days')
     .default(400),
+  // CPC earnings of one partner in one UTC day are capped at this (src/terms/cpc-accrual.ts), until fraud rules exist.
+  CPC_DAILY_CAP_CENTS: z.coerce.number().int().min(0).max(100_000_000).default(10_000),
   // The pricing rule of the "Offre actuelle" card (src/pricing/current-offer.ts).
   PRICING_CPC_SHARE: fraction.default(0.5),
   PRICING_CPC_FLOOR_CENTS: z.coerce.number().int().min(0).max(100_000).default(2),
@@ -159,6 +166,11 @@ export interface Config {
   ipHashSalt: string
   payoutReservePct: number
   payoutReleaseDays: number
+  /** The smallest payout a partner may request (cents). */
+  payoutMinCents: number
+  /** SMTP server of the portal's sign-in emails; undefined: links only logged, and only outside production. */
+  smtpUrl: string | undefined
+  mailFrom: string
   fxRates: Record<string, string>
   logLevel: Env['LOG_LEVEL']
   trustProxy: TrustProxy
@@ -175,6 +187,8 @@ export interface Config {
   postbackLogRetentionDays: number
   /** Days of raw click events kept (0: forever); see src/tracking/click-retention.ts. */
   clickRetentionDays: number
+  /** A partner's CPC earnings per UTC day are capped at this; see src/terms/cpc-accrual.ts. */
+  cpcDailyCapCents: number
   pricing: PricingConfig
   /** The debtor of SEPA payout files, as set (checked when a file is exported, so a missing one only stops SEPA exports). */
   sepaDebtor: { name: string | null; iban: string | null; bic: string | null }
@@ -267,6 +281,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     ipHashSalt: env.IP_HASH_SALT ?? derive(adminSecret, 'ip-hash'),
     payoutReservePct: env.PAYOUT_RESERVE_PCT,
     payoutReleaseDays: env.PAYOUT_RELEASE_DAYS,
+    payoutMinCents: env.PAYOUT_MIN_CENTS,
+    smtpUrl: env.SMTP_URL,
+    mailFrom: env.MAIL_FROM,
     fxRates: env.FX_RATES,
     logLevel: env.LOG_LEVEL,
     trustProxy: env.TRUST_PROXY,
@@ -286,6 +303,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     postbackUnauthenticatedLogRate: env.POSTBACK_UNAUTHENTICATED_LOG_RATE,
     postbackLogRetentionDays: env.POSTBACK_LOG_RETENTION_DAYS,
     clickRetentionDays: env.CLICK_RETENTION_DAYS,
+    cpcDailyCapCents: env.CPC_DAILY_CAP_CENTS,
     pricing: {
       cpcShare: env.PRICING_CPC_SHARE,
       floorCents: env.PRICING_CPC_FLOOR_CENTS,

@@ -43,6 +43,8 @@ export interface PayoutContext {
   rules: LedgerRules
   actor: string
   now?: () => Date
+  /** A partner's own request (the portal): at least this much (PAYOUT_MIN_CENTS). Ops' requests have no minimum. */
+  minPayoutCents?: number
 }
 
 /** The largest payout we accept in one request: € 10 000 000,00. */
@@ -107,7 +109,10 @@ async function refuseIfOverAvailable(
 export async function requestPayout(ctx: PayoutContext, input: unknown): Promise<PayoutView> {
   const req = payoutRequestSchema.parse(input)
   const now = ctx.now?.() ?? new Date()
+  if (ctx.minPayoutCents !== undefined && req.amountCents < ctx.minPayoutCents)
+    throw new Refused(`montant ${formatCents(req.amountCents)} inférieur au minimum de ${formatCents(ctx.minPayoutCents)}`)
   return withPartnerLocked(ctx.database, req.partnerId, async (tx) => {
+    await refuseIfOnHold(tx, req.partnerId, 'demande de payout')
     await refuseIfOverAvailable(tx, ctx, req, now, await openPayoutsCents(tx, req.partnerId))
     const payout = await insertPayout(tx, { partnerId: req.partnerId, amountCents: req.amountCents, status: 'requested', requestedAt: now })
     await audit(tx, ctx.actor, 'payout.request', `payout:${payout.id}`, { partnerId: req.partnerId, amountCents: req.amountCents })
