@@ -101,7 +101,10 @@ const envSchema = z.object({
   // The smallest payout a partner may request from the portal (src/payouts/payouts.ts).
   PAYOUT_MIN_CENTS: z.coerce.number().int().min(0).max(1_000_000_000).default(5000),
   // The portal's sign-in emails (src/portal/mailer.ts): smtp(s)://user:pass@host:port; unset in development: logged.
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be smtp://… or smtps://…').optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be smtp://… or smtps://…')
+    .optional(),
   MAIL_FROM: z.string().max(200).default('ContentFlow <no-reply@localhost>'),
   FX_RATES: fxRates.default({ EUR: '1', USD: '0.92', GBP: '1.17', CHF: '1.05', CAD: '0.68', AUD: '0.61' }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
