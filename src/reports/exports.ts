@@ -19,7 +19,23 @@ export const PAGE_ROWS = 1000
 type Db = Pick<Database, 'prisma'>
 type Period = Pick<DayRange, 'from' | 'to'>
 
-export const CLICKS_CSV_HEADER = ['ts', 'click_id', 'kind', 'is_unique', 'partner_id', 'assignment_id', 'offer_id', 'referer', 'user_agent']
+export const CLICKS_CSV_HEADER = [
+  'ts',
+  'click_id',
+  'kind',
+  'is_unique',
+  'partner_id',
+  'assignment_id',
+  'offer_id',
+  'referer',
+  'user_agent',
+  // The partner's own sub-ids (tracking/partner-subids.ts), empty when absent.
+  's1',
+  's2',
+  's3',
+  's4',
+  's5',
+]
 
 export const CONVERSIONS_CSV_HEADER = [
   'id',
@@ -102,6 +118,11 @@ export async function* clicksCsv(database: Db, range: Period, pageRows = PAGE_RO
       e.offerId,
       e.referer,
       e.userAgent,
+      e.s1,
+      e.s2,
+      e.s3,
+      e.s4,
+      e.s5,
     ])
     // A few hundred lines a write: fewer, bigger chunks for the socket.
     if (++n % 500 === 0) {

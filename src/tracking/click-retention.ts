@@ -5,8 +5,12 @@
 // go: the cutoff is a UTC midnight. Reports and the dashboard stay exact over
 // pruned days because they read the daily rollups, written by the very statement
 // that wrote each event (db/hot/click-store.ts): an event that exists is counted.
+// The same pass forgets the visitors (click_visitors) whose last click is a
+// uniqueness window old: they can no longer make a click a repeat.
 import type { Database } from '../db/client.ts'
 import { deleteClickEventsBefore } from '../db/queries/click-retention.ts'
+import { deleteClickVisitorsBefore } from '../db/queries/click-visitors.ts'
+import { UNIQUE_WINDOW_MS } from '../db/hot/index.ts'
 import { DAY_MS, dayStart } from '../time.ts'
 
 export interface ClickPruneOptions {
@@ -22,6 +26,8 @@ export interface ClickPruneResult {
   batches: number
   /** Events before this instant are gone (unless the pass was stopped). */
   cutoff: Date | null
+  /** Visitors forgotten (last click a uniqueness window old). */
+  visitorsDeleted: number
 }
 
 /** The first instant kept: UTC midnight `retentionDays` days before today's. */
@@ -43,8 +49,15 @@ export class ClickEventPruner {
 
   /** One pass: every event older than the period, both kinds, until none is left or `shouldStop`. */
   async prune(now: Date = new Date(), shouldStop: () => boolean = () => false): Promise<ClickPruneResult> {
-    const result: ClickPruneResult = { deleted: 0, batches: 0, cutoff: null }
+    const result: ClickPruneResult = { deleted: 0, batches: 0, cutoff: null, visitorsDeleted: 0 }
     if (this.options.retentionDays <= 0) return result
+    const forgetBefore = new Date(now.getTime() - UNIQUE_WINDOW_MS)
+    while (!shouldStop()) {
+      const deleted = await deleteClickVisitorsBefore(this.database, forgetBefore, this.batchSize)
+      result.visitorsDeleted += deleted
+      if (deleted < this.batchSize) break
+      await new Promise((resolve) => setTimeout(resolve, this.pauseMs))
+    }
     const cutoff = clickRetentionCutoff(now, this.options.retentionDays)
     result.cutoff = cutoff
     for (const kind of ['click', 'bot'] as const) {

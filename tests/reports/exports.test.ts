@@ -60,7 +60,7 @@ describeEachDatabase('report exports', (t) => {
     const range = { from: new Date(FROM), to: new Date(TO) }
     for (const pageRows of [1, 4, 7, 1000]) {
       const body = lines(await collect(clicksCsv(database, range, pageRows)))
-      expect(body[0]).toBe('ts,click_id,kind,is_unique,partner_id,assignment_id,offer_id,referer,user_agent')
+      expect(body[0]).toBe('ts,click_id,kind,is_unique,partner_id,assignment_id,offer_id,referer,user_agent,s1,s2,s3,s4,s5')
       const ids = body.slice(1).map((l) => l.split(',')[1]!)
       expect(new Set(ids).size, `page ${pageRows}`).toBe(ids.length)
       expect([...ids].sort()).toEqual(inRange.map((r) => r.clickId).sort())
