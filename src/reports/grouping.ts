@@ -9,6 +9,8 @@ export const GROUP_BYS = [
   { key: 'offer', label: 'Offre' },
   { key: 'network', label: 'Réseau' },
   { key: 'subid', label: 'Sub-id (lien)' },
+  // The partners' own ?s1=, read from raw events (subid-report.ts).
+  { key: 's1', label: 'Sub-id partenaire (s1)' },
 ] as const
 
 export type GroupBy = (typeof GROUP_BYS)[number]['key']
@@ -47,6 +49,8 @@ export function groupKeyOf(groupBy: GroupBy, cell: CellFacts, links: ReadonlyMap
       return idKey(cell.partnerId ?? link?.partnerId)
     case 'subid':
       return idKey(cell.assignmentId)
+    case 's1':
+      throw new Error('an s1 report groups its own cells (subid-report.ts)')
     case 'offer':
       return idKey(link?.offerId)
     case 'network':

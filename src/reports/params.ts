@@ -49,7 +49,7 @@ export function parseReportParams(query: unknown, now: Date, defaultGroupBy: Gro
       raw,
       refusal: {
         fr: `regroupement inconnu : « ${groupBy.slice(0, 40)} »`,
-        en: `unknown groupBy "${groupBy.slice(0, 40)}" (day, partner, offer, network, subid)`,
+        en: `unknown groupBy "${groupBy.slice(0, 40)}" (day, partner, offer, network, subid, s1)`,
       },
     }
   const range = parseRange(raw, now)

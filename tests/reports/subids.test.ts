@@ -1,7 +1,12 @@
 // The partner's own sub-ids in figures: clicksBySubid over UTC days (one partner's
 // or everyone's, by s1 or another key, clicks and unique clicks, most clicks
-// first, clicks without the sub-id last), and the raw clicks CSV with s1…s5.
+// first, clicks without the sub-id last), the report grouped by s1 (raw events,
+// conversions by their click's s1), and the raw clicks CSV with s1…s5.
 import { afterAll, beforeAll, expect, it } from 'vitest'
+import type { FastifyInstance } from 'fastify'
+import { buildReport } from '../../src/reports/report.ts'
+import { defaultSort } from '../../src/reports/sorting.ts'
+import { adminHeaders, buildTestApp } from '../helpers/app.ts'
 import { insertClickEvents, type ClickEventRow, type PartnerSubids } from '../../src/db/hot/index.ts'
 import { clicksBySubid } from '../../src/tracking/subid-clicks.ts'
 import { clicksCsv } from '../../src/reports/exports.ts'
@@ -13,8 +18,10 @@ const D1 = Date.UTC(2028, 2, 10)
 describeEachDatabase('clicks by partner sub-id', (t) => {
   let partner = 0
   let other = 0
+  let app: FastifyInstance
   beforeAll(async () => {
     const { db, database } = t()
+    app = await buildTestApp(t())
     const network = await db.network.create({ data: { slug: 'subnet', name: 'Sub' } })
     const offer = await db.offer.create({ data: { networkId: network.id, name: 'O', url: 'https://a.example/' } })
     partner = (await db.partner.create({ data: { name: 'Léa' } })).id
@@ -58,8 +65,23 @@ describeEachDatabase('clicks by partner sub-id', (t) => {
     ])
     // Two days later: outside the periods asked below.
     await insertClickEvents(database, [click(partner, D1 + 3 * DAY, 'v8', s('late'))])
+    // A confirmed conversion from a "mail" click, and a pending one whose click is unknown (pruned).
+    const entry = (clickId: string, status: string, txnId: string) => ({
+      partnerId: partner,
+      type: 'conversion',
+      status,
+      amountCents: 1000,
+      revenueCents: 1500,
+      networkId: network.id,
+      txnId,
+      clickId,
+      assignmentId: links[partner]!,
+      createdAt: new Date(D1 + 3600_000),
+    })
+    await db.walletEntry.create({ data: entry('sub0', 'confirmed', 'T1') })
+    await db.walletEntry.create({ data: entry('gone', 'pending', 'T2') })
   })
-  afterAll(() => {})
+  afterAll(async () => app?.close())
 
   it('one partner, by s1: clicks and unique clicks, most first, clicks without s1 last; bots and others left out', async () => {
     const rows = await clicksBySubid(t().database, { partnerId: partner, from: new Date(D1), to: new Date(D1 + DAY) })
@@ -100,5 +122,39 @@ describeEachDatabase('clicks by partner sub-id', (t) => {
     const byId = new Map(lines.slice(1).map((l) => [l.split(',')[1], l]))
     expect(byId.get('sub0')!.endsWith(',mail,a,,,')).toBe(true)
     expect(byId.get('sub3')!.endsWith(',,,,,')).toBe(true)
+  })
+
+  it('the report by s1: clicks from the raw events, conversions by their click’s s1, the same totals as by day', async () => {
+    const range = { from: new Date(D1), to: new Date(D1 + DAY) }
+    const report = await buildReport(t().database, { groupBy: 's1', range, sort: defaultSort('s1') })
+    expect(
+      report.rows.map((r) => [
+        r.label,
+        r.clicks,
+        r.uniqueClicks,
+        r.botClicks,
+        r.conversions.confirmed,
+        r.conversions.pending,
+        r.revenueCents,
+      ]),
+    ).toEqual([
+      ['mail', 4, 3, 1, 1, 0, 1500],
+      ['blog', 2, 2, 0, 0, 0, 0],
+      ['Sans s1', 1, 1, 0, 0, 1, 0],
+    ])
+    const byDay = await buildReport(t().database, { groupBy: 'day', range, sort: defaultSort('day') })
+    expect([report.totals.clicks, report.totals.uniqueClicks, report.totals.botClicks]).toEqual([
+      byDay.totals.clicks,
+      byDay.totals.uniqueClicks,
+      byDay.totals.botClicks,
+    ])
+    // Through the JSON API, as the console's page asks for it.
+    const res = await app.inject({
+      method: 'GET',
+      url: '/admin/api/reports?groupBy=s1&from=2028-03-10&to=2028-03-11',
+      headers: adminHeaders,
+    })
+    expect(res.statusCode, res.body).toBe(200)
+    expect(JSON.stringify(res.json())).toContain('"mail"')
   })
 })
