@@ -25,6 +25,7 @@ import {
 } from './metrics.ts'
 import { daysOf, endOf, type DayRange } from './range.ts'
 import { sortRows, type Sort } from './sorting.ts'
+import { buildS1Report } from './subid-report.ts'
 
 export type { ReportRow }
 
@@ -43,7 +44,7 @@ export interface ReportQuery {
   sort: Sort
 }
 
-const NONE_LABELS: Record<Exclude<GroupBy, 'day'>, string> = {
+const NONE_LABELS: Record<Exclude<GroupBy, 'day' | 's1'>, string> = {
   partner: 'Sans partenaire',
   offer: 'Sans offre',
   network: 'Sans réseau',
@@ -52,6 +53,8 @@ const NONE_LABELS: Record<Exclude<GroupBy, 'day'>, string> = {
 
 export async function buildReport(database: Pick<Database, 'prisma'>, query: ReportQuery): Promise<Report> {
   const { groupBy, range } = query
+  // Partners' sub-ids are in no rollup: that report reads raw rows (subid-report.ts).
+  if (groupBy === 's1') return buildS1Report(database, query)
   const end = endOf(range)
   const byDay = groupBy === 'day'
   const [clickCells, conversionCells] = await Promise.all([
@@ -98,7 +101,7 @@ export async function buildReport(database: Pick<Database, 'prisma'>, query: Rep
 
 async function labelsOf(
   database: Pick<Database, 'prisma'>,
-  groupBy: GroupBy,
+  groupBy: Exclude<GroupBy, 's1'>,
   keys: readonly string[],
   links: ReadonlyMap<number, { code: string; partnerId: number }>,
 ): Promise<Map<string, string>> {
