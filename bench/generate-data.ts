@@ -46,7 +46,7 @@ export async function generateBenchData(db: Db, provider: Provider, options: Gen
   const network = await db.network.create({ data: { slug: `bench-${Date.now()}`, name: 'Bench network', postbackToken: 'bench-token' } })
   // One after the other: the events give a click the offer firstOffer + (partner % 10),
   // which is its link's only if the ids follow this order (concurrent creates need not).
-  const offers = []
+  const offers: { id: number }[] = []
   for (let i = 0; i < 10; i++) {
     offers.push(
       await db.offer.create({
