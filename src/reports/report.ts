@@ -25,7 +25,7 @@ import {
 } from './metrics.ts'
 import { daysOf, endOf, type DayRange } from './range.ts'
 import { sortRows, type Sort } from './sorting.ts'
-import { buildS1Report } from './subid-report.ts'
+import { s1ReportFigures } from './subid-report.ts'
 
 export type { ReportRow }
 
@@ -54,7 +54,14 @@ const NONE_LABELS: Record<Exclude<GroupBy, 'day' | 's1'>, string> = {
 export async function buildReport(database: Pick<Database, 'prisma'>, query: ReportQuery): Promise<Report> {
   const { groupBy, range } = query
   // Partners' sub-ids are in no rollup: that report reads raw rows (subid-report.ts).
-  if (groupBy === 's1') return buildS1Report(database, query)
+  if (groupBy === 's1')
+    return {
+      groupBy,
+      from: isoDay(range.from),
+      to: isoDay(range.to),
+      sort: query.sort,
+      ...(await s1ReportFigures(database, range, query.sort)),
+    }
   const end = endOf(range)
   const byDay = groupBy === 'day'
   const [clickCells, conversionCells] = await Promise.all([

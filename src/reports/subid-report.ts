@@ -7,18 +7,30 @@
 import type { Database } from '../db/client.ts'
 import { clickCellsByS1 } from '../db/queries/analytics/clickCellsByS1.ts'
 import { conversionCellsByS1 } from '../db/queries/analytics/conversionCellsByS1.ts'
-import { addClicks, addConversions, emptyFigures, isEmpty, ratiosOf, sumFigures, type Figures, type ReportRow } from './metrics.ts'
-import { endOf } from './range.ts'
-import { sortRows } from './sorting.ts'
-import { isoDay } from '../format/dates.ts'
-import type { Report, ReportQuery } from './report.ts'
+import {
+  addClicks,
+  addConversions,
+  emptyFigures,
+  isEmpty,
+  ratiosOf,
+  sumFigures,
+  type Figures,
+  type Ratios,
+  type ReportRow,
+} from './metrics.ts'
+import { endOf, type DayRange } from './range.ts'
+import { sortRows, type Sort } from './sorting.ts'
 
 /** The key of the clicks and conversions without s1 ("none" is a value a partner may use). */
 export const NO_S1_KEY = ''
 export const NO_S1_LABEL = 'Sans s1'
 
-export async function buildS1Report(database: Pick<Database, 'prisma'>, query: ReportQuery): Promise<Report> {
-  const { range } = query
+/** The rows and totals of the report by s1 over the days of `range` (report.ts wraps them). */
+export async function s1ReportFigures(
+  database: Pick<Database, 'prisma'>,
+  range: Pick<DayRange, 'from' | 'to'>,
+  sort: Sort,
+): Promise<{ rows: ReportRow[]; totals: Figures & Ratios }> {
   const end = endOf(range)
   const [clicks, conversions] = await Promise.all([
     clickCellsByS1(database, range.from, end),
@@ -36,12 +48,5 @@ export async function buildS1Report(database: Pick<Database, 'prisma'>, query: R
   for (const [key, f] of groups) if (isEmpty(f)) groups.delete(key)
   const rows = [...groups].map(([key, f]): ReportRow => ({ key, label: key === NO_S1_KEY ? NO_S1_LABEL : key, ...f, ...ratiosOf(f) }))
   const totals = sumFigures(rows)
-  return {
-    groupBy: 's1',
-    from: isoDay(range.from),
-    to: isoDay(range.to),
-    sort: query.sort,
-    rows: sortRows('s1', rows, query.sort),
-    totals: { ...totals, ...ratiosOf(totals) },
-  }
+  return { rows: sortRows('s1', rows, sort), totals: { ...totals, ...ratiosOf(totals) } }
 }
