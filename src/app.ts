@@ -19,6 +19,7 @@ import securityHeaders from './plugins/security-headers.ts'
 import csrf from './plugins/csrf.ts'
 import ledgerMaintenance from './plugins/ledger-maintenance.ts'
 import clickRetention from './plugins/click-retention.ts'
+import cpcAccrual from './plugins/cpc-accrual.ts'
 import views from './plugins/views.ts'
 import metrics from './plugins/metrics.ts'
 import tracking from './plugins/tracking.ts'
@@ -79,6 +80,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(csrf)
   await app.register(ledgerMaintenance)
   await app.register(clickRetention)
+  await app.register(cpcAccrual)
   await app.register(metrics)
   await app.register(tracking)
   // Before the routes: a route context takes its parent's handlers when it is created.

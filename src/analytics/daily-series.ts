@@ -34,7 +34,7 @@ export async function dailySeries(db: Queryable, now: Date, days = 30): Promise<
     const p = points[index(dayMs)]
     if (p) {
       p.conversions += total.entries
-      p.revenueCents += total.cents
+      p.revenueCents += total.revenueCents
     }
   }
   return points

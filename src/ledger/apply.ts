@@ -12,12 +12,18 @@
 // runs again, now finding the entry (a duplicate). A change is a conditional
 // update (WHERE status and amount = those read): a concurrent change makes it
 // match nothing, and the batch runs again on fresh data.
+//
+// Money: the plan works on what the network pays (the revenue). Each entry earns
+// by the commission terms in force when it was first booked (src/terms), stored
+// on it, so a later change of terms never touches it: a correction or a return
+// changes the revenue and the earnings follow the entry's own terms.
 import type { Database } from '../db/client.ts'
 import { isTransientConflict, isUniqueViolation } from '../db/errors.ts'
 import type { SqlRunner } from '../db/hot/index.ts'
 import type { Provider } from '../db/provider.ts'
 import { clicksForAttribution, existingPartnerIds } from '../db/queries/attribution.ts'
 import { writePostbackVerdicts, type PostbackLogVerdict } from '../db/queries/postback-logs.ts'
+import { termsOfLinks } from '../db/queries/commission-terms.ts'
 import {
   entriesByKey,
   insertConversionEntries,
@@ -39,6 +45,7 @@ import {
   type KnownClick,
 } from './plan.ts'
 import type { ConversionStatus } from './transitions.ts'
+import { conversionEarnings, termsInForce, termsOfEntry, type Terms, type TermsMode } from '../terms/rules.ts'
 
 export type { ApplyResult, ConversionFlag, ConversionReport, HistorySource, LedgerRefusal } from './plan.ts'
 
@@ -70,7 +77,7 @@ function entriesOn(
   db: SqlRunner,
   provider: Provider,
   reports: readonly Pick<ConversionReport, 'networkId' | 'txnId'>[],
-): Promise<ExistingEntry[]> {
+): Promise<(ExistingEntry & { terms: { mode: string | null; value: number | null } })[]> {
   const keys = new Map<string, { networkId: number; txnId: string }>()
   for (const r of reports) keys.set(entryKey(r.networkId, r.txnId), { networkId: r.networkId, txnId: r.txnId })
   return entriesByKey(db, provider, [...keys.values()])
@@ -99,14 +106,19 @@ async function applyBatch(tx: SqlRunner, provider: Provider, reports: readonly C
   }
   const plan = planBatch(reports, existing, clicks, partners)
   const now = new Date()
+  const termsOfExisting = new Map(existing.map((e) => [e.id, termsOfEntry(e.terms.mode, e.terms.value)]))
+  const newTerms = await termsForCreates(tx, plan.creates, now)
 
   const idByKey = await insertConversionEntries(
     tx,
     provider,
-    plan.creates.map((c) => ({
+    plan.creates.map((c, i) => ({
       partnerId: c.partnerId,
       status: c.status,
-      amountCents: c.money.cents,
+      amountCents: conversionEarnings(newTerms[i]!, c.money.cents),
+      revenueCents: c.money.cents,
+      termsMode: newTerms[i]!.mode,
+      termsValue: newTerms[i]!.value,
       originalAmount: c.money.originalAmount,
       originalCurrency: c.money.currency,
       fxRate: c.money.rate,
@@ -124,7 +136,8 @@ async function applyBatch(tx: SqlRunner, provider: Provider, reports: readonly C
 
   for (const u of plan.updates) {
     // A report without an amount leaves the money as it was.
-    const changed = await updateEntryStatus(tx, { id: u.id, from: u.from, fromCents: u.fromCents, to: u.to, money: u.money, now })
+    const money = u.money && { ...u.money, earningsCents: conversionEarnings(termsOfExisting.get(u.id)!, u.money.cents) }
+    const changed = await updateEntryStatus(tx, { id: u.id, from: u.from, fromCents: u.fromCents, to: u.to, money, now })
     if (changed !== 1) throw new ConcurrentChange()
   }
 
@@ -152,6 +165,21 @@ async function applyBatch(tx: SqlRunner, provider: Provider, reports: readonly C
   })
   await writePostbackVerdicts(tx, provider, verdicts)
   return results
+}
+
+/** The terms in force now for each new conversion's (partner, offer of its link); revshare 100 % without any. */
+async function termsForCreates(
+  tx: SqlRunner,
+  creates: readonly { partnerId: number | null; assignmentId: number }[],
+  now: Date,
+): Promise<Terms[]> {
+  if (creates.length === 0) return []
+  const { offerOf, rows } = await termsOfLinks(tx, [...new Set(creates.map((c) => c.assignmentId))])
+  const typed = rows.map((r) => ({ ...r, mode: r.mode as TermsMode }))
+  return creates.map((c) => {
+    const offerId = offerOf.get(c.assignmentId)
+    return offerId === undefined ? termsInForce([], 0, null, now) : termsInForce(typed, offerId, c.partnerId, now)
+  })
 }
 
 /** A ledger result as the postback log words it (an accepted one keeps its flag as reason). */

@@ -28,14 +28,21 @@ async function globalBalance(db: LedgerReader, rules: LedgerRules, now: Date): P
   const cutoff = releaseCutoff(now, rules.releaseDays)
   // Entries created after the cutoff: whole days from the totals, the rest of the cutoff's day from the entries.
   const nextDay = new Date((Math.floor(cutoff.getTime() / DAY_MS) + 1) * DAY_MS)
-  const [all, recentDays, recentEdgeCents, paid] = await Promise.all([
+  // Click earnings (CPC terms) are earnings like conversions: confirmed, reserved while recent.
+  const [all, recentDays, clicksAll, clicksRecentDays, recentEdgeCents, paid] = await Promise.all([
     dailyTotal(db, 'conversion', 'confirmed'),
     dailyTotal(db, 'conversion', 'confirmed', nextDay),
+    dailyTotal(db, 'click_earnings', 'confirmed'),
+    dailyTotal(db, 'click_earnings', 'confirmed', nextDay),
     confirmedCentsCreatedWithin(db, cutoff, nextDay),
     dailyTotal(db, 'payout', 'paid'),
   ])
   return balanceFrom(
-    { confirmedCents: all.cents, recentConfirmedCents: recentDays.cents + recentEdgeCents, paidEntriesCents: paid.cents },
+    {
+      confirmedCents: all.cents + clicksAll.cents,
+      recentConfirmedCents: recentDays.cents + clicksRecentDays.cents + recentEdgeCents,
+      paidEntriesCents: paid.cents,
+    },
     rules,
   )
 }

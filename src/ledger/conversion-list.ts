@@ -7,6 +7,8 @@ import { allNetworks } from '../db/queries/networks.ts'
 import { partnersByIds } from '../db/queries/partners.ts'
 import { conversionsWithTxnId } from '../db/queries/wallet-entries-pages.ts'
 import { listConversions, type ConversionFilter, type ConversionView } from './conversions.ts'
+import { termsOfEntry } from '../terms/rules.ts'
+import { termsJson } from '../terms/terms.ts'
 
 export const CONVERSION_PAGE_SIZE = 50
 
@@ -53,6 +55,8 @@ async function listByTxn(db: Queryable, txnId: string, networkIds: number[]): Pr
     clickId: e.clickId,
     status: e.status,
     amountCents: e.amountCents,
+    revenueCents: e.revenueCents ?? e.amountCents,
+    terms: termsJson(termsOfEntry(e.termsMode, e.termsValue)),
     originalAmount: e.originalAmount,
     originalCurrency: e.originalCurrency,
     fxRate: e.fxRate,

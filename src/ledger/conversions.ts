@@ -11,6 +11,8 @@ import {
   type ConversionFilter,
 } from '../db/queries/wallet-entries.ts'
 import { InvalidInput, NotFound } from '../errors.ts'
+import { termsOfEntry } from '../terms/rules.ts'
+import { termsJson, type TermsJson } from '../terms/terms.ts'
 
 export type { ConversionFilter }
 
@@ -21,7 +23,12 @@ export interface ConversionView {
   partnerId: number | null
   clickId: string | null
   status: string
+  /** What the partner earns. */
   amountCents: number
+  /** What the network pays (the amount's source; src/terms). */
+  revenueCents: number
+  /** The commission terms the conversion was booked under (percent for revshare, else cents). */
+  terms: TermsJson
   originalAmount: string | null
   originalCurrency: string | null
   fxRate: string | null
@@ -46,6 +53,8 @@ function viewOf(e: ConversionDetail): ConversionView {
     clickId: e.clickId,
     status: e.status,
     amountCents: e.amountCents,
+    revenueCents: e.revenueCents ?? e.amountCents,
+    terms: termsJson(termsOfEntry(e.termsMode, e.termsValue)),
     originalAmount: e.originalAmount,
     originalCurrency: e.originalCurrency,
     fxRate: e.fxRate,

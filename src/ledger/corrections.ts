@@ -5,6 +5,11 @@
 // change. The history has no column for who acted: the audit log holds it.
 // The rules are pure (plan*); the writes are conditional on the entry being still
 // as read, so a postback landing meanwhile is never overwritten blindly.
+//
+// An amount correction corrects what the network pays (the revenue, as a
+// network's own correction does): the partner's earnings follow from the terms
+// the entry was booked under (src/terms), and the history keeps the revenue, like
+// the postbacks' steps. Under the default terms (revshare 100 %) both are equal.
 import type { Database } from '../db/client.ts'
 import { inTransaction } from '../db/queries/access.ts'
 import { appendAudit } from '../db/queries/audit-log.ts'
@@ -18,6 +23,7 @@ import {
 import { InvalidInput, NotFound, Refused } from '../errors.ts'
 import { conversionWithId, type ConversionView } from './conversions.ts'
 import { CONVERSION_STATUSES, type ConversionStatus } from './transitions.ts'
+import { conversionEarnings, termsOfEntry } from '../terms/rules.ts'
 
 export interface CorrectionContext {
   database: Pick<Database, 'prisma' | 'provider'>
@@ -45,12 +51,16 @@ export interface CorrectedEntry {
   status: string
   amountCents: number
   flag: string | null
+  /** What the network pays; null or absent: the amount (revshare 100 %). */
+  revenueCents?: number | null
+  termsMode?: string | null
+  termsValue?: number | null
 }
 
 /** What a correction writes: the new fields, its history step and what the audit line says. */
 export interface CorrectionPlan {
   action: string
-  data: { status?: ConversionStatus; amountCents?: number; partnerId?: number; flag?: null }
+  data: { status?: ConversionStatus; amountCents?: number; revenueCents?: number; partnerId?: number; flag?: null }
   history: { fromStatus: string; toStatus: string; word: string; amountCents: number | null }
   detail: Record<string, unknown>
   /** Partners whose money moves (locked, like a payout locks them). */
@@ -66,7 +76,7 @@ export function planStatusCorrection(entry: CorrectedEntry, status: string): Cor
   return {
     action: 'conversion.status',
     data: { status: status as ConversionStatus },
-    history: { fromStatus: entry.status, toStatus: status, word: 'status corrected', amountCents: entry.amountCents },
+    history: { fromStatus: entry.status, toStatus: status, word: 'status corrected', amountCents: entry.revenueCents ?? entry.amountCents },
     detail: { from: entry.status, to: status },
     partners: partnersOf(entry.partnerId),
   }
@@ -75,12 +85,18 @@ export function planStatusCorrection(entry: CorrectedEntry, status: string): Cor
 export function planAmountCorrection(entry: CorrectedEntry, amountCents: number): CorrectionPlan {
   if (!Number.isSafeInteger(amountCents) || amountCents < 0 || amountCents > MAX_CENTS)
     throw new InvalidInput('amountCents must be a whole number of cents, 0 or more')
-  if (entry.amountCents === amountCents) throw new Refused(`already ${amountCents} cents`)
+  const revenue = entry.revenueCents ?? entry.amountCents
+  if (revenue === amountCents) throw new Refused(`already ${amountCents} cents`)
+  const earnings = conversionEarnings(termsOfEntry(entry.termsMode ?? null, entry.termsValue ?? null), amountCents)
   return {
     action: 'conversion.amount',
-    data: { amountCents },
+    data: { amountCents: earnings, revenueCents: amountCents },
     history: { fromStatus: entry.status, toStatus: entry.status, word: 'amount corrected', amountCents },
-    detail: { fromCents: entry.amountCents, toCents: amountCents },
+    // The earnings are named only when terms make them differ from the revenue.
+    detail:
+      earnings === amountCents && entry.amountCents === revenue
+        ? { fromCents: revenue, toCents: amountCents }
+        : { fromCents: revenue, toCents: amountCents, fromEarningsCents: entry.amountCents, toEarningsCents: earnings },
     partners: partnersOf(entry.partnerId),
   }
 }
@@ -96,7 +112,7 @@ export function planAssignment(entry: CorrectedEntry, partnerId: number): Correc
       fromStatus: entry.status,
       toStatus: entry.status,
       word: `assigned to partner #${partnerId}`,
-      amountCents: entry.amountCents,
+      amountCents: entry.revenueCents ?? entry.amountCents,
     },
     detail: { fromPartnerId: entry.partnerId, toPartnerId: partnerId, clearedFlag: entry.flag },
     partners: partnersOf(entry.partnerId, partnerId),

@@ -4,8 +4,12 @@
 import type { Queryable } from '../db/queries/access.ts'
 import { confirmedConversionsWithin, conversionsCreatedWithin, flaggedEntryCount } from '../db/queries/wallet-entries.ts'
 
-/** Confirmed conversions created in [from, to): count and cents. */
-export function confirmedConversionsBetween(db: Queryable, from: Date, to: Date): Promise<{ count: number; cents: number }> {
+/** Confirmed conversions created in [from, to): count, earnings (cents) and revenue. */
+export function confirmedConversionsBetween(
+  db: Queryable,
+  from: Date,
+  to: Date,
+): Promise<{ count: number; cents: number; revenueCents: number }> {
   return confirmedConversionsWithin(db, from, to)
 }
 

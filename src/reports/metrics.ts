@@ -45,11 +45,11 @@ export function addClicks(f: Figures, kind: string, count: number, uniqueCount: 
   } else if (kind === 'bot') f.botClicks += count
 }
 
-/** Adds a ledger cell of conversions (entries and cents of one status) to `f`. */
-export function addConversions(f: Figures, status: string, entries: number, amountCents: number): void {
+/** Adds a ledger cell of conversions (entries and revenue, what the networks pay, of one status) to `f`. */
+export function addConversions(f: Figures, status: string, entries: number, revenueCents: number): void {
   if (!isConversionStatus(status)) return
   f.conversions[status] += entries
-  if (status === 'confirmed') f.revenueCents += amountCents
+  if (status === 'confirmed') f.revenueCents += revenueCents
 }
 
 export function sumFigures(all: readonly Figures[]): Figures {

@@ -89,7 +89,7 @@ export async function buildReport(database: Pick<Database, 'prisma'>, query: Rep
   if (byDay) for (const day of daysOf(range)) figuresOf(isoDay(day))
   for (const c of clickCells) addClicks(figuresOf(groupKeyOf(groupBy, c, links)), c.kind, c.count, c.uniqueCount)
   for (const c of conversionCells)
-    addConversions(figuresOf(groupKeyOf(groupBy, { ...c, day: c.day ?? undefined }, links)), c.status, c.entries, c.amountCents)
+    addConversions(figuresOf(groupKeyOf(groupBy, { ...c, day: c.day ?? undefined }, links)), c.status, c.entries, c.revenueCents)
   // A group seen only through cells that count nothing in the report (e.g. a status it does not show) is left out.
   for (const [key, f] of groups) if (!byDay && isEmpty(f)) groups.delete(key)
 

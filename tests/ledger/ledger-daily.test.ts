@@ -11,27 +11,30 @@ import { describeEachDatabase, truncateAll } from '../helpers/databases.ts'
 
 const DAY = 24 * 60 * 60 * 1000
 
-/** The truth: entries grouped by UTC day, type and status. */
-async function grouped(db: Db): Promise<Map<string, { entries: number; cents: number }>> {
-  const entries = await db.walletEntry.findMany({ select: { type: true, status: true, amountCents: true, createdAt: true } })
-  const out = new Map<string, { entries: number; cents: number }>()
+/** The truth: entries grouped by UTC day, type and status; revenue is the amount where an entry stores none. */
+async function grouped(db: Db): Promise<Map<string, { entries: number; cents: number; revenueCents: number }>> {
+  const entries = await db.walletEntry.findMany({
+    select: { type: true, status: true, amountCents: true, revenueCents: true, createdAt: true },
+  })
+  const out = new Map<string, { entries: number; cents: number; revenueCents: number }>()
   for (const e of entries) {
     const key = `${Math.floor(e.createdAt.getTime() / DAY) * DAY}|${e.type}|${e.status}`
-    const g = out.get(key) ?? { entries: 0, cents: 0 }
+    const g = out.get(key) ?? { entries: 0, cents: 0, revenueCents: 0 }
     g.entries++
     g.cents += e.amountCents
+    g.revenueCents += e.revenueCents ?? e.amountCents
     out.set(key, g)
   }
   return out
 }
 
 /** The rollup as readers see it, without zero rows. */
-async function rollup(db: Db): Promise<Map<string, { entries: number; cents: number }>> {
-  const out = new Map<string, { entries: number; cents: number }>()
+async function rollup(db: Db): Promise<Map<string, { entries: number; cents: number; revenueCents: number }>> {
+  const out = new Map<string, { entries: number; cents: number; revenueCents: number }>()
   for (const type of ['conversion', 'payout', 'adjustment']) {
     for (const status of ['pending', 'confirmed', 'rejected', 'reversed', 'paid']) {
       for (const [day, t] of await dailyTotalsByDay(db, type, status, new Date(0), new Date(Date.UTC(2100, 0, 1)))) {
-        if (t.entries !== 0 || t.cents !== 0) out.set(`${day}|${type}|${status}`, t)
+        if (t.entries !== 0 || t.cents !== 0 || t.revenueCents !== 0) out.set(`${day}|${type}|${status}`, t)
       }
     }
   }
@@ -133,8 +136,12 @@ describeEachDatabase('ledger daily totals', (t, provider) => {
     }
     await Promise.all([write(), write(), fold(), fold()])
     await foldLedgerDeltas(db, provider, 7)
-    expect(await dailyTotal(db, 'conversion', 'confirmed')).toEqual({ entries: 60, cents: 6_000 })
-    expect(await dailyTotal(db, 'conversion', 'confirmed', new Date('2026-05-04T00:00:00Z'))).toEqual({ entries: 0, cents: 0 })
+    expect(await dailyTotal(db, 'conversion', 'confirmed')).toEqual({ entries: 60, cents: 6_000, revenueCents: 6_000 })
+    expect(await dailyTotal(db, 'conversion', 'confirmed', new Date('2026-05-04T00:00:00Z'))).toEqual({
+      entries: 0,
+      cents: 0,
+      revenueCents: 0,
+    })
   })
 
   it('gives the global balance from the totals, equal to the sums of the entries at any instant', async () => {

@@ -231,6 +231,9 @@ describeEachDatabase('conversion lifecycle', (t) => {
         clickId: a.subid.split(':')[2],
         status: 'confirmed',
         amountCents: 400,
+        // Booked at the default terms: the partner earns what the network pays.
+        revenueCents: 400,
+        terms: { mode: 'revshare', value: 100 },
         originalAmount: '4.00',
         originalCurrency: 'EUR',
         fxRate: '1',

@@ -75,22 +75,23 @@ export interface RecentSplit {
 }
 
 /**
- * The all-time confirmed money (conversions and adjustments), confirmed
- * conversions and paid payout entries of each partner (0: none) that
+ * The all-time confirmed money (conversions, click earnings and adjustments),
+ * confirmed earnings that a reserve applies to (conversions and click earnings)
+ * and paid payout entries of each partner (0: none) that
  * `partners` selects (a condition on partner_id).
  */
 function totalsSql(partners: Sql): Sql {
   return sql`
     SELECT partner_id,
       CAST(SUM(CASE WHEN type = 'payout' THEN 0 ELSE amount_cents END) AS BIGINT) AS confirmed,
-      CAST(SUM(CASE WHEN type = 'conversion' THEN amount_cents ELSE 0 END) AS BIGINT) AS conversions,
+      CAST(SUM(CASE WHEN type IN ('conversion', 'click_earnings') THEN amount_cents ELSE 0 END) AS BIGINT) AS conversions,
       CAST(SUM(CASE WHEN type = 'payout' THEN amount_cents ELSE 0 END) AS BIGINT) AS paid
     FROM (
       SELECT partner_id, type, amount_cents FROM ledger_partner_totals
-      WHERE ((type IN ('conversion', 'adjustment') AND status = 'confirmed') OR (type = 'payout' AND status = 'paid')) AND ${partners}
+      WHERE ((type IN ('conversion', 'click_earnings', 'adjustment') AND status = 'confirmed') OR (type = 'payout' AND status = 'paid')) AND ${partners}
       UNION ALL
       SELECT partner_id, type, amount_cents FROM ledger_partner_deltas
-      WHERE ((type IN ('conversion', 'adjustment') AND status = 'confirmed') OR (type = 'payout' AND status = 'paid')) AND ${partners}
+      WHERE ((type IN ('conversion', 'click_earnings', 'adjustment') AND status = 'confirmed') OR (type = 'payout' AND status = 'paid')) AND ${partners}
     ) AS t
     GROUP BY partner_id`
 }
@@ -118,14 +119,14 @@ function recentSql(recent: RecentSplit, partners: Sql): Sql {
   return sql`
     SELECT partner_id, CAST(SUM(amount_cents) AS BIGINT) AS recent FROM (
       SELECT partner_id, amount_cents FROM ledger_partner_daily
-      WHERE type = 'conversion' AND status = 'confirmed' AND day >= ${recent.fromDay} AND ${partners}
+      WHERE type IN ('conversion', 'click_earnings') AND status = 'confirmed' AND day >= ${recent.fromDay} AND ${partners}
       UNION ALL
       SELECT partner_id, amount_cents FROM ledger_partner_deltas
-      WHERE type = 'conversion' AND status = 'confirmed' AND day >= ${recent.fromDay} AND ${partners}
+      WHERE type IN ('conversion', 'click_earnings') AND status = 'confirmed' AND day >= ${recent.fromDay} AND ${partners}
       UNION ALL
       SELECT partner_id, ${sign} * amount_cents FROM (
         SELECT coalesce(partner_id, 0) AS partner_id, amount_cents FROM wallet_entries
-        WHERE type = 'conversion' AND status = 'confirmed' AND created_at > ${after} AND created_at < ${before}
+        WHERE type IN ('conversion', 'click_earnings') AND status = 'confirmed' AND created_at > ${after} AND created_at < ${before}
       ) AS edge WHERE ${partners}
     ) AS r
     GROUP BY partner_id`
@@ -197,16 +198,18 @@ export async function foldPartnerDeltaBatch(db: Queryable, batch: number): Promi
     WITH moved AS (
       DELETE FROM ledger_partner_deltas
       WHERE id IN (SELECT id FROM ledger_partner_deltas ORDER BY id LIMIT ${batch} FOR UPDATE SKIP LOCKED)
-      RETURNING day, partner_id, assignment_id, network_id, type, status, entries, amount_cents
+      RETURNING day, partner_id, assignment_id, network_id, type, status, entries, amount_cents, revenue_cents
     ), grouped AS (
-      SELECT day, partner_id, assignment_id, network_id, type, status, SUM(entries) AS entries, SUM(amount_cents) AS amount_cents
+      SELECT day, partner_id, assignment_id, network_id, type, status, SUM(entries) AS entries, SUM(amount_cents) AS amount_cents,
+        SUM(revenue_cents) AS revenue_cents
       FROM moved GROUP BY day, partner_id, assignment_id, network_id, type, status
     ), folded AS (
-      INSERT INTO ledger_partner_daily (day, partner_id, assignment_id, network_id, type, status, entries, amount_cents)
+      INSERT INTO ledger_partner_daily (day, partner_id, assignment_id, network_id, type, status, entries, amount_cents, revenue_cents)
       SELECT * FROM grouped ORDER BY day, partner_id, assignment_id, network_id, type, status
       ON CONFLICT (day, partner_id, assignment_id, network_id, type, status) DO UPDATE
         SET entries = ledger_partner_daily.entries + excluded.entries,
-            amount_cents = ledger_partner_daily.amount_cents + excluded.amount_cents
+            amount_cents = ledger_partner_daily.amount_cents + excluded.amount_cents,
+            revenue_cents = ledger_partner_daily.revenue_cents + excluded.revenue_cents
       RETURNING 1
     ), totals AS (
       INSERT INTO ledger_partner_totals (partner_id, type, status, entries, amount_cents)

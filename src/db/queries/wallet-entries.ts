@@ -23,13 +23,16 @@ export interface PartnerSums {
   paidEntriesCents: number
 }
 
+/** What a partner earns and a reserve holds back: conversions and click earnings (CPC terms, src/terms). */
+const EARNING_TYPES = ['conversion', 'click_earnings']
+
 /**
- * One partner's confirmed money (conversions and adjustments), its confirmed
- * conversions created after `cutoff` (adjustments are decisions, never reserved)
- * and its paid payout entries (index on partner, type, status).
+ * One partner's confirmed money (conversions, click earnings and adjustments),
+ * its confirmed earnings created after `cutoff` (adjustments are decisions,
+ * never reserved) and its paid payout entries (index on partner, type, status).
  */
 export async function partnerSums(db: Queryable, partnerId: number, cutoff: Date): Promise<PartnerSums> {
-  const confirmed = { partnerId, type: 'conversion', status: 'confirmed' }
+  const confirmed = { partnerId, type: { in: EARNING_TYPES }, status: 'confirmed' }
   const [all, adjustments, recent, paid] = await Promise.all([
     sumCents(db, confirmed),
     sumCents(db, { partnerId, type: 'adjustment', status: 'confirmed' }),
@@ -39,21 +42,21 @@ export async function partnerSums(db: Queryable, partnerId: number, cutoff: Date
   return { confirmedCents: all + adjustments, recentConfirmedCents: recent, paidEntriesCents: paid }
 }
 
-/** Everyone's confirmed conversion amounts created in (after, before). */
+/** Everyone's confirmed earnings (conversions and click earnings) created in (after, before). */
 export function confirmedCentsCreatedWithin(db: Queryable, after: Date, before: Date): Promise<number> {
-  return sumCents(db, { type: 'conversion', status: 'confirmed', createdAt: { gt: after, lt: before } })
+  return sumCents(db, { type: { in: EARNING_TYPES }, status: 'confirmed', createdAt: { gt: after, lt: before } })
 }
 
 /** partnerSums grouped by partner (null: entries of no partner), over the entries `partners` selects (adjustments never reserved). */
 async function groupedSums(db: Queryable, cutoff: Date, partners: Sql): Promise<[number | null, PartnerSums][]> {
   const rows = await clientOf(db).$queryRaw<{ partner_id: unknown; confirmed: unknown; recent: unknown; paid: unknown }[]>`
     SELECT partner_id,
-      SUM(CASE WHEN type IN ('conversion', 'adjustment') THEN amount_cents ELSE 0 END) AS confirmed,
-      SUM(CASE WHEN type = 'conversion' AND created_at > ${cutoff} THEN amount_cents ELSE 0 END) AS recent,
+      SUM(CASE WHEN type IN ('conversion', 'click_earnings', 'adjustment') THEN amount_cents ELSE 0 END) AS confirmed,
+      SUM(CASE WHEN type IN ('conversion', 'click_earnings') AND created_at > ${cutoff} THEN amount_cents ELSE 0 END) AS recent,
       SUM(CASE WHEN type = 'payout' THEN amount_cents ELSE 0 END) AS paid
     FROM wallet_entries
     WHERE ${partners}
-      AND ((type IN ('conversion', 'adjustment') AND status = 'confirmed') OR (type = 'payout' AND status = 'paid'))
+      AND ((type IN ('conversion', 'click_earnings', 'adjustment') AND status = 'confirmed') OR (type = 'payout' AND status = 'paid'))
     GROUP BY partner_id`
   return rows.map((r) => [
     r.partner_id === null ? null : toNumber(r.partner_id),
@@ -75,12 +78,19 @@ export async function sumsOfEveryPartner(db: Queryable, cutoff: Date): Promise<M
   return new Map(await groupedSums(db, cutoff, sql`1 = 1`))
 }
 
-/** Confirmed conversion entries created in [from, to): counted and summed (index on type, status, created_at, amount). */
-export async function confirmedConversionsWithin(db: Queryable, from: Date, to: Date): Promise<{ count: number; cents: number }> {
-  const rows = await clientOf(db).$queryRaw<{ n: unknown; cents: unknown }[]>`
-    SELECT COUNT(*) AS n, SUM(amount_cents) AS cents FROM wallet_entries
+/**
+ * Confirmed conversion entries created in [from, to): counted, their earnings
+ * (`cents`) and their revenue summed (index on type, status, created_at, amount).
+ */
+export async function confirmedConversionsWithin(
+  db: Queryable,
+  from: Date,
+  to: Date,
+): Promise<{ count: number; cents: number; revenueCents: number }> {
+  const rows = await clientOf(db).$queryRaw<{ n: unknown; cents: unknown; revenue: unknown }[]>`
+    SELECT COUNT(*) AS n, SUM(amount_cents) AS cents, SUM(coalesce(revenue_cents, amount_cents)) AS revenue FROM wallet_entries
     WHERE type = 'conversion' AND status = 'confirmed' AND created_at >= ${from} AND created_at < ${to}`
-  return { count: toNumber(rows[0]?.n), cents: toNumber(rows[0]?.cents) }
+  return { count: toNumber(rows[0]?.n), cents: toNumber(rows[0]?.cents), revenueCents: toNumber(rows[0]?.revenue) }
 }
 
 /** Conversion entries created in [from, to), any status. */
@@ -144,7 +154,16 @@ export async function insertPayoutEntry(
 export function conversionForCorrection(db: Queryable, id: number) {
   return clientOf(db).walletEntry.findFirst({
     where: { id, type: 'conversion' },
-    select: { id: true, partnerId: true, status: true, amountCents: true, flag: true },
+    select: {
+      id: true,
+      partnerId: true,
+      status: true,
+      amountCents: true,
+      flag: true,
+      revenueCents: true,
+      termsMode: true,
+      termsValue: true,
+    },
   })
 }
 
@@ -155,7 +174,7 @@ export function conversionForCorrection(db: Queryable, id: number) {
 export async function updateConversionIfUnchanged(
   db: Queryable,
   read: { id: number; status: string; amountCents: number; partnerId: number | null; flag: string | null },
-  data: { status?: string; amountCents?: number; partnerId?: number; flag?: null },
+  data: { status?: string; amountCents?: number; revenueCents?: number; partnerId?: number; flag?: null },
   now: Date,
 ): Promise<number> {
   const { id, status, amountCents, partnerId, flag } = read
@@ -209,6 +228,9 @@ const conversionDetailSelect = {
   clickId: true,
   status: true,
   amountCents: true,
+  revenueCents: true,
+  termsMode: true,
+  termsValue: true,
   originalAmount: true,
   originalCurrency: true,
   fxRate: true,
@@ -281,7 +303,10 @@ export interface EntryKeyRow {
   networkId: number
   txnId: string
   status: string
+  /** cents: the revenue (what the network pays; the amount where no revenue was stored). */
   money: { cents: number; originalAmount: string | null; currency: string | null; rate: string | null }
+  /** The terms the entry was booked under; null: before terms existed (revshare 100 %). */
+  terms: { mode: string | null; value: number | null }
 }
 
 /** The conversions these (network, txn id) keys name, with their money: one indexed probe each, one statement. */
@@ -308,8 +333,11 @@ export async function entriesByKey(
     original_amount: string | null
     original_currency: string | null
     fx_rate: string | null
+    terms_mode: string | null
+    terms_value: number | bigint | null
   }>(sql`
-    SELECT e.id, e.network_id, e.txn_id, e.status, e.amount_cents, e.original_amount, e.original_currency, e.fx_rate
+    SELECT e.id, e.network_id, e.txn_id, e.status, coalesce(e.revenue_cents, e.amount_cents) AS amount_cents, e.original_amount,
+      e.original_currency, e.fx_rate, e.terms_mode, e.terms_value
     FROM (${wanted}) AS k
     JOIN wallet_entries e ON e.network_id = k.network_id AND e.txn_id = k.txn_id`)
   return rows.map((e) => ({
@@ -318,6 +346,7 @@ export async function entriesByKey(
     txnId: e.txn_id,
     status: e.status,
     money: { cents: Number(e.amount_cents), originalAmount: e.original_amount, currency: e.original_currency, rate: e.fx_rate },
+    terms: { mode: e.terms_mode, value: e.terms_value === null ? null : Number(e.terms_value) },
   }))
 }
 
@@ -338,7 +367,12 @@ export async function lastHistorySteps(
 export interface NewConversionEntry {
   partnerId: number | null
   status: string
+  /** What the partner earns. */
   amountCents: number
+  /** What the network pays. */
+  revenueCents: number
+  termsMode: string
+  termsValue: number
   originalAmount: string | null
   originalCurrency: string | null
   fxRate: string | null
@@ -362,6 +396,9 @@ const ENTRY_COLUMNS = [
   ['click_id', 'text'],
   ['assignment_id', 'int'],
   ['flag', 'text'],
+  ['revenue_cents', 'int'],
+  ['terms_mode', 'text'],
+  ['terms_value', 'int'],
   ['created_at', 'ms'],
   ['updated_at', 'ms'],
 ] as const satisfies readonly JsonColumn[]
@@ -388,12 +425,16 @@ export async function insertConversionEntries(
     c.clickId,
     c.assignmentId,
     c.flag,
+    c.revenueCents,
+    c.termsMode,
+    c.termsValue,
     now.getTime(),
     now.getTime(),
   ])
   const created = await db.query<{ id: number | bigint; network_id: number | bigint; txn_id: string }>(sql`
     INSERT INTO wallet_entries (partner_id, type, status, amount_cents, original_amount, original_currency, fx_rate,
-                                network_id, txn_id, click_id, assignment_id, flag, created_at, updated_at)
+                                network_id, txn_id, click_id, assignment_id, flag, revenue_cents, terms_mode, terms_value,
+                                created_at, updated_at)
     ${jsonRowsSelect(provider, ENTRY_COLUMNS, rows)}
     RETURNING id, network_id, txn_id`)
   // Matched by their unique key: the order rows come back in is not promised.
@@ -401,8 +442,9 @@ export async function insertConversionEntries(
 }
 
 /**
- * Moves an entry to its new status and, when given, its new money: a
- * conditional update (WHERE status and amount are still those read). Gives the
+ * Moves an entry to its new status and, when given, its new money (the revenue
+ * `cents` and the earnings `earningsCents` of the entry's own terms): a
+ * conditional update (WHERE status and revenue are still those read). Gives the
  * rows changed: 0 when a concurrent change got there first.
  */
 export function updateEntryStatus(
@@ -412,17 +454,18 @@ export function updateEntryStatus(
     from: string
     fromCents: number
     to: string
-    money: { cents: number; originalAmount: string | null; currency: string | null; rate: string | null } | null
+    money: { cents: number; earningsCents: number; originalAmount: string | null; currency: string | null; rate: string | null } | null
     now: Date
   },
 ): Promise<number> {
   const m = change.money
   const money = m
-    ? sql`, amount_cents = ${m.cents}, original_amount = ${m.originalAmount}, original_currency = ${m.currency}, fx_rate = ${m.rate}`
+    ? sql`, amount_cents = ${m.earningsCents}, revenue_cents = ${m.cents}, original_amount = ${m.originalAmount},
+        original_currency = ${m.currency}, fx_rate = ${m.rate}`
     : empty
   return db.execute(sql`
     UPDATE wallet_entries SET status = ${change.to}, updated_at = ${change.now}${money}
-    WHERE id = ${change.id} AND status = ${change.from} AND amount_cents = ${change.fromCents}`)
+    WHERE id = ${change.id} AND status = ${change.from} AND coalesce(revenue_cents, amount_cents) = ${change.fromCents}`)
 }
 
 export interface NewHistoryRow {

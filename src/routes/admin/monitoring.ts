@@ -5,6 +5,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { summary } from '../../analytics/summary.ts'
 import { securityExtras } from '../../analytics/security.ts'
 import { dailySeries, type DayPoint } from '../../analytics/daily-series.ts'
+import { margin7d } from '../../analytics/margin.ts'
 import { barChart } from '../../charts/bar-chart.ts'
 import { formatCents, formatCount } from '../../format/money.ts'
 import { formatDate, formatDayMonth } from '../../format/dates.ts'
@@ -54,11 +55,12 @@ const monitoring: FastifyPluginAsyncZod = async (app) => {
 
   app.get<{ Querystring: { refresh?: string } }>('/monitoring', async (request, reply) => {
     const now = new Date()
-    const [s, extras, series, recoveries] = await Promise.all([
+    const [s, extras, series, recoveries, margin] = await Promise.all([
       summary(app.database, app.config, { now }),
       securityExtras(app.database, now),
       dailySeries(app.database, now),
       ledgerRecoveries(app.database, ledgerRulesOf(app.config), now),
+      margin7d(app.database, now),
     ])
     const refresh = request.query.refresh === '1'
     const totals = series.reduce((t, p) => ({ clicks: t.clicks + p.clicks, revenueCents: t.revenueCents + p.revenueCents }), {
@@ -71,6 +73,7 @@ const monitoring: FastifyPluginAsyncZod = async (app) => {
       s,
       extras,
       recoveries,
+      margin,
       charts: monitoringCharts(series, now),
       totals30d: totals,
       refreshSeconds: refresh ? REFRESH_SECONDS : null,

@@ -16,7 +16,10 @@ export interface ConversionTotals {
   networkId: number | null
   status: string
   entries: number
+  /** What partners earn. */
   amountCents: number
+  /** What the networks pay. */
+  revenueCents: number
 }
 
 const COLUMNS: Record<ConversionDims, string> = {
@@ -30,13 +33,23 @@ const idOrNull = (v: unknown) => (v === undefined || toNumber(v) === 0 ? null : 
 export async function conversionRollupTotals(db: Queryable, dims: ConversionDims, fromDay: Date, toDay: Date): Promise<ConversionTotals[]> {
   const cols = raw(COLUMNS[dims])
   const rows = await clientOf(db).$queryRaw<
-    { day?: unknown; partner_id?: unknown; assignment_id?: unknown; network_id?: unknown; status: string; n: unknown; cents: unknown }[]
+    {
+      day?: unknown
+      partner_id?: unknown
+      assignment_id?: unknown
+      network_id?: unknown
+      status: string
+      n: unknown
+      cents: unknown
+      revenue: unknown
+    }[]
   >(sql`
-    SELECT ${cols}, status, CAST(SUM(entries) AS BIGINT) AS n, CAST(SUM(amount_cents) AS BIGINT) AS cents FROM (
-      SELECT ${cols}, status, entries, amount_cents FROM ledger_partner_daily
+    SELECT ${cols}, status, CAST(SUM(entries) AS BIGINT) AS n, CAST(SUM(amount_cents) AS BIGINT) AS cents,
+      CAST(SUM(revenue_cents) AS BIGINT) AS revenue FROM (
+      SELECT ${cols}, status, entries, amount_cents, revenue_cents FROM ledger_partner_daily
       WHERE day >= ${fromDay} AND day < ${toDay} AND type = 'conversion'
       UNION ALL
-      SELECT ${cols}, status, entries, amount_cents FROM ledger_partner_deltas
+      SELECT ${cols}, status, entries, amount_cents, revenue_cents FROM ledger_partner_deltas
       WHERE day >= ${fromDay} AND day < ${toDay} AND type = 'conversion'
     ) AS t
     GROUP BY ${cols}, status`)
@@ -48,5 +61,6 @@ export async function conversionRollupTotals(db: Queryable, dims: ConversionDims
     status: r.status,
     entries: toNumber(r.n),
     amountCents: toNumber(r.cents),
+    revenueCents: toNumber(r.revenue),
   }))
 }
