@@ -51,6 +51,8 @@ const EVENT_COLUMNS = [
   ['user_agent', 'text'],
   ['referer', 'text'],
   ['is_unique', 'bool'],
+] as const satisfies readonly JsonColumn[]
+const SUBID_COLUMNS = [
   ['s1', 'text'],
   ['s2', 'text'],
   ['s3', 'text'],
@@ -58,31 +60,41 @@ const EVENT_COLUMNS = [
   ['s5', 'text'],
 ] as const satisfies readonly JsonColumn[]
 
-// Built once per database: the batch is the statement's one bound value.
-const COLUMN_LIST = EVENT_COLUMNS.map(([name]) => name).join(', ')
-/** The batch's columns as read from `b`, with is_unique left out (each database decides it its own way). */
-const VALUES_BUT_UNIQUE = (uniqueExpression: string) =>
-  EVENT_COLUMNS.map(([name]) => (name === 'is_unique' ? uniqueExpression : `b.${name}`)).join(', ')
 /** A click whose uniqueness the database decides: one on a tracked link, from a known visitor. */
 const TRACKED_VISIT = `b.kind = 'click' AND b.assignment_id IS NOT NULL AND b.visitor_hash IS NOT NULL`
 
-const INSERT_SQL: Record<Provider, string> = {
-  // The metric_events_click_visitor trigger (migrations) records each click's
-  // visitor after its row goes in; a batch has at most one candidate per visitor
-  // and link (insertClickEvents), so the lookup before it is the visitor's past.
-  sqlite: `INSERT INTO metric_events (${COLUMN_LIST}) SELECT ${VALUES_BUT_UNIQUE(
-    `CASE WHEN b.is_unique = 1 AND ${TRACKED_VISIT} THEN NOT EXISTS (SELECT 1 FROM click_visitors v WHERE v.assignment_id = b.assignment_id AND v.visitor_hash = b.visitor_hash AND v.last_ts > b.ts - ${UNIQUE_WINDOW_MS}) ELSE b.is_unique END`,
-  )} FROM (${jsonRowsSelectText('sqlite', EVENT_COLUMNS, '?')}) AS b`,
-  // visits: one upsert per visitor and link of the batch (in key order, so that
-  // concurrent batches lock the rows in the same order). ON CONFLICT DO UPDATE
-  // sees the latest committed row, even one another instance wrote meanwhile: a
-  // candidate opens a visit (opened_by = its click id) only if the visitor's last
-  // click is a window old, and is unique exactly when the upsert hands its id back.
-  // The rows the INSERT returns are counted into their days by the same statement,
-  // in key order so that concurrent batches take the rollup rows' locks in the same order.
-  postgresql: namedStatement(
-    'contentflow_click_batch',
-    `WITH b AS (${jsonRowsSelectText('postgresql', EVENT_COLUMNS, '$1')}),
+/** The batch's columns as read from `b`, is_unique given by `unique`. */
+const valuesFromB = (columns: readonly JsonColumn[], unique: string) =>
+  columns.map(([name]) => (name === 'is_unique' ? unique : `b.${name}`)).join(', ')
+
+/**
+ * SQLite. The metric_events_click_visitor trigger (migrations) records each
+ * click's visitor after its row goes in; a batch has at most one candidate per
+ * visitor and link (insertClickEvents), so the lookup before it is the visitor's
+ * past. A batch without candidates (repeats the memory caught, bots) skips it.
+ */
+function sqliteInsert(columns: readonly JsonColumn[], checkVisitors: boolean): string {
+  const list = columns.map(([name]) => name).join(', ')
+  if (!checkVisitors) return `INSERT INTO metric_events (${list}) ${jsonRowsSelectText('sqlite', columns, '?')}`
+  const unique = `CASE WHEN b.is_unique = 1 AND ${TRACKED_VISIT} THEN NOT EXISTS (SELECT 1 FROM click_visitors v WHERE v.assignment_id = b.assignment_id AND v.visitor_hash = b.visitor_hash AND v.last_ts > b.ts - ${UNIQUE_WINDOW_MS}) ELSE b.is_unique END`
+  return `INSERT INTO metric_events (${list}) SELECT ${valuesFromB(columns, unique)} FROM (${jsonRowsSelectText('sqlite', columns, '?')}) AS b`
+}
+
+/**
+ * PostgreSQL. visits: one upsert per visitor and link of the batch (in key order,
+ * so that concurrent batches lock the rows in the same order). ON CONFLICT DO
+ * UPDATE sees the latest committed row, even one another instance wrote
+ * meanwhile: a candidate opens a visit (opened_by = its click id) only if the
+ * visitor's last click is a window old, and is unique exactly when the upsert
+ * hands its id back. The rows the INSERT returns are counted into their days by
+ * the same statement, in key order so that concurrent batches take the rollup
+ * rows' locks in the same order.
+ */
+function postgresInsert(name: string, columns: readonly JsonColumn[]): string {
+  const list = columns.map(([column]) => column).join(', ')
+  return namedStatement(
+    name,
+    `WITH b AS (${jsonRowsSelectText('postgresql', columns, '$1')}),
     visits AS (INSERT INTO click_visitors (assignment_id, visitor_hash, last_ts, opened_by)
     SELECT b.assignment_id, b.visitor_hash, MAX(b.ts), MIN(b.click_id) FILTER (WHERE b.is_unique) FROM b WHERE ${TRACKED_VISIT}
     GROUP BY 1, 2 ORDER BY 1, 2
@@ -91,7 +103,8 @@ const INSERT_SQL: Record<Provider, string> = {
     opened_by = CASE WHEN excluded.opened_by IS NOT NULL AND click_visitors.last_ts <= excluded.last_ts - interval '${UNIQUE_WINDOW_MS} milliseconds'
     THEN excluded.opened_by ELSE click_visitors.opened_by END
     RETURNING opened_by),
-    inserted AS (INSERT INTO metric_events (${COLUMN_LIST}) SELECT ${VALUES_BUT_UNIQUE(
+    inserted AS (INSERT INTO metric_events (${list}) SELECT ${valuesFromB(
+      columns,
       `CASE WHEN ${TRACKED_VISIT} THEN visits.opened_by IS NOT NULL ELSE b.is_unique END`,
     )}
     FROM b LEFT JOIN visits ON visits.opened_by = b.click_id
@@ -104,7 +117,20 @@ const INSERT_SQL: Record<Provider, string> = {
     FROM inserted GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
     ON CONFLICT (day, assignment_id, partner_id, kind) DO UPDATE
     SET count = click_link_rollups.count + excluded.count, unique_count = click_link_rollups.unique_count + excluded.unique_count`,
-  ),
+  )
+}
+
+const WITH_SUBIDS = [...EVENT_COLUMNS, ...SUBID_COLUMNS]
+
+// Built once: the batch is the statement's one bound value. Most batches carry
+// no partner sub-id, and need not pay for five more columns a row.
+const SQLITE = {
+  plain: { check: sqliteInsert(EVENT_COLUMNS, true), noCheck: sqliteInsert(EVENT_COLUMNS, false) },
+  subids: { check: sqliteInsert(WITH_SUBIDS, true), noCheck: sqliteInsert(WITH_SUBIDS, false) },
+}
+const POSTGRES = {
+  plain: postgresInsert('contentflow_click_batch', EVENT_COLUMNS),
+  subids: postgresInsert('contentflow_click_batch_subids', WITH_SUBIDS),
 }
 
 const NO_SUBIDS: PartnerSubids = [null, null, null, null, null]
@@ -125,20 +151,24 @@ export async function insertClickEvents(
     candidates.add(key)
     return true
   }
+  const withSubids = events.some((e) => e.subids !== undefined)
   // The events travel as one JSON parameter (json-rows.ts).
-  const rows = events.map((e) => [
-    e.kind,
-    e.ts.getTime(),
-    e.partnerId,
-    e.assignmentId,
-    e.offerId,
-    e.clickId,
-    e.visitorHash,
-    e.userAgent,
-    e.referer,
-    candidate(e) ? 1 : 0,
-    ...(e.subids ?? NO_SUBIDS),
-  ])
+  const rows = events.map((e) => {
+    const row = [
+      e.kind,
+      e.ts.getTime(),
+      e.partnerId,
+      e.assignmentId,
+      e.offerId,
+      e.clickId,
+      e.visitorHash,
+      e.userAgent,
+      e.referer,
+      candidate(e) ? 1 : 0,
+    ]
+    if (withSubids) row.push(...(e.subids ?? NO_SUBIDS))
+    return row
+  })
   // One statement, so atomic without a transaction (which cost the ORM as much as
   // the insert itself). SQLite: the metric_events_click_rollup,
   // metric_events_click_link_rollup and metric_events_click_visitor triggers
@@ -147,5 +177,7 @@ export async function insertClickEvents(
   // It goes around the client (executeHot): the client's path for a raw statement
   // (building and interpreting a query plan for it) cost a third of the batch,
   // for a statement that needs none of it.
-  await database.executeHot(INSERT_SQL[database.provider], JSON.stringify(rows))
+  const shape = withSubids ? 'subids' : 'plain'
+  const sql = database.provider === 'sqlite' ? SQLITE[shape][candidates ? 'check' : 'noCheck'] : POSTGRES[shape]
+  await database.executeHot(sql, JSON.stringify(rows))
 }
