@@ -5,6 +5,9 @@ import type { Queryable } from '../db/queries/access.ts'
 import { conversionOfPartner, conversionsOfPartner, payoutsOfPartnerPage, type PortalConversionRow } from '../db/queries/portal-reads.ts'
 import { NotFound } from '../errors.ts'
 import { linkRows } from '../onboarding/links.ts'
+import type { Database } from '../db/client.ts'
+import { clicksBySubid } from '../tracking/subid-clicks.ts'
+import { DAY_MS } from '../time.ts'
 
 export const CONVERSIONS_PAGE_SIZE = 50
 
@@ -54,6 +57,12 @@ export async function portalConversion(db: Queryable, partnerId: number, id: num
 export async function portalLinks(db: Queryable, partnerId: number, baseUrl: string) {
   const rows = await linkRows(db, baseUrl, { partnerId })
   return rows.map((l) => ({ id: l.id, link: l.link, status: l.status, content: l.content, offer: l.offer, clicks: l.clicks }))
+}
+
+/** The partner's clicks of the last 30 UTC days by s1, most first (at most 20 values). */
+export async function portalSubidClicks(database: Pick<Database, 'prisma'>, partnerId: number, now = new Date()) {
+  const rows = await clicksBySubid(database, { partnerId, from: new Date(now.getTime() - 29 * DAY_MS), to: now, key: 's1' })
+  return rows.slice(0, 20)
 }
 
 export function portalPayouts(db: Queryable, partnerId: number) {

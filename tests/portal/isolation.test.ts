@@ -41,6 +41,15 @@ describeEachDatabase('portal isolation walk', (t) => {
       bic: 'BNPAFRPP',
       holder: 'Anais Secrete',
     })
+    // Clicks with the partners' own sub-ids: A's must never reach B's links page.
+    for (const [partnerId, s1, n] of [
+      [a, 'anais-news', 3],
+      [b, 'basile-news', 2],
+    ] as const)
+      for (let i = 0; i < n; i++)
+        await db.metricEvent.create({
+          data: { kind: 'click', partnerId, clickId: `c-${s1}-${i}`, s1, ts: new Date(Date.now() - i * 60_000) },
+        })
     // B has a little of its own, in the same month.
     await db.walletEntry.create({
       data: { partnerId: b, type: 'conversion', status: 'confirmed', amountCents: 1_100, txnId: 'basile-1', createdAt: at },
@@ -115,6 +124,8 @@ describeEachDatabase('portal isolation walk', (t) => {
       }
     }
     expect(await aRows()).toBe(before)
+    // B's own data is there, so the walk did read real rows.
+    expect((await s.get('/p/links')).body).toMatch(/data-subid="basile-news"><td>basile-news<\/td><td class="num">2</)
     // B's own statement of that month has B's line, so the walk did read real data.
     expect((await s.get(`/p/statements/${aIds.month}.csv`)).body).toContain('conversions_confirmed,1,1100,11.00')
     const out = await s.post('/p/logout', { _csrf: csrf, partnerId: String(a) })

@@ -12,7 +12,14 @@ import { publicBaseUrl } from '../../onboarding/public-base.ts'
 import { payoutDetailsPanel, setPayoutDetails } from '../../payouts/payout-details.ts'
 import { PAYOUT_STATUS_LABELS, requestPayout } from '../../payouts/payouts.ts'
 import { portalCharts } from '../../portal/charts.ts'
-import { portalConversion, portalConversions, portalLinks, portalPayouts, CONVERSION_STATUS_WORDS } from '../../portal/lists.ts'
+import {
+  portalConversion,
+  portalConversions,
+  portalLinks,
+  portalPayouts,
+  portalSubidClicks,
+  CONVERSION_STATUS_WORDS,
+} from '../../portal/lists.ts'
 import { portalOverview } from '../../portal/overview.ts'
 import { renderPortal } from '../../portal/page.ts'
 import { monthlyStatement, statementCsv, statementMonths, STATEMENT_LINE_LABELS } from '../../portal/statements.ts'
@@ -50,8 +57,12 @@ export default async function portalPages(app: FastifyInstance) {
   })
 
   app.get('/links', async (request, reply) => {
-    const links = await portalLinks(app.database, me(request).partnerId, baseOf(request))
-    return renderPortal(request, reply, 'links', { title: 'Espace partenaire — liens', nav: 'links', links })
+    const partnerId = me(request).partnerId
+    const [links, subids] = await Promise.all([
+      portalLinks(app.database, partnerId, baseOf(request)),
+      portalSubidClicks(app.database, partnerId),
+    ])
+    return renderPortal(request, reply, 'links', { title: 'Espace partenaire — liens', nav: 'links', links, subids })
   })
 
   app.get<{ Querystring: { page?: string } }>('/conversions', async (request, reply) => {
