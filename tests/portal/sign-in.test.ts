@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
 import { buildApp } from '../../src/app.ts'
 import { makeSignInToken, useSignInToken } from '../../src/portal/magic-links.ts'
+import { createPortalSession, findPortalSession } from '../../src/portal/sessions.ts'
 import { buildTestApp, testConfig } from '../helpers/app.ts'
 import { ConsoleSession } from '../helpers/console-session.ts'
 import { describeEachDatabase } from '../helpers/databases.ts'
@@ -100,6 +101,22 @@ describeEachDatabase('portal sign-in', (t) => {
     expect((await ask(`y.${Date.now()}@example.com`, '203.0.113.99')).statusCode).toBe(429)
     // Another address is not slowed by that one.
     expect((await ask(`y.${Date.now()}@example.com`, '203.0.113.100')).statusCode).toBe(200)
+  })
+
+  it('a session ends after 2 hours without a request, and 7 days after sign-in whatever happens', async () => {
+    const db = t().database
+    const from = { ip: '192.0.2.1', userAgent: 'test' }
+    const t0 = new Date('2026-03-01T10:00:00Z')
+    const idle = await createPortalSession(db, partnerId, from, t0)
+    expect(await findPortalSession(db, idle.token, new Date(t0.getTime() + 119 * MINUTE))).toMatchObject({ partnerId })
+    // That request counted as activity: two hours after it, not after sign-in, the session ends.
+    expect(await findPortalSession(db, idle.token, new Date(t0.getTime() + 200 * MINUTE))).toMatchObject({ partnerId })
+    expect(await findPortalSession(db, idle.token, new Date(t0.getTime() + 320 * MINUTE))).toBeNull()
+    const busy = await createPortalSession(db, partnerId, from, t0)
+    let at = t0.getTime()
+    for (; at < t0.getTime() + 7 * 24 * 60 * MINUTE - 90 * MINUTE; at += 90 * MINUTE)
+      expect(await findPortalSession(db, busy.token, new Date(at))).not.toBeNull()
+    expect(await findPortalSession(db, busy.token, new Date(t0.getTime() + 7 * 24 * 60 * MINUTE))).toBeNull()
   })
 
   it('logout ends the session on the server: the old cookie opens nothing', async () => {
