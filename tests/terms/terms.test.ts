@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
 import { margin7d } from '../../src/analytics/margin.ts'
 import { summary } from '../../src/analytics/summary.ts'
+import { openDatabase } from '../../src/db/client.ts'
 import { insertClickEvents } from '../../src/db/hot/index.ts'
 import { applyPostbacks, type ConversionReport } from '../../src/ledger/apply.ts'
 import { ledgerBalance, ledgerRulesOf } from '../../src/ledger/balances.ts'
@@ -288,5 +289,43 @@ describeEachDatabase('commission terms', (t, provider) => {
     await accrueCpcEarnings(t().database, { capCents: cap }, tomorrow)
     expect((await entry(todayA.id)).status).toBe('confirmed')
     expect(await t().db.walletEntry.count({ where: { type: 'click_earnings' } })).toBe(expected.size)
+  })
+
+  // Several instances share one PostgreSQL, each running the accrual on its own timer.
+  it.skipIf(provider === 'sqlite')('two instances accruing at once write each day once', async () => {
+    const now = new Date()
+    const yesterday = new Date(Math.floor(now.getTime() / DAY) * DAY - DAY)
+    await setOfferTerms(
+      { database: t().database, actor: 'ops@test' },
+      offerId,
+      { mode: 'cpc', value: 9 },
+      new Date(yesterday.getTime() - DAY),
+    )
+    await insertClickEvents(
+      t().database,
+      Array.from({ length: 6 }, (_, i) => ({
+        kind: 'click' as const,
+        ts: new Date(yesterday.getTime() + (i + 1) * 3600_000),
+        partnerId: i % 2 ? partnerA : partnerB,
+        assignmentId: i % 2 ? linkA : linkB,
+        offerId,
+        clickId: `R${String(i).padStart(21, '0')}`,
+        visitorHash: null,
+        userAgent: 'UA',
+        referer: null,
+        isUnique: true,
+      })),
+    )
+    const other = await openDatabase(t().url, { poolSize: 4 })
+    try {
+      await Promise.all(Array.from({ length: 8 }, (_, i) => accrueCpcEarnings(i % 2 ? other : t().database, { capCents: 10_000 }, now)))
+    } finally {
+      await other.close()
+    }
+    const written = await t().db.walletEntry.findMany({ where: { type: 'click_earnings' }, orderBy: { partnerId: 'asc' } })
+    expect(written.map((e) => [e.partnerId, e.status, e.amountCents])).toEqual([
+      [partnerA, 'confirmed', 27],
+      [partnerB, 'confirmed', 27],
+    ])
   })
 })

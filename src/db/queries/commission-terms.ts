@@ -48,37 +48,39 @@ export async function termsRowsOfCpcOffers(db: Queryable): Promise<CommissionTer
 const msOf = (v: unknown): Date => (v instanceof Date ? v : new Date(typeof v === 'string' && !/^\d+$/.test(v) ? Date.parse(v) : Number(v)))
 
 /**
- * Inside the postback transaction (direct SQL): each of these links' offer, and
- * every terms row of those offers.
+ * Inside the postback transaction (direct SQL), one statement: each of these
+ * links' offer, and every terms row of those offers (none: the link alone).
  */
 export async function termsOfLinks(
   db: SqlRunner,
   assignmentIds: readonly number[],
 ): Promise<{ offerOf: Map<number, number>; rows: Omit<CommissionTermRow, 'createdBy' | 'createdAt'>[] }> {
   if (assignmentIds.length === 0) return { offerOf: new Map(), rows: [] }
-  const links = await db.query<{ id: number | bigint; offer_id: number | bigint }>(
-    sql`SELECT id, offer_id FROM assignments WHERE id IN (${join(assignmentIds)})`,
-  )
-  const offerOf = new Map(links.map((l) => [Number(l.id), Number(l.offer_id)]))
-  const offers = [...new Set(offerOf.values())]
-  if (offers.length === 0) return { offerOf, rows: [] }
-  const rows = await db.query<{
-    id: number | bigint
+  const found = await db.query<{
+    link_id: number | bigint
     offer_id: number | bigint
+    id: number | bigint | null
     partner_id: number | bigint | null
-    mode: string
-    value: number | bigint
+    mode: string | null
+    value: number | bigint | null
     effective_from: unknown
-  }>(sql`SELECT id, offer_id, partner_id, mode, value, effective_from FROM commission_terms WHERE offer_id IN (${join(offers)})`)
-  return {
-    offerOf,
-    rows: rows.map((r) => ({
+  }>(sql`
+    SELECT a.id AS link_id, a.offer_id, t.id, t.partner_id, t.mode, t.value, t.effective_from
+    FROM assignments a LEFT JOIN commission_terms t ON t.offer_id = a.offer_id
+    WHERE a.id IN (${join(assignmentIds)})`)
+  const offerOf = new Map<number, number>()
+  const rows = new Map<number, Omit<CommissionTermRow, 'createdBy' | 'createdAt'>>()
+  for (const r of found) {
+    offerOf.set(Number(r.link_id), Number(r.offer_id))
+    if (r.id === null || r.mode === null || r.value === null) continue
+    rows.set(Number(r.id), {
       id: Number(r.id),
       offerId: Number(r.offer_id),
       partnerId: r.partner_id === null ? null : Number(r.partner_id),
       mode: r.mode,
       value: Number(r.value),
       effectiveFrom: msOf(r.effective_from),
-    })),
+    })
   }
+  return { offerOf, rows: [...rows.values()] }
 }
