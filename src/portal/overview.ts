@@ -39,13 +39,14 @@ export async function portalOverview(
   now = new Date(),
 ): Promise<{ summary: PortalSummary; days: PortalDay[] }> {
   const from = new Date(dayStart(now).getTime() - (WINDOW_DAYS - 1) * DAY_MS)
+  const dayStarts = Array.from({ length: WINDOW_DAYS }, (_, i) => new Date(from.getTime() + i * DAY_MS))
   const [balance, clicks, conversions] = await Promise.all([
     ledgerBalance(db, rules, { partnerId, now }),
-    partnerClicksByDay(db, partnerId, from),
+    partnerClicksByDay(db, partnerId, dayStarts),
     partnerConversionsSince(db, partnerId, from),
   ])
-  const days: PortalDay[] = Array.from({ length: WINDOW_DAYS }, (_, i) => ({
-    day: new Date(from.getTime() + i * DAY_MS),
+  const days: PortalDay[] = dayStarts.map((day) => ({
+    day,
     clicks: 0,
     conversions: 0,
     earningsCents: 0,
