@@ -149,7 +149,8 @@ describeEachDatabase('portal sign-in', (t) => {
           done()
         },
       })
-      const config = testConfig(t(), { NODE_ENV: env, LOG_LEVEL: 'info' })
+      // HOST a wildcard: where a link built on the request's host would take a forged Host header.
+      const config = testConfig(t(), { NODE_ENV: env, LOG_LEVEL: 'info', HOST: '0.0.0.0', PORT: '3999' })
       const logged = await buildApp(config, { database: t().database, logStream: stream })
       await logged.ready()
       try {
@@ -157,7 +158,12 @@ describeEachDatabase('portal sign-in', (t) => {
         const id = (await t().db.partner.create({ data: { name: 'Log', email } })).id
         const s = new ConsoleSession(logged)
         const form = await s.get('/p/login')
-        await s.post('/p/login', { _csrf: ConsoleSession.csrfOf(form.body), email })
+        await s.request({
+          method: 'POST',
+          url: '/p/login',
+          headers: { host: 'evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+          payload: new URLSearchParams({ _csrf: ConsoleSession.csrfOf(form.body), email }).toString(),
+        })
         const link = await t().db.portalLink.findFirstOrThrow({ where: { partnerId: id } })
         // The emailed token is not stored; in development it is read back from its one log line.
         const tokens = lines.flatMap((l) => /token=([A-Za-z0-9_-]{43})/.exec(l)?.[1] ?? [])
@@ -166,6 +172,8 @@ describeEachDatabase('portal sign-in', (t) => {
           expect(lines.some((l) => l.includes('SMTP_URL is not set'))).toBe(true)
         } else {
           expect(tokens).toHaveLength(1)
+          // The link is on HOST:PORT (no PUBLIC_BASE_URL here), whatever Host the request claimed.
+          expect(lines.find((l) => l.includes(tokens[0]!))).toContain(`"signInUrl":"http://0.0.0.0:3999/p/auth?token=${tokens[0]}"`)
           expect(link.usedAt).toBeNull()
           // Opening and using it logs requests whose token is masked.
           const p = new PortalSession(logged)

@@ -49,7 +49,9 @@ export default async function portalSignIn(app: FastifyInstance) {
     try {
       const link = await requestSignInLink(app.database, { email, address: normalizeIP(request.ip) })
       if (link) {
-        const url = signInUrl(publicBaseUrl(app.config, `${request.protocol}://${request.host}`), link.token)
+        // Never the request's Host header: anyone may ask for someone else's link, and a forged host
+        // would send the victim's token to the forger's site. PUBLIC_BASE_URL (or HOST:PORT) only.
+        const url = signInUrl(publicBaseUrl(app.config), link.token)
         // A failed send answers the same: the page must not tell which emails are partners'.
         await mailer.sendSignInLink({ to: link.email, partnerId: link.partnerId, url }).catch((err: unknown) => {
           request.log.error(
