@@ -1,7 +1,7 @@
 // The portal's overview: the partner's balance by the ledger's rules (the same
 // figures as the console's partner page) and the last 30 UTC days, today
 // included: clicks from the click rollup, conversions (pending or confirmed)
-// and earnings (confirmed amounts) from the partner's entries.
+// and earnings (confirmed conversions and click earnings) from the partner's entries.
 import type { Queryable } from '../db/queries/access.ts'
 import { partnerClicksByDay } from '../db/queries/analytics/partnerClicksByDay.ts'
 import { partnerConversionsSince } from '../db/queries/analytics/partnerConversionsSince.ts'
@@ -59,7 +59,7 @@ export async function portalOverview(
   for (const e of conversions) {
     const d = at(e.createdAt)
     if (!d) continue
-    if (COUNTED.has(e.status)) d.conversions++
+    if (e.type === 'conversion' && COUNTED.has(e.status)) d.conversions++
     if (e.status === 'confirmed') d.earningsCents += e.amountCents
   }
   const sum = (f: (d: PortalDay) => number) => days.reduce((s, d) => s + f(d), 0)

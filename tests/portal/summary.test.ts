@@ -32,6 +32,8 @@ describeEachDatabase('portal summary', (t) => {
     await entry(b, 'conversion', 'confirmed', 20_000, 60, 'b1')
     await entry(b, 'conversion', 'reversed', 4_000, 5, 'b2')
     await entry(b, 'payout', 'paid', -25_000, 20)
+    // Click earnings (CPC terms) are earnings, not conversions.
+    await entry(b, 'click_earnings', 'confirmed', 300, 0)
     const today = dayStart(new Date()).getTime()
     const clicks = (partnerId: number, ageDays: number, count: number) =>
       db.clickRollup.create({ data: { day: new Date(today - ageDays * DAY), partnerId, kind: 'click', count } })
@@ -48,7 +50,7 @@ describeEachDatabase('portal summary', (t) => {
     const rules = ledgerRulesOf(app.config)
     const expected = {
       [a]: { clicks30d: 13, conversions30d: 2, earnings30dCents: 5_000 },
-      [b]: { clicks30d: 11, conversions30d: 0, earnings30dCents: 0 },
+      [b]: { clicks30d: 11, conversions30d: 0, earnings30dCents: 300 },
     }
     for (const id of [a, b]) {
       const s = new PortalSession(app)
@@ -64,13 +66,14 @@ describeEachDatabase('portal summary', (t) => {
         ...expected[id],
       })
     }
-    // The figures themselves, so the test does not only compare a function with itself.
+    // The figures themselves, so the test does not only compare a function with itself:
+    // € 200,00 confirmed + € 3,00 click earnings − € 0,90 reserved (30 % of the recent € 3,00) − € 250,00 paid.
     const s = new PortalSession(app)
     await s.signInAs(app, b)
     expect((await s.request({ method: 'GET', url: '/p/api/summary' })).json()).toMatchObject({
       availableCents: 0,
       paidCents: 25_000,
-      owedCents: 5_000,
+      owedCents: 4_790,
     })
   })
 
