@@ -910,7 +910,11 @@ export function garbageSuite(options: GarbageOptions) {
               expect(after - before, what).toBe(1)
             } else {
               expect(res.statusCode, what).not.toBe(302)
-              expect(res.headers.location, what).toBeUndefined()
+              // `/r/..` (or `%2e%2e`) is `/` once its dot segments are resolved: the root leads to the
+              // console. Nothing else is sent anywhere, and never off this server.
+              if (new URL(`/r/${c.path}`, 'http://h').pathname === '/')
+                expect([res.statusCode, res.headers.location], what).toEqual([303, '/admin/monitoring'])
+              else expect(res.headers.location, what).toBeUndefined()
               expect(after, what).toBe(before)
             }
           },
