@@ -58,6 +58,10 @@ export function describeEachDatabase(name: string, body: (t: () => TestDatabase,
 /** Empties every table (between tests that need a blank ledger). */
 export async function truncateAll(db: Db, provider: Provider): Promise<void> {
   const tables = [
+    'portal_sessions',
+    'portal_links',
+    'commission_terms',
+    'click_visitors',
     'payout_batch_items',
     'payout_batches',
     'wallet_entry_history',
