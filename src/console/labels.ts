@@ -1,6 +1,8 @@
 // The French words of the console for the ledger's English values (statuses,
 // flags, where a change came from, postback outcomes): one place, so every page
 // says the same thing. An unknown value is shown as stored rather than hidden.
+import { percentText, type Terms } from '../terms/rules.ts'
+import { formatCents } from '../format/money.ts'
 import { CONVERSION_STATUSES } from '../ledger/transitions.ts'
 
 export const CONVERSION_STATUS_LABELS: Record<(typeof CONVERSION_STATUSES)[number], string> = {
@@ -67,4 +69,16 @@ export const labels = {
   consoleWord: consoleWordLabel,
   statuses: CONVERSION_STATUSES,
   flags: Object.keys(CONVERSION_FLAG_LABELS),
+}
+
+/** Commission terms as the console writes them (the API keeps mode and value). */
+export function termsText(terms: Terms): string {
+  switch (terms.mode) {
+    case 'revshare':
+      return `partage de revenu ${percentText(terms.value).replace('.', ',')} %`
+    case 'cpa':
+      return `CPA ${formatCents(terms.value)} par conversion confirmée`
+    case 'cpc':
+      return `CPC ${formatCents(terms.value)} par clic unique : la conversion ne rapporte rien`
+  }
 }

@@ -365,4 +365,30 @@ describeEachDatabase('conversion pages', (t) => {
       expect(await t().db.walletEntry.count({ where: { type: 'adjustment' } })).toBe(count)
     })
   })
+
+  describe('under commission terms', () => {
+    it("shows the network's revenue, the partner's earnings and their terms; the form corrects the revenue", async () => {
+      const offer = await api('/offers', { network: 'velonet', name: 'Vélo cargo', url: 'https://adv.example/cargo' })
+      const put = await app.inject({
+        method: 'PUT',
+        url: `/admin/api/offers/${String(offer.id)}/terms`,
+        headers: adminHeaders,
+        payload: { mode: 'revshare', value: 35 },
+      })
+      expect(put.statusCode, put.body).toBe(200)
+      const link = await api('/assignments', { partnerId, offerId: offer.id, status: 'posted' })
+      await postback('velonet', await click(String(link.code)), { txn_id: 'TX-TERMS', status: 'approved', amount: '20.00' })
+      const id = (await entryOf('TX-TERMS')).id
+      const page = textOf((await ops.get(`/admin/conversions/${id}`)).body)
+      expect(page).toContain('Revenu (payé par le réseau) € 20,00')
+      expect(page).toContain('Gain du partenaire : € 7,00 (partage de revenu 35 %)')
+      const done = await submit(ops, `/admin/conversions/${id}`, `/admin/conversions/${id}/amount`, {
+        amount: '30,00',
+        reason: 'avoir du réseau',
+      })
+      expect(done.kind).toBe('ok')
+      const e = await entryOf('TX-TERMS')
+      expect([e.revenueCents, e.amountCents]).toEqual([3000, 1050])
+    })
+  })
 })

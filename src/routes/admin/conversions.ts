@@ -17,7 +17,8 @@ import { answerForm, field, renderPage } from '../../console/page.ts'
 import { idForm, idOf, idParams } from '../../console/context.ts'
 import { actorOf } from '../../console/actor.ts'
 import { inFrench } from '../../console/correction-refusals.ts'
-import { labels, statusLabel } from '../../console/labels.ts'
+import { labels, statusLabel, termsText } from '../../console/labels.ts'
+import { termsOfEntry } from '../../terms/rules.ts'
 import { requiredReason } from '../../console/reason.ts'
 import { DomainError, InvalidInput } from '../../errors.ts'
 import { formatCents, parseEurToCents } from '../../format/money.ts'
@@ -127,6 +128,7 @@ const conversionPages: FastifyPluginAsyncZod = async (app) => {
   app.get('/conversions/:id', { schema: { params: idParams } }, async (request, reply) => {
     const detail = await conversionDetail(app.database, request.params.id)
     const e = detail.entry
+    const revenue = e.revenueCents ?? e.amountCents
     const partners = e.partner === null || e.flag !== null ? await partnerSuggestions(app.database) : []
     return renderPage(request, reply, 'conversion', {
       title: `Conversion #${e.id} — ContentFlow`,
@@ -134,8 +136,9 @@ const conversionPages: FastifyPluginAsyncZod = async (app) => {
       ...detail,
       partners,
       labels,
-      // The form's amount as a person types it: "12,34".
-      amountInput: `${Math.floor(e.amountCents / 100)},${String(e.amountCents % 100).padStart(2, '0')}`,
+      // The form corrects the revenue (earnings follow the entry's terms), as a person types it: "12,34".
+      amountInput: `${Math.floor(revenue / 100)},${String(revenue % 100).padStart(2, '0')}`,
+      termsText: termsText(termsOfEntry(e.termsMode, e.termsValue)),
       canAssign: e.partner === null || e.flag !== null,
     })
   })
