@@ -96,6 +96,8 @@ describeEachDatabase('report exports', (t) => {
           type: 'conversion',
           status: i % 4 === 0 ? 'pending' : 'confirmed',
           amountCents: 100 + i,
+          // Revenue as booked under revshare 50 %; the first entries have none (booked before terms).
+          ...(i % 3 === 1 ? { revenueCents: 2 * (100 + i) } : {}),
           networkId: network.id,
           txnId: `E${i}`,
           createdAt,
@@ -112,10 +114,18 @@ describeEachDatabase('report exports', (t) => {
     expect(res.statusCode).toBe(200)
     const body = lines(res.body)
     expect(body[0]).toBe(
-      'id,created_at,updated_at,status,amount_cents,original_amount,original_currency,fx_rate,network_id,txn_id,click_id,partner_id,assignment_id,flag',
+      'id,created_at,updated_at,status,revenue_cents,earnings_cents,original_amount,original_currency,fx_rate,network_id,txn_id,click_id,partner_id,assignment_id,flag',
     )
     const ids = body.slice(1).map((l) => Number(l.split(',')[0]))
     expect(ids).toEqual(inRange)
+    // Each line's revenue and earnings are its entry's (revenue = earnings where none was kept).
+    const stored = new Map((await db.walletEntry.findMany({ where: { id: { in: inRange } } })).map((e) => [e.id, e]))
+    for (const line of body.slice(1)) {
+      const [id, , , , revenue, earnings] = line.split(',')
+      const e = stored.get(Number(id))!
+      expect([Number(revenue), Number(earnings)]).toEqual([e.revenueCents ?? e.amountCents, e.amountCents])
+    }
+    expect(new Set(body.slice(1).map((l) => l.split(',')[4] === l.split(',')[5]))).toEqual(new Set([true, false]))
     expect(Number(res.headers['x-row-count'])).toBe(inRange.length)
   })
 

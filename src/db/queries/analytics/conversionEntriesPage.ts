@@ -8,6 +8,9 @@ export interface ConversionEntryRow {
   createdAt: Date
   updatedAt: Date
   status: string
+  /** What the network pays; null on entries booked before terms existed (then the amount). */
+  revenueCents: number | null
+  /** What the partner earns. */
   amountCents: number
   originalAmount: string | null
   originalCurrency: string | null
@@ -35,6 +38,7 @@ export async function conversionEntriesPage(
       createdAt: true,
       updatedAt: true,
       status: true,
+      revenueCents: true,
       amountCents: true,
       originalAmount: true,
       originalCurrency: true,
