@@ -19,7 +19,10 @@ const payoutPages: FastifyPluginAsyncZod = async (app) => {
     const [balances, holds, batchData] = await Promise.all([
       ledgerBalances(app.database, ledgerRulesOf(app.config), partnerIds, now),
       activeHoldsOf(app.database, partnerIds),
-      batchesPanel(app.database, rows.map((r) => r.id)),
+      batchesPanel(
+        app.database,
+        rows.map((r) => r.id),
+      ),
     ])
     const items = rows.map((r) => {
       const balance = balances.get(r.partnerId)!
