@@ -22,11 +22,19 @@ describeEachDatabase('edge: text input the database cannot store', (t) => {
   })
   afterAll(async () => app.close())
 
-  /** A 400 whose reason is one line and names the problem. */
-  function expectRefused(res: { statusCode: number; body: string }, what: RegExp) {
+  /**
+   * A 400 whose reason is one line: for the API, in English, naming the field; for a
+   * person (a console or login page), in French, saying what to do.
+   */
+  function expectRefused(res: { statusCode: number; body: string; headers: Record<string, unknown> }, what: RegExp) {
     expect(res.statusCode, res.body.slice(0, 300)).toBe(400)
-    expect(res.body).toMatch(what)
-    expect(res.body).toMatch(/text input refused: [^\n]*/)
+    if (String(res.headers['content-type']).startsWith('text/html')) {
+      expect(res.body).toMatch(/Texte refusé : [^\n<]*caractère[^\n<]*Retapez-le\./)
+      expect(res.body).not.toMatch(what)
+    } else {
+      expect(res.body).toMatch(what)
+      expect(res.body).toMatch(/text input refused: [^\n]*/)
+    }
   }
 
   it('a NUL in a partner name via the JSON API: 400, nothing stored', async () => {
