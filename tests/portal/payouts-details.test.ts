@@ -18,7 +18,7 @@ describeEachDatabase('portal payouts and payout details', (t) => {
   let s: PortalSession
 
   beforeAll(async () => {
-    app = await buildTestApp(t())
+    app = await buildTestApp(t(), { CPC_DAILY_CAP_CENTS: '2550' })
   })
   afterAll(async () => app.close())
   beforeEach(async () => {
@@ -47,6 +47,15 @@ describeEachDatabase('portal payouts and payout details', (t) => {
     return /class="flash flash--(ok|error)"[^>]*>([^<]*)</.exec(page.body)?.slice(1, 3).join(': ').replace(/\s/gu, ' ')
   }
   const payouts = () => t().db.payout.findMany({ where: { partnerId } })
+
+  it('shows the partner the daily cap of click earnings (CPC_DAILY_CAP_CENTS)', async () => {
+    const page = (await s.get('/p/links')).body
+    const cap = /<p class="meta" id="cpc-cap">(.*?)<\/p>/s
+      .exec(page)?.[1]
+      ?.replace(/<[^>]+>/g, '')
+      .replace(/\s/gu, ' ')
+    expect(cap).toContain('dans la limite de € 25,50 par jour')
+  })
 
   it('refuses a request under the minimum (€ 50,00 by default); takes one at the minimum', async () => {
     expect(await ask('49,99')).toBe('error: montant € 49,99 inférieur au minimum de € 50,00')

@@ -62,7 +62,13 @@ export default async function portalPages(app: FastifyInstance) {
       portalLinks(app.database, partnerId, baseOf(request)),
       portalSubidClicks(app.database, partnerId),
     ])
-    return renderPortal(request, reply, 'links', { title: 'Espace partenaire — liens', nav: 'links', links, subids })
+    return renderPortal(request, reply, 'links', {
+      title: 'Espace partenaire — liens',
+      nav: 'links',
+      links,
+      subids,
+      cpcDailyCapCents: app.config.cpcDailyCapCents,
+    })
   })
 
   app.get<{ Querystring: { page?: string } }>('/conversions', async (request, reply) => {
