@@ -452,7 +452,9 @@ async function benchDatabase(provider: Provider, baseline: Baseline) {
     await listFigures(section, server, gen)
     await stop(server)
   } finally {
-    await scratch.drop()
+    // BENCH_KEEP_DB=1 keeps the generated database (its URL logged) to study a query plan after the run.
+    if (process.env.BENCH_KEEP_DB) log(`${section}: kept ${scratch.url}`)
+    else await scratch.drop()
   }
 }
 
