@@ -92,12 +92,6 @@ export function payoutsFiltered(db: Queryable, filter: PayoutFilter, skip: numbe
   })
 }
 
-/** How many payouts the filter selects, and their total in cents. */
-export async function payoutTotals(db: Queryable, filter: PayoutFilter): Promise<{ count: number; cents: number }> {
-  const agg = await clientOf(db).payout.aggregate({ where: whereOf(filter), _count: { _all: true }, _sum: { amountCents: true } })
-  return { count: agg._count._all, cents: agg._sum.amountCents ?? 0 }
-}
-
 /** The payouts the filter selects, counted and summed per status. */
 export async function payoutTotalsByStatus(
   db: Queryable,

@@ -71,14 +71,6 @@ export async function sumsByPartner(db: Queryable, partnerIds: readonly number[]
 }
 
 /**
- * The same sums for every partner and for the entries of no partner (key null), in one pass over
- * the ledger: "À récupérer" and "Non attribué" need each partner's own reserve.
- */
-export async function sumsOfEveryPartner(db: Queryable, cutoff: Date): Promise<Map<number | null, PartnerSums>> {
-  return new Map(await groupedSums(db, cutoff, sql`1 = 1`))
-}
-
-/**
  * Confirmed conversion entries created in [from, to): counted, their earnings
  * (`cents`) and their revenue summed (index on type, status, created_at, amount).
  */
