@@ -4,7 +4,7 @@
 // opens a conversion, corrects its status with a reason and sees the new status
 // and the history line; then books an adjustment on a partner's page and sees
 // "Disponible" move by its amount. Screenshots go to test-artifacts/screenshots/.
-import { existsSync, mkdirSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
@@ -12,29 +12,14 @@ import { chromium, type Browser, type Page } from 'playwright-core'
 import { buildApp } from '../../src/app.ts'
 import { generateDemoData } from '../../src/demo/demo-data.ts'
 import { ledgerBalance, ledgerRulesOf } from '../../src/ledger/balances.ts'
-import { projectRoot } from '../../src/db/schema-source.ts'
+
 import { freshDatabase, providers, type TestDatabase } from '../helpers/databases.ts'
 import { testConfig, TEST_ADMIN_SECRET } from '../helpers/app.ts'
+import { CHROMIUM, CHROMIUM_ARGS, chromiumFor, SHOTS } from '../helpers/chromium.ts'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
-const SHOTS = path.join(projectRoot, 'test-artifacts', 'screenshots')
 const PASSWORD = 'a long pass phrase for Olivia'
 
-const haveChromium = existsSync(CHROMIUM)
-if (!haveChromium) {
-  if (process.env.CI === 'true') throw new Error(`CI=true and no Chromium at ${CHROMIUM}: the browser tests must run in CI`)
-  console.warn(`\n*** No Chromium at ${CHROMIUM}: the browser tests of the conversion pages are SKIPPED (apt-get install chromium). ***\n`)
-}
+const haveChromium = chromiumFor('the browser tests of the conversion pages are')
 
 /** Text as the page shows it, with no-break spaces made plain. */
 const plain = (s: string | null) =>

@@ -6,7 +6,7 @@
 // wider than the screen: wide tables scroll inside their card, charts shrink,
 // the navigation wraps. A screenshot of each page goes to
 // test-artifacts/screenshots/narrow-*.png.
-import { existsSync, mkdirSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
@@ -14,30 +14,15 @@ import { chromium, type Browser, type Page } from 'playwright-core'
 import { buildApp } from '../../src/app.ts'
 import { navFor } from '../../src/console/nav.ts'
 import { generateDemoData } from '../../src/demo/demo-data.ts'
-import { projectRoot } from '../../src/db/schema-source.ts'
+
 import { describeEachDatabase } from '../helpers/databases.ts'
 import { testConfig, TEST_ADMIN_SECRET } from '../helpers/app.ts'
+import { CHROMIUM, CHROMIUM_ARGS, chromiumFor, SHOTS } from '../helpers/chromium.ts'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
-const SHOTS = path.join(projectRoot, 'test-artifacts', 'screenshots')
 const WIDTH = 390
 const PASSWORD = 'a long pass phrase for the phone'
 
-const haveChromium = existsSync(CHROMIUM)
-if (!haveChromium) {
-  if (process.env.CI === 'true') throw new Error(`CI=true and no Chromium at ${CHROMIUM}: the browser tests must run in CI`)
-  console.warn(`\n*** No Chromium at ${CHROMIUM}: the narrow-screen browser tests are SKIPPED (apt-get install chromium). ***\n`)
-}
+const haveChromium = chromiumFor('the narrow-screen browser tests are')
 
 interface Overflow {
   url: string

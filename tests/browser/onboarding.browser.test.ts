@@ -6,7 +6,7 @@
 // sub-id); reads the postback URL from the network's page, fills its macros with
 // the sub-id received and a txn id, fires it (a plain HTTP GET) → OK; and sees
 // the conversion on the partner's page. Screenshots go to test-artifacts/screenshots/.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
@@ -15,26 +15,11 @@ import { buildApp } from '../../src/app.ts'
 import { projectRoot } from '../../src/db/schema-source.ts'
 import { freshDatabase, providers, type TestDatabase } from '../helpers/databases.ts'
 import { testConfig, TEST_ADMIN_SECRET } from '../helpers/app.ts'
+import { CHROMIUM, CHROMIUM_ARGS, chromiumFor, SHOTS } from '../helpers/chromium.ts'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
-const SHOTS = path.join(projectRoot, 'test-artifacts', 'screenshots')
 const PASSWORD = 'a long pass phrase for Sacha'
 
-const haveChromium = existsSync(CHROMIUM)
-if (!haveChromium) {
-  if (process.env.CI === 'true') throw new Error(`CI=true and no Chromium at ${CHROMIUM}: the browser tests must run in CI`)
-  console.warn(`\n*** No Chromium at ${CHROMIUM}: the onboarding browser test is SKIPPED (apt-get install chromium). ***\n`)
-}
+const haveChromium = chromiumFor('the onboarding browser test is')
 
 /** Text as the page shows it, with no-break spaces made plain. */
 const plain = (s: string | null) => (s ?? '').replace(/[\u00a0\u202f]/g, ' ').trim()

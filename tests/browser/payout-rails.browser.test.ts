@@ -6,37 +6,22 @@
 // marks the batch paid and sees it « payé » and the partner's « Disponible »
 // drop; the payouts page fits a phone's width. Screenshots go to
 // test-artifacts/screenshots/.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { buildApp } from '../../src/app.ts'
-import { projectRoot } from '../../src/db/schema-source.ts'
+
 import { freshDatabase, providers, type TestDatabase } from '../helpers/databases.ts'
 import { testConfig, TEST_ADMIN_SECRET } from '../helpers/app.ts'
+import { CHROMIUM, CHROMIUM_ARGS, chromiumFor, SHOTS } from '../helpers/chromium.ts'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
-const SHOTS = path.join(projectRoot, 'test-artifacts', 'screenshots')
 const PASSWORD = 'a long pass phrase for Olivia'
 const DEBTOR = { SEPA_DEBTOR_NAME: 'ContentFlow SAS', SEPA_DEBTOR_IBAN: 'FR1420041010050500013M02606', SEPA_DEBTOR_BIC: 'PSSTFRPPPAR' }
 const DAY = 24 * 60 * 60 * 1000
 
-const haveChromium = existsSync(CHROMIUM)
-if (!haveChromium) {
-  if (process.env.CI === 'true') throw new Error(`CI=true and no Chromium at ${CHROMIUM}: the browser tests must run in CI`)
-  console.warn(`\n*** No Chromium at ${CHROMIUM}: the browser tests of the payout rails are SKIPPED (apt-get install chromium). ***\n`)
-}
+const haveChromium = chromiumFor('the browser tests of the payout rails are')
 
 const plain = (s: string | null) =>
   (s ?? '')

@@ -5,36 +5,21 @@
 // filters, replays it (refused again), the word is mapped, replays it (booked),
 // then imports a CSV file through the page: preview, apply, and the same text
 // pasted and applied again changes nothing. Screenshots go to test-artifacts/screenshots/.
-import { existsSync, mkdirSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { buildApp } from '../../src/app.ts'
-import { projectRoot } from '../../src/db/schema-source.ts'
+
 import { freshDatabase, providers, type TestDatabase } from '../helpers/databases.ts'
 import { testConfig, TEST_ADMIN_SECRET } from '../helpers/app.ts'
+import { CHROMIUM, CHROMIUM_ARGS, chromiumFor, SHOTS } from '../helpers/chromium.ts'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
-const SHOTS = path.join(projectRoot, 'test-artifacts', 'screenshots')
 const PASSWORD = 'a long pass phrase for Inès'
 const BROWSER_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36'
 
-const haveChromium = existsSync(CHROMIUM)
-if (!haveChromium) {
-  if (process.env.CI === 'true') throw new Error(`CI=true and no Chromium at ${CHROMIUM}: the browser tests must run in CI`)
-  console.warn(`\n*** No Chromium at ${CHROMIUM}: the browser tests of the postback pages are SKIPPED (apt-get install chromium). ***\n`)
-}
+const haveChromium = chromiumFor('the browser tests of the postback pages are')
 
 const plain = (s: string | null) =>
   (s ?? '')

@@ -3,7 +3,7 @@
 // set, on both databases: a viewer opens Rapports, chooses "30 jours", groups by
 // partner, sorts by revenue both ways, and downloads the CSV; the table, its
 // totals and the file all say what the JSON API says.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
@@ -13,26 +13,11 @@ import { generateDemoData } from '../../src/demo/demo-data.ts'
 import { projectRoot } from '../../src/db/schema-source.ts'
 import { freshDatabase, providers, type TestDatabase } from '../helpers/databases.ts'
 import { testConfig, TEST_ADMIN_SECRET } from '../helpers/app.ts'
+import { CHROMIUM, CHROMIUM_ARGS, chromiumFor, SHOTS } from '../helpers/chromium.ts'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
-const SHOTS = path.join(projectRoot, 'test-artifacts', 'screenshots')
 const PASSWORD = 'a long pass phrase for Romane'
 
-const haveChromium = existsSync(CHROMIUM)
-if (!haveChromium) {
-  if (process.env.CI === 'true') throw new Error(`CI=true and no Chromium at ${CHROMIUM}: the browser tests must run in CI`)
-  console.warn(`\n*** No Chromium at ${CHROMIUM}: the browser tests of the reports page are SKIPPED (apt-get install chromium). ***\n`)
-}
+const haveChromium = chromiumFor('the browser tests of the reports page are')
 
 const plain = (s: string | null) =>
   (s ?? '')
