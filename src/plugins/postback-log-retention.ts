@@ -3,54 +3,27 @@
 // few minutes; small batches with pauses between them, never on a request's path.
 import fp from 'fastify-plugin'
 import { PostbackLogPruner, type PruneResult } from '../postbacks/log-retention.ts'
+import { backgroundPasses, type BackgroundPasses } from './background-passes.ts'
 
 export const RETENTION_INTERVAL_MS = 10 * 60 * 1000
-const FIRST_PASS_AFTER_MS = 60 * 1000
 
-export interface PostbackLogRetention {
-  /** Runs a pass now (or waits for the one under way). */
-  runNow(now?: Date): Promise<PruneResult | null>
-}
+export type PostbackLogRetention = BackgroundPasses<PruneResult>
 
 export default fp(
   async (app) => {
     const retentionDays = app.config.postbackLogRetentionDays
     if (retentionDays === 0) return
     const pruner = new PostbackLogPruner(app.database, { retentionDays })
-    let running: Promise<PruneResult | null> | null = null
-    let closing = false
-    const pass = (now?: Date): Promise<PruneResult | null> => {
-      running ??= pruner
-        .prune(now, () => closing)
-        .then((result) => {
-          if (result.deleted > 0) app.log.info({ deleted: result.deleted, retentionDays }, 'postback log: old lines pruned')
-          return result
-        })
-        .catch((err: unknown) => {
-          app.log.warn({ err }, 'pruning the postback log failed (retried at the next pass)')
-          return null
-        })
-        .finally(() => {
-          running = null
-        })
-      return running
-    }
-    app.decorate('postbackLogRetention', { runNow: pass })
-    let first: NodeJS.Timeout | undefined
-    let timer: NodeJS.Timeout | undefined
-    app.addHook('onReady', async () => {
-      first = setTimeout(() => void pass(), FIRST_PASS_AFTER_MS)
-      first.unref()
-      timer = setInterval(() => void pass(), RETENTION_INTERVAL_MS)
-      timer.unref()
+    const passes = backgroundPasses(app, {
+      run: (now, stopping) => pruner.prune(now, stopping),
+      report: (result) => {
+        if (result.deleted > 0) app.log.info({ deleted: result.deleted, retentionDays }, 'postback log: old lines pruned')
+      },
+      failure: 'pruning the postback log failed (retried at the next pass)',
+      firstAfterMs: 60 * 1000,
+      everyMs: RETENTION_INTERVAL_MS,
     })
-    // Stop between batches, and let the batch under way finish before the database closes.
-    app.addHook('preClose', async () => {
-      closing = true
-      clearTimeout(first)
-      clearInterval(timer)
-      await running
-    })
+    app.decorate('postbackLogRetention', passes)
   },
   { name: 'postback-log-retention', dependencies: ['database'] },
 )
