@@ -19,7 +19,7 @@ import { formatCents, formatCount, formatEpc, formatEur } from '../../src/format
 import { projectRoot } from '../../src/db/schema-source.ts'
 import { freshDatabase, type TestDatabase } from '../helpers/databases.ts'
 import { testConfig, TEST_ADMIN_SECRET } from '../helpers/app.ts'
-import { CHROMIUM, CHROMIUM_ARGS, chromiumFor, SHOTS } from '../helpers/chromium.ts'
+import { CHROMIUM, CHROMIUM_ARGS, chromiumFor, SHOTS, listenLocally, watchPageErrors } from '../helpers/chromium.ts'
 
 const PASSWORD = 'a long pass phrase for Camille'
 
@@ -49,18 +49,11 @@ describe.skipIf(!haveChromium)('ops console in Chromium', () => {
     t = await freshDatabase('sqlite')
     await generateDemoData(t.database, { seed: 42 })
     app = await buildApp(testConfig(t), { database: t.database, logger: false })
-    await app.listen({ host: '127.0.0.1', port: 0 })
-    const address = app.server.address()
-    if (!address || typeof address === 'string') throw new Error('no port')
-    base = `http://127.0.0.1:${address.port}`
+    base = await listenLocally(app)
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS })
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR', acceptDownloads: true })
     page = await context.newPage()
-    // Any script error or CSP violation on our pages is a bug (HTTP error statuses are expected: 401, 404…).
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) consoleErrors.push(msg.text())
-    })
-    page.on('pageerror', (err) => consoleErrors.push(err.message))
+    watchPageErrors(page, consoleErrors)
   }, 120_000)
 
   afterAll(async () => {

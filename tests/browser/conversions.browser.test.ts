@@ -15,7 +15,7 @@ import { ledgerBalance, ledgerRulesOf } from '../../src/ledger/balances.ts'
 
 import { freshDatabase, providers, type TestDatabase } from '../helpers/databases.ts'
 import { testConfig, TEST_ADMIN_SECRET } from '../helpers/app.ts'
-import { CHROMIUM, CHROMIUM_ARGS, chromiumFor, SHOTS } from '../helpers/chromium.ts'
+import { CHROMIUM, CHROMIUM_ARGS, chromiumFor, SHOTS, listenLocally, signIn, watchPageErrors } from '../helpers/chromium.ts'
 
 const PASSWORD = 'a long pass phrase for Olivia'
 
@@ -49,18 +49,11 @@ for (const provider of providers) {
       t = await freshDatabase(provider)
       await generateDemoData(t.database, { seed: 7, days: 20 })
       app = await buildApp(testConfig(t), { database: t.database, logger: false })
-      await app.listen({ host: '127.0.0.1', port: 0 })
-      const address = app.server.address()
-      if (!address || typeof address === 'string') throw new Error('no port')
-      base = `http://127.0.0.1:${address.port}`
+      base = await listenLocally(app)
       browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS })
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' })
       page = await context.newPage()
-      // Any script error or CSP violation on our pages is a bug.
-      page.on('console', (msg) => {
-        if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) consoleErrors.push(msg.text())
-      })
-      page.on('pageerror', (err) => consoleErrors.push(err.message))
+      watchPageErrors(page, consoleErrors)
       const made = await fetch(`${base}/admin/api/users`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-admin-secret': TEST_ADMIN_SECRET },
@@ -77,10 +70,7 @@ for (const provider of providers) {
     })
 
     it('signs in as ops, filters the list and opens a conversion', async () => {
-      await page.goto(`${base}/login`)
-      await page.fill('input[name=email]', 'olivia@ops.example')
-      await page.fill('input[name=password]', PASSWORD)
-      await page.click('button[type=submit]')
+      await signIn(page, base, 'olivia@ops.example', PASSWORD)
       expect(new URL(page.url()).pathname).toBe('/admin/monitoring')
 
       await page.locator('nav.nav a', { hasText: 'Conversions' }).click()

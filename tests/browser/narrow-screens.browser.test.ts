@@ -17,7 +17,7 @@ import { generateDemoData } from '../../src/demo/demo-data.ts'
 
 import { describeEachDatabase } from '../helpers/databases.ts'
 import { testConfig, TEST_ADMIN_SECRET } from '../helpers/app.ts'
-import { CHROMIUM, CHROMIUM_ARGS, chromiumFor, SHOTS } from '../helpers/chromium.ts'
+import { CHROMIUM, CHROMIUM_ARGS, chromiumFor, SHOTS, listenLocally } from '../helpers/chromium.ts'
 
 const WIDTH = 390
 const PASSWORD = 'a long pass phrase for the phone'
@@ -68,8 +68,7 @@ describeWithBrowser('the console at 390 px', (t, provider) => {
     mkdirSync(SHOTS, { recursive: true })
     await generateDemoData(t().database, { seed: 42, days: 30 })
     app = await buildApp(testConfig(t()), { database: t().database, logger: false })
-    await app.listen({ host: '127.0.0.1', port: 0 })
-    base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
+    base = await listenLocally(app)
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS })
     const context = await browser.newContext({ viewport: { width: WIDTH, height: 844 }, locale: 'fr-FR', isMobile: true, hasTouch: true })
     page = await context.newPage()

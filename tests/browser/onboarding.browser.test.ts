@@ -15,7 +15,7 @@ import { buildApp } from '../../src/app.ts'
 import { projectRoot } from '../../src/db/schema-source.ts'
 import { freshDatabase, providers, type TestDatabase } from '../helpers/databases.ts'
 import { testConfig, TEST_ADMIN_SECRET } from '../helpers/app.ts'
-import { CHROMIUM, CHROMIUM_ARGS, chromiumFor, SHOTS } from '../helpers/chromium.ts'
+import { CHROMIUM, CHROMIUM_ARGS, chromiumFor, SHOTS, listenLocally, signIn, watchPageErrors } from '../helpers/chromium.ts'
 
 const PASSWORD = 'a long pass phrase for Sacha'
 
@@ -48,19 +48,12 @@ for (const provider of providers) {
       t = await freshDatabase(provider)
       // HOST a wildcard: the links and the postback URL take the origin the browser used (PUBLIC_BASE_URL unset).
       app = await buildApp(testConfig(t, { HOST: '0.0.0.0' }), { database: t.database, logger: false })
-      await app.listen({ host: '127.0.0.1', port: 0 })
-      const address = app.server.address()
-      if (!address || typeof address === 'string') throw new Error('no port')
-      base = `http://127.0.0.1:${address.port}`
+      base = await listenLocally(app)
       browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS })
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' })
       await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base })
       page = await context.newPage()
-      // Any script error or CSP violation on our pages is a bug.
-      page.on('console', (msg) => {
-        if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) consoleErrors.push(msg.text())
-      })
-      page.on('pageerror', (err) => consoleErrors.push(err.message))
+      watchPageErrors(page, consoleErrors)
     }, 120_000)
 
     afterAll(async () => {
@@ -81,10 +74,7 @@ for (const provider of providers) {
         body: JSON.stringify({ email: 'sacha@ops.example', name: 'Sacha', role: 'ops', password: PASSWORD }),
       })
       expect(made.status).toBe(201)
-      await page.goto(`${base}/login`)
-      await page.fill('input[name=email]', 'sacha@ops.example')
-      await page.fill('input[name=password]', PASSWORD)
-      await page.click('button[type=submit]')
+      await signIn(page, base, 'sacha@ops.example', PASSWORD)
       expect(new URL(page.url()).pathname).toBe('/admin/monitoring')
 
       await page.locator('nav a', { hasText: 'Réseaux' }).click()

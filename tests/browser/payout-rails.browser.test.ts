@@ -15,7 +15,7 @@ import { buildApp } from '../../src/app.ts'
 
 import { freshDatabase, providers, type TestDatabase } from '../helpers/databases.ts'
 import { testConfig, TEST_ADMIN_SECRET } from '../helpers/app.ts'
-import { CHROMIUM, CHROMIUM_ARGS, chromiumFor, SHOTS } from '../helpers/chromium.ts'
+import { CHROMIUM, CHROMIUM_ARGS, chromiumFor, SHOTS, listenLocally, signIn, watchPageErrors } from '../helpers/chromium.ts'
 
 const PASSWORD = 'a long pass phrase for Olivia'
 const DEBTOR = { SEPA_DEBTOR_NAME: 'ContentFlow SAS', SEPA_DEBTOR_IBAN: 'FR1420041010050500013M02606', SEPA_DEBTOR_BIC: 'PSSTFRPPPAR' }
@@ -58,17 +58,11 @@ for (const provider of providers) {
       mkdirSync(SHOTS, { recursive: true })
       t = await freshDatabase(provider)
       app = await buildApp(testConfig(t, DEBTOR), { database: t.database, logger: false })
-      await app.listen({ host: '127.0.0.1', port: 0 })
-      const address = app.server.address()
-      if (!address || typeof address === 'string') throw new Error('no port')
-      base = `http://127.0.0.1:${address.port}`
+      base = await listenLocally(app)
       browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS })
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR', acceptDownloads: true })
       page = await context.newPage()
-      page.on('console', (msg) => {
-        if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) consoleErrors.push(msg.text())
-      })
-      page.on('pageerror', (err) => consoleErrors.push(err.message))
+      watchPageErrors(page, consoleErrors)
       await api('/users', { email: 'olivia@ops.example', name: 'Olivia', role: 'ops', password: PASSWORD })
       partnerId = (await api('/partners', { name: 'Inès Martin' })).id as number
       await t.db.walletEntry.create({
@@ -93,10 +87,7 @@ for (const provider of providers) {
     })
 
     it('gives the IBAN on the partner page: a wrong key refused in French, then shown masked', async () => {
-      await page.goto(`${base}/login`)
-      await page.fill('input[name=email]', 'olivia@ops.example')
-      await page.fill('input[name=password]', PASSWORD)
-      await page.click('button[type=submit]')
+      await signIn(page, base, 'olivia@ops.example', PASSWORD)
       await page.goto(`${base}/admin/partners/${partnerId}`)
       const form = page.locator('#set-payout-sepa')
       await form.locator('input[name=iban]').fill('FR76 3000 6000 0112 3456 7890 188')

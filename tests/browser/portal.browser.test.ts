@@ -4,7 +4,7 @@
 // POST /admin/api/partners/:id/portal-link, read the overview's figures (the
 // ledger's), copy a tracked link, download a statement CSV, request a payout —
 // and no page is wider than the screen.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
@@ -16,22 +16,11 @@ import { ledgerBalance, ledgerRulesOf } from '../../src/ledger/balances.ts'
 import { dayStart } from '../../src/time.ts'
 import { freshDatabase, providers, type TestDatabase } from '../helpers/databases.ts'
 import { testConfig, TEST_ADMIN_SECRET } from '../helpers/app.ts'
+import { CHROMIUM, CHROMIUM_ARGS, chromiumFor, listenLocally, SHOTS, watchPageErrors } from '../helpers/chromium.ts'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
-const SHOTS = path.join(projectRoot, 'test-artifacts', 'screenshots')
 const WIDTH = 390
 const DAY = 86_400_000
-const haveChromium = existsSync(CHROMIUM)
+const haveChromium = chromiumFor('the browser tests of the partner portal are')
 
 const plain = (s: string | null) => (s ?? '').replace(/[\u00a0\u202f]/g, ' ').trim()
 
@@ -90,18 +79,12 @@ for (const provider of providers) {
       await db.clickRollup.create({ data: { day: dayStart(new Date()), partnerId, kind: 'click', count: 42 } })
       // HOST a wildcard: links take the origin the browser used (PUBLIC_BASE_URL unset).
       app = await buildApp(testConfig(t, { HOST: '0.0.0.0' }), { database: t.database, logger: false })
-      await app.listen({ host: '127.0.0.1', port: 0 })
-      const address = app.server.address()
-      if (!address || typeof address === 'string') throw new Error('no port')
-      base = `http://127.0.0.1:${address.port}`
+      base = await listenLocally(app)
       browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS })
       const context = await browser.newContext({ viewport: { width: WIDTH, height: 844 }, locale: 'fr-FR', acceptDownloads: true })
       await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base })
       page = await context.newPage()
-      page.on('console', (msg) => {
-        if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) consoleErrors.push(msg.text())
-      })
-      page.on('pageerror', (err) => consoleErrors.push(err.message))
+      watchPageErrors(page, consoleErrors)
     }, 120_000)
 
     afterAll(async () => {

@@ -14,7 +14,7 @@ import { buildApp } from '../../src/app.ts'
 
 import { freshDatabase, providers, type TestDatabase } from '../helpers/databases.ts'
 import { testConfig, TEST_ADMIN_SECRET } from '../helpers/app.ts'
-import { CHROMIUM, CHROMIUM_ARGS, chromiumFor, SHOTS } from '../helpers/chromium.ts'
+import { CHROMIUM, CHROMIUM_ARGS, chromiumFor, SHOTS, listenLocally, signIn, watchPageErrors } from '../helpers/chromium.ts'
 
 const PASSWORD = 'a long pass phrase for Inès'
 const BROWSER_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36'
@@ -56,18 +56,11 @@ for (const provider of providers) {
       mkdirSync(SHOTS, { recursive: true })
       t = await freshDatabase(provider)
       app = await buildApp(testConfig(t), { database: t.database, logger: false })
-      await app.listen({ host: '127.0.0.1', port: 0 })
-      const address = app.server.address()
-      if (!address || typeof address === 'string') throw new Error('no port')
-      base = `http://127.0.0.1:${address.port}`
+      base = await listenLocally(app)
       browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS })
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' })
       page = await context.newPage()
-      // Any script error or CSP violation on our pages is a bug.
-      page.on('console', (msg) => {
-        if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) consoleErrors.push(msg.text())
-      })
-      page.on('pageerror', (err) => consoleErrors.push(err.message))
+      watchPageErrors(page, consoleErrors)
       await api('POST', '/users', { email: 'ines@ops.example', name: 'Inès', role: 'ops', password: PASSWORD })
       // A network, a link and a click, as an operator sets them up.
       const network = await api('POST', '/networks', { slug: 'brn', name: 'Browser Net', postbackToken: 'browser-net-token-0123456789' })
@@ -97,10 +90,7 @@ for (const provider of providers) {
     })
 
     it('finds the refused postback through the filters and replays it once its word is mapped', async () => {
-      await page.goto(`${base}/login`)
-      await page.fill('input[name=email]', 'ines@ops.example')
-      await page.fill('input[name=password]', PASSWORD)
-      await page.click('button[type=submit]')
+      await signIn(page, base, 'ines@ops.example', PASSWORD)
       await page.locator('nav.nav a', { hasText: 'Postbacks' }).click()
       expect(new URL(page.url()).pathname).toBe('/admin/postbacks')
       await page.selectOption('select[name=outcome]', 'rejected')

@@ -13,7 +13,7 @@ import { generateDemoData } from '../../src/demo/demo-data.ts'
 import { projectRoot } from '../../src/db/schema-source.ts'
 import { freshDatabase, providers, type TestDatabase } from '../helpers/databases.ts'
 import { testConfig, TEST_ADMIN_SECRET } from '../helpers/app.ts'
-import { CHROMIUM, CHROMIUM_ARGS, chromiumFor, SHOTS } from '../helpers/chromium.ts'
+import { CHROMIUM, CHROMIUM_ARGS, chromiumFor, SHOTS, listenLocally, signIn, watchPageErrors } from '../helpers/chromium.ts'
 
 const PASSWORD = 'a long pass phrase for Romane'
 
@@ -59,17 +59,11 @@ for (const provider of providers) {
       t = await freshDatabase(provider)
       await generateDemoData(t.database, { seed: 11, days: 40 })
       app = await buildApp(testConfig(t), { database: t.database, logger: false })
-      await app.listen({ host: '127.0.0.1', port: 0 })
-      const address = app.server.address()
-      if (!address || typeof address === 'string') throw new Error('no port')
-      base = `http://127.0.0.1:${address.port}`
+      base = await listenLocally(app)
       browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS })
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR', acceptDownloads: true })
       page = await context.newPage()
-      page.on('console', (msg) => {
-        if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) consoleErrors.push(msg.text())
-      })
-      page.on('pageerror', (err) => consoleErrors.push(err.message))
+      watchPageErrors(page, consoleErrors)
       const made = await fetch(`${base}/admin/api/users`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-admin-secret': TEST_ADMIN_SECRET },
@@ -86,10 +80,7 @@ for (const provider of providers) {
     })
 
     it('chooses 30 jours, groups by partner, sorts by revenue and downloads the CSV of what it shows', async () => {
-      await page.goto(`${base}/login`)
-      await page.fill('input[name=email]', 'romane@ops.example')
-      await page.fill('input[name=password]', PASSWORD)
-      await page.click('button[type=submit]')
+      await signIn(page, base, 'romane@ops.example', PASSWORD)
       await page.locator('nav.nav a', { hasText: 'Rapports' }).click()
       expect(new URL(page.url()).pathname).toBe('/admin/reports')
 
