@@ -6,9 +6,7 @@ import type { Queryable } from '../db/queries/access.ts'
 import { allNetworks } from '../db/queries/networks.ts'
 import { partnersByIds } from '../db/queries/partners.ts'
 import { conversionsWithTxnId } from '../db/queries/wallet-entries-pages.ts'
-import { listConversions, type ConversionFilter, type ConversionView } from './conversions.ts'
-import { termsOfEntry } from '../terms/rules.ts'
-import { termsJson } from '../terms/terms.ts'
+import { listConversions, viewOf, type ConversionFilter, type ConversionView } from './conversions.ts'
 
 export const CONVERSION_PAGE_SIZE = 50
 
@@ -47,23 +45,7 @@ export async function conversionList(db: Queryable, q: ConversionListQuery): Pro
 
 async function listByTxn(db: Queryable, txnId: string, networkIds: number[]): Promise<ConversionView[]> {
   const rows = await conversionsWithTxnId(db, txnId, networkIds)
-  return rows.map((e) => ({
-    id: e.id,
-    network: e.network?.slug ?? null,
-    txnId: e.txnId,
-    partnerId: e.partnerId,
-    clickId: e.clickId,
-    status: e.status,
-    amountCents: e.amountCents,
-    revenueCents: e.revenueCents ?? e.amountCents,
-    terms: termsJson(termsOfEntry(e.termsMode, e.termsValue)),
-    originalAmount: e.originalAmount,
-    originalCurrency: e.originalCurrency,
-    fxRate: e.fxRate,
-    flag: e.flag,
-    createdAt: e.createdAt,
-    history: [],
-  }))
+  return rows.map((e) => viewOf(e))
 }
 
 /** The other filters, applied to the few conversions of one txn id. */

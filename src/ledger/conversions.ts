@@ -3,6 +3,7 @@
 // first, by keyset pages (a cursor of the last item's creation time and id: a
 // page costs the same however deep, and entries booked meanwhile shift nothing).
 import type { Queryable } from '../db/queries/access.ts'
+import type { ConversionRow } from '../db/queries/conversion-fields.ts'
 import {
   conversionById,
   conversionByTxn,
@@ -44,7 +45,8 @@ export interface ConversionView {
   }[]
 }
 
-function viewOf(e: ConversionDetail): ConversionView {
+/** A conversion as the API answers it; a row read without its history shows none. */
+export function viewOf(e: ConversionRow & { history?: ConversionDetail['history'] }): ConversionView {
   return {
     id: e.id,
     network: e.network?.slug ?? null,
@@ -60,7 +62,7 @@ function viewOf(e: ConversionDetail): ConversionView {
     fxRate: e.fxRate,
     flag: e.flag,
     createdAt: e.createdAt,
-    history: e.history.map((h) => ({
+    history: (e.history ?? []).map((h) => ({
       at: h.changedAt,
       fromStatus: h.fromStatus,
       toStatus: h.toStatus,

@@ -2,8 +2,8 @@
 // conversion-detail.ts, conversion-list.ts): one conversion with its names, its
 // history with the log line of each step, and the conversions of one txn id.
 // Read only through src/ledger (scripts/check-architecture.ts), like wallet-entries.ts.
-import type { Prisma } from '../types.ts'
 import { clientOf, type Queryable } from './access.ts'
+import { conversionFields, type ConversionRow } from './conversion-fields.ts'
 
 /** One conversion with its partner's and network's names, by id (primary key). */
 export function conversionEntryById(db: Queryable, id: number) {
@@ -49,35 +49,15 @@ export function historyOfEntry(db: Queryable, entryId: number) {
   })
 }
 
-const listed = {
-  id: true,
-  txnId: true,
-  partnerId: true,
-  clickId: true,
-  status: true,
-  amountCents: true,
-  revenueCents: true,
-  termsMode: true,
-  termsValue: true,
-  originalAmount: true,
-  originalCurrency: true,
-  fxRate: true,
-  flag: true,
-  createdAt: true,
-  network: { select: { slug: true } },
-} as const satisfies Prisma.WalletEntrySelect
-
-export type ListedConversion = Prisma.WalletEntryGetPayload<{ select: typeof listed }>
-
 /**
  * The conversions of one txn id on any of these networks, newest first: probes
  * of the unique (network_id, txn_id) index, one per network, never a scan.
  */
-export function conversionsWithTxnId(db: Queryable, txnId: string, networkIds: readonly number[]): Promise<ListedConversion[]> {
+export function conversionsWithTxnId(db: Queryable, txnId: string, networkIds: readonly number[]): Promise<ConversionRow[]> {
   if (networkIds.length === 0) return Promise.resolve([])
   return clientOf(db).walletEntry.findMany({
     where: { type: 'conversion', txnId, networkId: { in: [...networkIds] } },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    select: listed,
+    select: conversionFields,
   })
 }

@@ -7,6 +7,7 @@ import type { Prisma } from '../../generated/sqlite/client.ts'
 import type { Provider } from '../provider.ts'
 import { jsonRowsSelect, type JsonColumn, type JsonValue, type SqlRunner } from '../hot/index.ts'
 import { empty, join, sql, toNumber, type Sql } from '../sql.ts'
+import { conversionFields } from './conversion-fields.ts'
 import { clientOf, type Queryable } from './access.ts'
 
 // ——— Sums and counts (balances, figures) ———
@@ -214,21 +215,7 @@ export async function insertConsoleHistory(
 // ——— Conversions as the read API shows them ———
 
 const conversionDetailSelect = {
-  id: true,
-  txnId: true,
-  partnerId: true,
-  clickId: true,
-  status: true,
-  amountCents: true,
-  revenueCents: true,
-  termsMode: true,
-  termsValue: true,
-  originalAmount: true,
-  originalCurrency: true,
-  fxRate: true,
-  flag: true,
-  createdAt: true,
-  network: { select: { slug: true } },
+  ...conversionFields,
   history: {
     select: { changedAt: true, fromStatus: true, toStatus: true, amountCents: true, networkWord: true, source: true },
     orderBy: { id: 'asc' },
