@@ -19,6 +19,7 @@ import { formatCents, formatCount, formatEpc, formatEur } from '../../src/format
 import { projectRoot } from '../../src/db/schema-source.ts'
 import { freshDatabase, type TestDatabase } from '../helpers/databases.ts'
 import { testConfig, TEST_ADMIN_SECRET } from '../helpers/app.ts'
+import { createAccount } from '../helpers/console-session.ts'
 import { CHROMIUM, CHROMIUM_ARGS, chromiumFor, SHOTS, listenLocally, watchPageErrors } from '../helpers/chromium.ts'
 
 const PASSWORD = 'a long pass phrase for Camille'
@@ -65,12 +66,7 @@ describe.skipIf(!haveChromium)('ops console in Chromium', () => {
 
   it('sends a visitor without a session to the login page, and logs in with an email and a password', async () => {
     // The first owner, as automation makes one.
-    const made = await fetch(`${base}/admin/api/users`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-admin-secret': TEST_ADMIN_SECRET },
-      body: JSON.stringify({ email: 'camille@ops.example', name: 'Camille', role: 'owner', password: PASSWORD }),
-    })
-    expect(made.status).toBe(201)
+    await createAccount(app, { email: 'camille@ops.example', name: 'Camille', role: 'owner', password: PASSWORD })
     await page.goto(`${base}/admin/monitoring`)
     expect(new URL(page.url()).pathname).toBe('/login')
     await screenshot('login')

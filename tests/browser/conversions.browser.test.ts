@@ -14,7 +14,8 @@ import { generateDemoData } from '../../src/demo/demo-data.ts'
 import { ledgerBalance, ledgerRulesOf } from '../../src/ledger/balances.ts'
 
 import { freshDatabase, providers, type TestDatabase } from '../helpers/databases.ts'
-import { testConfig, TEST_ADMIN_SECRET } from '../helpers/app.ts'
+import { testConfig } from '../helpers/app.ts'
+import { createAccount } from '../helpers/console-session.ts'
 import { CHROMIUM, CHROMIUM_ARGS, chromiumFor, SHOTS, listenLocally, signIn, watchPageErrors } from '../helpers/chromium.ts'
 
 const PASSWORD = 'a long pass phrase for Olivia'
@@ -54,12 +55,7 @@ for (const provider of providers) {
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' })
       page = await context.newPage()
       watchPageErrors(page, consoleErrors)
-      const made = await fetch(`${base}/admin/api/users`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-admin-secret': TEST_ADMIN_SECRET },
-        body: JSON.stringify({ email: 'olivia@ops.example', name: 'Olivia', role: 'ops', password: PASSWORD }),
-      })
-      expect(made.status).toBe(201)
+      await createAccount(app, { email: 'olivia@ops.example', name: 'Olivia', role: 'ops', password: PASSWORD })
     }, 180_000)
 
     afterAll(async () => {

@@ -16,7 +16,8 @@ import { navFor } from '../../src/console/nav.ts'
 import { generateDemoData } from '../../src/demo/demo-data.ts'
 
 import { describeEachDatabase } from '../helpers/databases.ts'
-import { testConfig, TEST_ADMIN_SECRET } from '../helpers/app.ts'
+import { testConfig } from '../helpers/app.ts'
+import { createAccount } from '../helpers/console-session.ts'
 import { CHROMIUM, CHROMIUM_ARGS, chromiumFor, SHOTS, listenLocally } from '../helpers/chromium.ts'
 
 const WIDTH = 390
@@ -93,12 +94,7 @@ describeWithBrowser('the console at 390 px', (t, provider) => {
     }
 
     await check('/login')
-    const made = await fetch(`${base}/admin/api/users`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-admin-secret': TEST_ADMIN_SECRET },
-      body: JSON.stringify({ email: 'phone@ops.example', name: 'Téléphone', role: 'owner', password: PASSWORD }),
-    })
-    expect(made.status).toBe(201)
+    await createAccount(app, { email: 'phone@ops.example', name: 'Téléphone', role: 'owner', password: PASSWORD })
     await page.fill('input[name=email]', 'phone@ops.example')
     await page.fill('input[name=password]', PASSWORD)
     await page.click('button[type=submit]')

@@ -14,7 +14,8 @@ import { chromium, type Browser, type Page } from 'playwright-core'
 import { buildApp } from '../../src/app.ts'
 import { projectRoot } from '../../src/db/schema-source.ts'
 import { freshDatabase, providers, type TestDatabase } from '../helpers/databases.ts'
-import { testConfig, TEST_ADMIN_SECRET } from '../helpers/app.ts'
+import { testConfig } from '../helpers/app.ts'
+import { createAccount } from '../helpers/console-session.ts'
 import { CHROMIUM, CHROMIUM_ARGS, chromiumFor, SHOTS, listenLocally, signIn, watchPageErrors } from '../helpers/chromium.ts'
 
 const PASSWORD = 'a long pass phrase for Sacha'
@@ -68,12 +69,7 @@ for (const provider of providers) {
     let partnerId = 0
 
     it('signs in as ops and creates a network from the TUNE preset: the postback URL is on its page', async () => {
-      const made = await fetch(`${base}/admin/api/users`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-admin-secret': TEST_ADMIN_SECRET },
-        body: JSON.stringify({ email: 'sacha@ops.example', name: 'Sacha', role: 'ops', password: PASSWORD }),
-      })
-      expect(made.status).toBe(201)
+      await createAccount(app, { email: 'sacha@ops.example', name: 'Sacha', role: 'ops', password: PASSWORD })
       await signIn(page, base, 'sacha@ops.example', PASSWORD)
       expect(new URL(page.url()).pathname).toBe('/admin/monitoring')
 

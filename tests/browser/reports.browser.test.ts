@@ -13,6 +13,7 @@ import { generateDemoData } from '../../src/demo/demo-data.ts'
 import { projectRoot } from '../../src/db/schema-source.ts'
 import { freshDatabase, providers, type TestDatabase } from '../helpers/databases.ts'
 import { testConfig, TEST_ADMIN_SECRET } from '../helpers/app.ts'
+import { createAccount } from '../helpers/console-session.ts'
 import { CHROMIUM, CHROMIUM_ARGS, chromiumFor, SHOTS, listenLocally, signIn, watchPageErrors } from '../helpers/chromium.ts'
 
 const PASSWORD = 'a long pass phrase for Romane'
@@ -64,12 +65,7 @@ for (const provider of providers) {
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR', acceptDownloads: true })
       page = await context.newPage()
       watchPageErrors(page, consoleErrors)
-      const made = await fetch(`${base}/admin/api/users`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-admin-secret': TEST_ADMIN_SECRET },
-        body: JSON.stringify({ email: 'romane@ops.example', name: 'Romane', role: 'viewer', password: PASSWORD }),
-      })
-      expect(made.status).toBe(201)
+      await createAccount(app, { email: 'romane@ops.example', name: 'Romane', role: 'viewer', password: PASSWORD })
     }, 180_000)
 
     afterAll(async () => {
