@@ -57,20 +57,35 @@ export async function createSession(
   policy: SessionPolicy,
   now = new Date(),
 ): Promise<NewSession> {
+  const { token, row } = newSessionRow(from, policy.maxMs, now)
+  await insertSession(db, { ...row, userId })
+  return { token, id: row.id, expiresAt: row.expiresAt }
+}
+
+/**
+ * A new session's token (for the cookie only) and its row: keyed by the token's
+ * SHA-256, with its own CSRF secret and the client's address and user agent, cut.
+ * Shared by the console's sessions and the partner portal's.
+ */
+export function newSessionRow(from: { ip: string; userAgent: string }, maxMs: number, now: Date) {
   const token = randomBytes(32).toString('base64url')
-  const id = sessionIdOf(token)
-  const expiresAt = new Date(now.getTime() + policy.maxMs)
-  await insertSession(db, {
-    id,
-    userId,
-    createdAt: now,
-    lastSeenAt: now,
-    expiresAt,
-    csrfSecret: randomBytes(32).toString('base64url'),
-    ip: from.ip.slice(0, 64),
-    userAgent: printable(from.userAgent.slice(0, 200)) || null,
-  })
-  return { token, id, expiresAt }
+  return {
+    token,
+    row: {
+      id: sessionIdOf(token),
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: new Date(now.getTime() + maxMs),
+      csrfSecret: randomBytes(32).toString('base64url'),
+      ip: from.ip.slice(0, 64),
+      userAgent: printable(from.userAgent.slice(0, 200)) || null,
+    },
+  }
+}
+
+/** A token of the shape we issue (anything else costs no query). */
+export function isSessionToken(token: string | undefined): token is string {
+  return token !== undefined && TOKEN.test(token)
 }
 
 /** The live session of a cookie token, or null (malformed, unknown, revoked, expired, idle, account disabled). */
@@ -81,7 +96,7 @@ export async function findSession(
   now = new Date(),
 ): Promise<SessionAccount | null> {
   // A token we never issue costs no query.
-  if (!token || !TOKEN.test(token)) return null
+  if (!isSessionToken(token)) return null
   const row = await sessionWithAccount(db, sessionIdOf(token))
   if (!row || !isLive(row, policy, now)) return null
   const { user } = row
@@ -100,7 +115,8 @@ export async function findSession(
   }
 }
 
-function isLive(row: { revokedAt: Date | null; expiresAt: Date; lastSeenAt: Date }, policy: SessionPolicy, now: Date): boolean {
+/** Not revoked, before its absolute expiry, and used within the idle limit. */
+export function isLive(row: { revokedAt: Date | null; expiresAt: Date; lastSeenAt: Date }, policy: SessionPolicy, now: Date): boolean {
   const t = now.getTime()
   return row.revokedAt === null && row.expiresAt.getTime() > t && t - row.lastSeenAt.getTime() < policy.idleMs
 }
